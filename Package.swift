@@ -1,0 +1,93 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "hailo8-service",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hailo8-service", targets: ["hailo8-service"])
+    ],
+    dependencies: [
+        // ConfigurationSupport is off: configuration comes from flags and HAILO8_* variables.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // Hand-written declarations of the ONNX Runtime C ABI subset we use (no ORT header, no link).
+        .target(name: "CONNXRuntime"),
+        .target(
+            name: "ONNXRuntime",
+            dependencies: ["CONNXRuntime"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "InferenceCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ONNXBackend",
+            dependencies: [
+                "InferenceCore", "ONNXRuntime",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "InferenceHTTP",
+            dependencies: [
+                "InferenceCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "hailo8-service",
+            dependencies: [
+                "InferenceCore", "InferenceHTTP", "ONNXBackend",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Paths of the test models, shared by the test targets.
+        .target(name: "TestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ONNXRuntimeTests",
+            dependencies: ["ONNXRuntime", "CONNXRuntime", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InferenceCoreTests",
+            dependencies: ["InferenceCore", "ONNXBackend", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InferenceHTTPTests",
+            dependencies: [
+                "InferenceHTTP", "InferenceCore", "ONNXBackend", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,45 @@
+/// One input of a request, as the client sent it. `name`, `dtype` and `shape` are optional: the
+/// binder fills them from the model's signature.
+public struct InputTensor: Sendable {
+    public var name: String?
+    public var dtype: ElementType?
+    public var shape: [Int]?
+    public var data: [UInt8]
+
+    public init(name: String? = nil, dtype: ElementType? = nil, shape: [Int]? = nil, data: [UInt8]) {
+        self.name = name
+        self.dtype = dtype
+        self.shape = shape
+        self.data = data
+    }
+}
+
+/// One inference on one model, as every protocol layer hands it to the core.
+public struct InferenceRequest: Sendable {
+    public var modelID: String
+    public var inputs: [InputTensor]
+    /// Outputs to return; all when empty.
+    public var outputs: [String]
+    /// The request's deadline, counted from when the core receives it; nil for the default.
+    public var timeout: Duration?
+
+    public init(modelID: String, inputs: [InputTensor], outputs: [String] = [], timeout: Duration? = nil) {
+        self.modelID = modelID
+        self.inputs = inputs
+        self.outputs = outputs
+        self.timeout = timeout
+    }
+}
+
+/// The answer to one `InferenceRequest`.
+public struct InferenceResult: Sendable {
+    public var modelID: String
+    public var outputs: [Tensor]
+    public var timing: Timing
+
+    public struct Timing: Sendable {
+        public var queue: Duration
+        public var inference: Duration
+        public var total: Duration
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The core's entry point for every protocol layer: runs requests on the registry's models,
+/// keeps async tasks, and reports the state of backends and models.
+public final class InferenceService: Sendable {
+    public let registry: ModelRegistry
+    public let tasks: TaskStore
+    public let backends: [any InferenceBackend]
+    public let defaultTimeout: Duration
+    public let startedAt = Date()
+    let logger: Logger
+
+    public init(backends: [any InferenceBackend], registry: ModelRegistry, tasks: TaskStore, defaultTimeout: Duration, logger: Logger) {
+        self.backends = backends
+        self.registry = registry
+        self.tasks = tasks
+        self.defaultTimeout = defaultTimeout
+        self.logger = logger
+    }
+
+    /// Runs one request. Errors are always `InferenceError`s.
+    public func infer(_ request: InferenceRequest) async throws(InferenceError) -> InferenceResult {
+        let start = ContinuousClock.now
+        let deadline = start + (request.timeout ?? defaultTimeout)
+        let lease = try await registry.lease(request.modelID)
+        var success = false
+        let started = StartFlag()
+        defer { lease.stats.finished(success: success, latency: .now - start, wasRunning: started.isSet) }
+        do {
+            let inputs = try TensorBinder.bind(request.inputs, to: lease.model.signature)
+            try TensorBinder.checkOutputs(request.outputs, of: lease.model.signature)
+            let run = try await lease.model.run(inputs, outputs: request.outputs, deadline: deadline) {
+                started.set()
+                lease.stats.running()
+            }
+            success = true
+            return InferenceResult(
+                modelID: request.modelID, outputs: run.outputs,
+                timing: .init(queue: run.queueTime, inference: run.inferenceTime, total: .now - start))
+        } catch let error as InferenceError {
+            throw error
+        } catch {
+            logger.error("inference failed", metadata: ["model_id": "\(request.modelID)", "error": "\(error)"])
+            throw InferenceError(.internal, .inferenceFailed, "\(error)")
+        }
+    }
+
+    /// Runs every request of a batch; one failing does not affect the others.
+    public func inferBatch(_ requests: [InferenceRequest]) async -> [Result<InferenceResult, InferenceError>] {
+        await withTaskGroup(of: (Int, Result<InferenceResult, InferenceError>).self) { group in
+            for (index, request) in requests.enumerated() {
+                group.addTask { (index, await self.result(request)) }
+            }
+            var results = [Result<InferenceResult, InferenceError>?](repeating: nil, count: requests.count)
+            for await (index, result) in group { results[index] = result }
+            return results.map { $0! }
+        }
+    }
+
+    /// `infer` with its error as a value.
+    func result(_ request: InferenceRequest) async -> Result<InferenceResult, InferenceError> {
+        do {
+            return .success(try await infer(request))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Queues a request as an async task; returns its id.
+    public func submit(_ request: InferenceRequest, attributes: [String: String] = [:]) async throws(InferenceError) -> String {
+        _ = try await registry.info(request.modelID)
+        return try await tasks.submit(modelID: request.modelID, kind: "inference", attributes: attributes) {
+            .single(try await self.infer(request))
+        }
+    }
+
+    /// Queues a batch as one async task; returns its id.
+    public func submitBatch(modelID: String, _ requests: [InferenceRequest], attributes: [String: String] = [:]) async throws(InferenceError) -> String {
+        _ = try await registry.info(modelID)
+        return try await tasks.submit(modelID: modelID, kind: "batch", attributes: attributes) {
+            .batch(await self.inferBatch(requests))
+        }
+    }
+
+    /// True when at least one backend can run models.
+    public var isServing: Bool { backends.contains { $0.status.available } }
+
+    public var uptime: TimeInterval { Date().timeIntervalSince(startedAt) }
+}
+
+/// Whether a run has left its backend's queue.
+final class StartFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .relaxed) }
+    var isSet: Bool { value.load(ordering: .relaxed) }
+}

@@ -1,0 +1,282 @@
+import Foundation
+import Logging
+
+/// Loads, lists and unloads models, routes each to its backend, and remembers the set of loaded
+/// models (and uploaded files) in the data directory so that it survives a restart.
+public actor ModelRegistry {
+    /// A model in the registry. Mutable state is only touched on the actor.
+    final class Entry: @unchecked Sendable {
+        // @unchecked: every mutable field is read and written on the registry actor only;
+        // `stats` is itself thread-safe and `model` is set before the entry becomes `ready`.
+        var record: ModelRecord
+        var state: ModelState
+        var model: (any LoadedModel)?
+        var error: String?
+        var loadedAt: Date?
+        var loading: Task<Void, Never>?
+        let stats = ModelStats()
+
+        init(record: ModelRecord, state: ModelState) {
+            self.record = record
+            self.state = state
+        }
+    }
+
+    /// A model handed out for one request; `ModelRegistry.release` must follow.
+    public struct Lease: Sendable {
+        public let model: any LoadedModel
+        public let stats: ModelStats
+    }
+
+    public let resolver: ModelPathResolver
+    public let dataDirectory: URL
+    let backends: [DeviceKind: any InferenceBackend]
+    let store: ModelStore
+    let logger: Logger
+    private var entries: [String: Entry] = [:]
+    private var order: [String] = []
+
+    public init(backends: [any InferenceBackend], modelsDirectory: URL, dataDirectory: URL, logger: Logger) {
+        self.backends = Dictionary(backends.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        self.resolver = ModelPathResolver(root: modelsDirectory)
+        self.dataDirectory = dataDirectory.standardizedFileURL
+        self.store = ModelStore(file: dataDirectory.appendingPathComponent("models.json"))
+        self.logger = logger
+    }
+
+    var uploadsDirectory: URL { dataDirectory.appendingPathComponent("uploads") }
+
+    // MARK: Loading
+
+    /// Loads a model. Returns its info and whether it was newly loaded (false when the same id
+    /// was already loaded from the same file).
+    public func load(_ request: LoadRequest) async throws -> (ModelInfo, created: Bool) {
+        let (record, file) = try await prepare(request)
+        if let existing = entries[record.modelID] {
+            guard existing.record.fingerprint == record.fingerprint else {
+                throw InferenceError(.conflict, .modelIDConflict,
+                    "model id '\(record.modelID)' is already loaded from a different file ('\(existing.record.source)'); unload it first or choose another id")
+            }
+            if let loading = existing.loading { await loading.value }
+            switch existing.state {
+            case .ready, .loading:
+                return (info(existing), false)
+            case .unloading:
+                throw InferenceError(.conflict, .modelIDConflict, "model '\(record.modelID)' is being unloaded; try again when it is gone")
+            case .failed:
+                entries[record.modelID] = nil
+                order.removeAll { $0 == record.modelID }
+            }
+        }
+        let entry = try await startLoading(record, file: file)
+        guard entry.state == .ready else {
+            entries[record.modelID] = nil
+            order.removeAll { $0 == record.modelID }
+            throw InferenceError(.unprocessable, .modelLoadFailed, entry.error ?? "the model could not be loaded")
+        }
+        try persist()
+        return (info(entry), true)
+    }
+
+    /// Turns a request into the record to keep and the file to load, writing uploads to disk.
+    private func prepare(_ request: LoadRequest) async throws -> (ModelRecord, URL) {
+        let file: URL
+        let source: String
+        let fingerprint: String
+        let uploaded: Bool
+        switch request.source {
+        case .path(let path):
+            file = try resolver.resolve(path)
+            source = resolver.relative(file)
+            fingerprint = try await Blocking.run { try Fingerprint.of(file: file) }
+            uploaded = false
+        case .upload(let bytes, let fileName):
+            fingerprint = Fingerprint.of(bytes: bytes)
+            let name = "\(fingerprint)-\(Self.sanitized(fileName))"
+            file = uploadsDirectory.appendingPathComponent(name)
+            source = "uploads/\(name)"
+            uploaded = true
+            let directory = uploadsDirectory
+            try await Blocking.run {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                if !FileManager.default.fileExists(atPath: file.path) {
+                    try Data(bytes).write(to: file, options: .atomic)
+                }
+            }
+        }
+        guard let format = ModelFormat(fileName: file.lastPathComponent) else {
+            throw InferenceError(.unprocessable, .unsupportedModel,
+                "'\(file.lastPathComponent)' is not a supported model file: expected .onnx (CPU) or .hef (Hailo-8)")
+        }
+        let id = request.modelID ?? Self.defaultID(for: uploaded ? Self.sanitized(Self.fileName(of: request.source)) : file.lastPathComponent)
+        try Self.validate(id: id)
+        let device = request.device == .auto ? format.preferredDevice : DeviceKind(rawValue: request.device.rawValue)!
+        let record = ModelRecord(
+            modelID: id, source: source, uploaded: uploaded, device: device, format: format,
+            labels: request.labels, options: request.options, fingerprint: fingerprint)
+        return (record, file)
+    }
+
+    /// Inserts a `loading` entry and loads the model on its backend.
+    private func startLoading(_ record: ModelRecord, file: URL) async throws -> Entry {
+        let backend = try backend(for: record)
+        let entry = Entry(record: record, state: .loading)
+        entries[record.modelID] = entry
+        order.append(record.modelID)
+        let logger = logger
+        let task = Task {
+            do {
+                let model = try await backend.load(path: file.path, options: record.options)
+                entry.model = model
+                entry.loadedAt = Date()
+                logger.info("model loaded", metadata: ["model_id": "\(record.modelID)", "device": "\(record.device.rawValue)", "source": "\(record.source)"])
+            } catch {
+                entry.error = (error as? InferenceError)?.message ?? "\(error)"
+                logger.error("model failed to load", metadata: ["model_id": "\(record.modelID)", "error": "\(entry.error!)"])
+            }
+        }
+        entry.loading = task
+        await task.value
+        entry.loading = nil
+        entry.state = entry.model == nil ? .failed : .ready
+        return entry
+    }
+
+    private func backend(for record: ModelRecord) throws -> any InferenceBackend {
+        guard let backend = backends[record.device] else {
+            throw InferenceError(.unavailable, .backendUnavailable, "the \(record.device.rawValue) backend is not part of this build")
+        }
+        guard backend.status.available else {
+            throw InferenceError(.unavailable, .backendUnavailable,
+                "the \(record.device.rawValue) backend is not available: \(backend.status.reason ?? "unknown reason")")
+        }
+        guard backend.formats.contains(record.format) else {
+            throw InferenceError(.unprocessable, .unsupportedModel,
+                "the \(record.device.rawValue) backend cannot run .\(record.format.rawValue) models")
+        }
+        return backend
+    }
+
+    /// Loads every model recorded in the data directory. Models that fail stay listed as
+    /// `failed` (and recorded), so that they come back once their backend does.
+    public func restore() async {
+        let records: [ModelRecord]
+        do {
+            records = try store.load()
+        } catch {
+            logger.error("cannot read the model list", metadata: ["file": "\(store.file.path)", "error": "\(error)"])
+            return
+        }
+        for record in records where entries[record.modelID] == nil {
+            let file = record.uploaded ? dataDirectory.appendingPathComponent(record.source) : resolver.root.appendingPathComponent(record.source)
+            do {
+                _ = try await startLoading(record, file: file)
+            } catch {
+                let entry = Entry(record: record, state: .failed)
+                entry.error = (error as? InferenceError)?.message ?? "\(error)"
+                entries[record.modelID] = entry
+                order.append(record.modelID)
+                logger.error("model not restored", metadata: ["model_id": "\(record.modelID)", "error": "\(entry.error!)"])
+            }
+        }
+    }
+
+    // MARK: Serving
+
+    /// Hands out a ready model for one request and counts it in flight.
+    public func lease(_ id: String) throws(InferenceError) -> Lease {
+        guard let entry = entries[id] else { throw InferenceError.modelNotFound(id) }
+        guard entry.state == .ready, let model = entry.model else {
+            let why = entry.state == .failed ? "it failed to load: \(entry.error ?? "unknown error")" : "it is \(entry.state.rawValue)"
+            throw InferenceError(.unavailable, .modelNotReady, "model '\(id)' is not ready: \(why)")
+        }
+        entry.stats.started()
+        return Lease(model: model, stats: entry.stats)
+    }
+
+    // MARK: Listing and unloading
+
+    public func list() -> [ModelInfo] {
+        order.compactMap { entries[$0] }.map(info)
+    }
+
+    public func info(_ id: String) throws(InferenceError) -> ModelInfo {
+        guard let entry = entries[id] else { throw InferenceError.modelNotFound(id) }
+        return info(entry)
+    }
+
+    /// Stops new requests for the model, waits for those in flight, closes it and forgets it.
+    public func unload(_ id: String) async throws {
+        guard let entry = entries[id] else { throw InferenceError.modelNotFound(id) }
+        guard entry.state != .unloading else {
+            throw InferenceError(.conflict, .modelNotReady, "model '\(id)' is already being unloaded")
+        }
+        if let loading = entry.loading { await loading.value }
+        entry.state = .unloading
+        while entry.stats.inFlight > 0 {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        await entry.model?.close()
+        entry.model = nil
+        entries[id] = nil
+        order.removeAll { $0 == id }
+        try persist()
+        if entry.record.uploaded, !entries.values.contains(where: { $0.record.source == entry.record.source }) {
+            try? FileManager.default.removeItem(at: dataDirectory.appendingPathComponent(entry.record.source))
+        }
+        logger.info("model unloaded", metadata: ["model_id": "\(id)"])
+    }
+
+    /// Closes every model (at shutdown), keeping the record so that they load again next start.
+    public func closeAll() async {
+        for entry in entries.values {
+            await entry.model?.close()
+            entry.model = nil
+        }
+    }
+
+    private func persist() throws {
+        let records = order.compactMap { entries[$0]?.record }
+        do {
+            try store.save(records)
+        } catch {
+            throw InferenceError(.internal, .internalError, "cannot write the model list \(store.file.path): \(error)")
+        }
+    }
+
+    private func info(_ entry: Entry) -> ModelInfo {
+        ModelInfo(record: entry.record, state: entry.state, signature: entry.model?.signature,
+                  error: entry.error, loadedAt: entry.loadedAt, stats: entry.stats.snapshot())
+    }
+
+    // MARK: Ids
+
+    static func validate(id: String) throws(InferenceError) {
+        let allowed = id.utf8.allSatisfy { c in
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x2e || c == 0x5f || c == 0x2d
+        }
+        guard allowed, (1...128).contains(id.utf8.count), id != ".", id != ".." else {
+            throw InferenceError.invalidRequest("model_id '\(id)' is invalid: use 1 to 128 of the characters A-Z a-z 0-9 . _ -")
+        }
+    }
+
+    /// The file name without its extension, made a valid id.
+    static func defaultID(for fileName: String) -> String {
+        let stem = fileName.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
+        let id = sanitized(stem.isEmpty ? fileName : stem)
+        return String(id.prefix(128))
+    }
+
+    static func sanitized(_ name: String) -> String {
+        let base = name.split(separator: "/").last.map(String.init) ?? name
+        let cleaned = String(base.map { c in c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") ? c : "_" })
+        return cleaned.isEmpty || cleaned.allSatisfy({ $0 == "." }) ? "model" : cleaned
+    }
+
+    static func fileName(of source: LoadRequest.Source) -> String {
+        switch source {
+        case .path(let path): path
+        case .upload(_, let fileName): fileName
+        }
+    }
+}

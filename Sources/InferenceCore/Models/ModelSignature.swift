@@ -1,0 +1,48 @@
+/// What a loaded model takes and gives.
+public struct ModelSignature: Sendable, Equatable {
+    public var inputs: [TensorSpec]
+    public var outputs: [TensorSpec]
+    /// Shapes to use for an input's dynamic dimensions when a request gives none.
+    public var defaultInputShapes: [String: [Int]]
+    /// Class names, when the model carries them (e.g. Ultralytics' `names`).
+    public var labels: [String]?
+    /// Free-form metadata (ONNX custom metadata, HEF facts).
+    public var metadata: [String: String]
+
+    public init(
+        inputs: [TensorSpec], outputs: [TensorSpec], defaultInputShapes: [String: [Int]] = [:],
+        labels: [String]? = nil, metadata: [String: String] = [:]
+    ) {
+        self.inputs = inputs
+        self.outputs = outputs
+        self.defaultInputShapes = defaultInputShapes
+        self.labels = labels
+        self.metadata = metadata
+    }
+}
+
+/// Backend options given at load time. Unset fields take the service's defaults.
+public struct ModelOptions: Sendable, Codable, Equatable {
+    /// ONNX Runtime: threads of the model's intra-op pool (0 = one per core).
+    public var intraOpThreads: Int?
+    /// ONNX Runtime: threads of the inter-op pool.
+    public var interOpThreads: Int?
+    /// ONNX Runtime: `disabled`, `basic`, `extended` or `all`.
+    public var graphOptimization: String?
+    /// Shapes for dynamic dimensions, by input name (overrides what the model's metadata says).
+    public var inputShapes: [String: [Int]]?
+
+    public init(intraOpThreads: Int? = nil, interOpThreads: Int? = nil, graphOptimization: String? = nil, inputShapes: [String: [Int]]? = nil) {
+        self.intraOpThreads = intraOpThreads
+        self.interOpThreads = interOpThreads
+        self.graphOptimization = graphOptimization
+        self.inputShapes = inputShapes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case intraOpThreads = "intra_op_threads"
+        case interOpThreads = "inter_op_threads"
+        case graphOptimization = "graph_optimization"
+        case inputShapes = "input_shapes"
+    }
+}

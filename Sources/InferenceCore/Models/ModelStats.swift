@@ -1,0 +1,84 @@
+import Synchronization
+
+/// Request counters and recent latencies of one model. Updated from any task; cheap to read.
+public final class ModelStats: Sendable {
+    public struct Snapshot: Sendable, Codable, Equatable {
+        public var requests: Int
+        public var succeeded: Int
+        public var failed: Int
+        public var inFlight: Int
+        /// Requests accepted and waiting for a backend thread.
+        public var queued: Int
+        /// Percentiles of the total latency of the most recent requests, in milliseconds.
+        public var latencyP50Ms: Double?
+        public var latencyP99Ms: Double?
+        public var latencyMeanMs: Double?
+        public var latencyWindow: Int
+    }
+
+    private struct State {
+        var requests = 0
+        var succeeded = 0
+        var failed = 0
+        var inFlight = 0
+        var queued = 0
+        var latencies: [Double] = []
+        var next = 0
+    }
+
+    /// How many recent latencies are kept for the percentiles.
+    public static let window = 1024
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func started() {
+        state.withLock {
+            $0.requests += 1
+            $0.inFlight += 1
+            $0.queued += 1
+        }
+    }
+
+    public func running() {
+        state.withLock { $0.queued -= 1 }
+    }
+
+    public func finished(success: Bool, latency: Duration, wasRunning: Bool) {
+        let ms = latency.milliseconds
+        state.withLock {
+            $0.inFlight -= 1
+            if !wasRunning { $0.queued -= 1 }
+            if success { $0.succeeded += 1 } else { $0.failed += 1 }
+            if $0.latencies.count < Self.window {
+                $0.latencies.append(ms)
+            } else {
+                $0.latencies[$0.next] = ms
+            }
+            $0.next = ($0.next + 1) % Self.window
+        }
+    }
+
+    public var inFlight: Int { state.withLock { $0.inFlight } }
+
+    public func snapshot() -> Snapshot {
+        let (s, sorted) = state.withLock { ($0, $0.latencies) }
+        let latencies = sorted.sorted()
+        func percentile(_ p: Double) -> Double? {
+            latencies.isEmpty ? nil : latencies[min(latencies.count - 1, Int((Double(latencies.count) * p).rounded(.down)))]
+        }
+        return Snapshot(
+            requests: s.requests, succeeded: s.succeeded, failed: s.failed, inFlight: s.inFlight, queued: s.queued,
+            latencyP50Ms: percentile(0.5), latencyP99Ms: percentile(0.99),
+            latencyMeanMs: latencies.isEmpty ? nil : latencies.reduce(0, +) / Double(latencies.count),
+            latencyWindow: latencies.count)
+    }
+}
+
+extension Duration {
+    /// The duration in (fractional) milliseconds.
+    public var milliseconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+}

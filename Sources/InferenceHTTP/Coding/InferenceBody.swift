@@ -1,0 +1,97 @@
+import Foundation
+import InferenceCore
+
+/// `POST /inference` (and each item of `POST /inference/batch`) as JSON.
+struct InferenceBody: Decodable {
+    var modelID: String?
+    /// Base64 bytes of the model's only input (the seed's field).
+    var inputData: String?
+    var shape: [Int]?
+    var dtype: String?
+    /// Several inputs by name.
+    var inputs: [String: TensorBody]?
+    var outputs: [String]?
+    var outputFormat: OutputFormat?
+    var async: Bool?
+    var timeoutMs: Int?
+
+    struct TensorBody: Decodable {
+        var data: String
+        var dtype: String?
+        var shape: [Int]?
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case modelID = "model_id", inputData = "input_data", shape, dtype, inputs, outputs
+        case outputFormat = "output_format", async, timeoutMs = "timeout_ms"
+    }
+
+    /// The core request for this body. `modelID` is the batch's when the item has none.
+    func request(modelID fallback: String? = nil) throws -> InferenceRequest {
+        guard let modelID = modelID ?? fallback, !modelID.isEmpty else {
+            throw APIError.badRequest("'model_id' is required")
+        }
+        let tensors: [InputTensor]
+        switch (inputData, inputs) {
+        case (let data?, nil):
+            tensors = [InputTensor(dtype: try Self.dtype(dtype), shape: shape, data: try Self.base64(data, field: "input_data"))]
+        case (nil, let inputs?):
+            guard !inputs.isEmpty else { throw APIError.badRequest("'inputs' is empty") }
+            tensors = try inputs.sorted { $0.key < $1.key }.map { name, body in
+                InputTensor(name: name, dtype: try Self.dtype(body.dtype), shape: body.shape,
+                            data: try Self.base64(body.data, field: "inputs.\(name).data"))
+            }
+        case (nil, nil):
+            throw APIError.badRequest("give the input tensor as 'input_data' (base64), or several as 'inputs'")
+        case (_?, _?):
+            throw APIError.badRequest("give either 'input_data' or 'inputs', not both")
+        }
+        return InferenceRequest(modelID: modelID, inputs: tensors, outputs: outputs ?? [], timeout: try Self.timeout(timeoutMs))
+    }
+
+    static func timeout(_ ms: Int?) throws -> Duration? {
+        guard let ms else { return nil }
+        guard ms > 0 else { throw APIError.badRequest("'timeout_ms' must be positive") }
+        return .milliseconds(ms)
+    }
+
+    static func dtype(_ name: String?) throws -> ElementType? {
+        guard let name else { return nil }
+        guard let type = ElementType(name: name) else {
+            throw APIError.badRequest("unknown dtype '\(name)'; use one of \(ElementType.allCases.map(\.rawValue).joined(separator: ", "))", code: "invalid_dtype")
+        }
+        return type
+    }
+
+    static func base64(_ text: String, field: String) throws -> [UInt8] {
+        guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) ?? Data(base64Encoded: padded(text)) else {
+            throw APIError.badRequest("'\(field)' is not valid base64", code: "invalid_base64")
+        }
+        return [UInt8](data)
+    }
+
+    private static func padded(_ text: String) -> String {
+        text + String(repeating: "=", count: (4 - text.utf8.count % 4) % 4)
+    }
+}
+
+/// `POST /inference/batch`.
+struct BatchBody: Decodable {
+    var modelID: String
+    var items: [InferenceBody]
+    var outputFormat: OutputFormat?
+    var async: Bool?
+    var timeoutMs: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case modelID = "model_id", items, outputFormat = "output_format", async, timeoutMs = "timeout_ms"
+    }
+}
+
+/// How output tensors are written in JSON.
+enum OutputFormat: String, Decodable {
+    /// Raw little-endian bytes, base64.
+    case base64
+    /// Nested arrays of numbers, by shape.
+    case list
+}

@@ -1,0 +1,38 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The body formats the routes accept, from the `Content-Type` header. A missing header is taken
+/// as JSON, which is what most hand-written clients send without saying so.
+enum MediaKind {
+    case json
+    case multipart(boundary: String)
+    case octetStream
+    case other(String)
+
+    init(_ request: Request) {
+        guard let contentType = request.headers[.contentType] else {
+            self = .json
+            return
+        }
+        let essence = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        switch essence {
+        case "application/json", "text/json", "":
+            self = .json
+        case "multipart/form-data":
+            if let boundary = MultipartForm.boundary(contentType: contentType) {
+                self = .multipart(boundary: boundary)
+            } else {
+                self = .other(contentType)
+            }
+        case "application/octet-stream":
+            self = .octetStream
+        default:
+            self = .other(contentType)
+        }
+    }
+
+    static func unsupported(_ type: String, expected: String) -> APIError {
+        APIError(.unsupportedMediaType, "unsupported_media_type", "Content-Type '\(type)' is not accepted here; send \(expected)")
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import InferenceCore
+
+/// A model as `GET /models` shows it.
+struct ModelResponse: Encodable {
+    var modelID: String
+    var device: String
+    var state: String
+    var format: String
+    var source: String
+    var uploaded: Bool
+    var inputs: [TensorSpec]
+    var outputs: [TensorSpec]
+    var defaultInputShapes: [String: [Int]]
+    var labels: [String]?
+    var metadata: [String: String]
+    var options: ModelOptions
+    var error: String?
+    var loadedAt: Date?
+    var counters: Counters
+
+    struct Counters: Encodable {
+        var requests: Int
+        var succeeded: Int
+        var failed: Int
+        var inFlight: Int
+
+        enum CodingKeys: String, CodingKey {
+            case requests, succeeded, failed, inFlight = "in_flight"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case modelID = "model_id", device, state, format, source, uploaded, inputs, outputs
+        case defaultInputShapes = "default_input_shapes", labels, metadata, options, error
+        case loadedAt = "loaded_at", counters
+    }
+
+    init(_ info: ModelInfo) {
+        modelID = info.record.modelID
+        device = info.record.device.rawValue
+        state = info.state.rawValue
+        format = info.record.format.rawValue
+        source = info.record.source
+        uploaded = info.record.uploaded
+        inputs = info.signature?.inputs ?? []
+        outputs = info.signature?.outputs ?? []
+        defaultInputShapes = info.signature?.defaultInputShapes ?? [:]
+        labels = info.labels
+        metadata = info.signature?.metadata ?? [:]
+        options = info.record.options
+        error = info.error
+        loadedAt = info.loadedAt
+        let s = info.stats
+        counters = Counters(requests: s.requests, succeeded: s.succeeded, failed: s.failed, inFlight: s.inFlight)
+    }
+}
+
+struct ModelListResponse: Encodable {
+    var models: [ModelResponse]
+}
+
+/// `POST /models/load` as JSON.
+struct LoadBody: Decodable {
+    var modelPath: String
+    var modelID: String?
+    var device: DeviceChoice?
+    var labels: [String]?
+    var options: ModelOptions?
+
+    enum CodingKeys: String, CodingKey {
+        case modelPath = "model_path", modelID = "model_id", device, labels, options
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// A `multipart/form-data` body (RFC 7578), parsed whole: the parts of a model upload or an
+/// image form are few and the body is already bounded by `--max-body-size`.
+struct MultipartForm {
+    struct Part {
+        var name: String
+        var fileName: String?
+        var contentType: String?
+        var body: ArraySlice<UInt8>
+    }
+
+    var parts: [Part]
+
+    func part(_ name: String) -> Part? { parts.first { $0.name == name } }
+
+    func text(_ name: String) -> String? {
+        part(name).map { String(decoding: $0.body, as: UTF8.self) }
+    }
+
+    /// The boundary of a `multipart/form-data; boundary=…` content type.
+    static func boundary(contentType: String) -> String? {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "boundary" {
+                let value = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                return value.isEmpty ? nil : value
+            }
+        }
+        return nil
+    }
+
+    /// Parses `body`; throws 400 with a message when it is not well-formed.
+    init(body: [UInt8], boundary: String) throws {
+        let delimiter = Array("--\(boundary)".utf8)
+        let crlf: [UInt8] = [13, 10]
+        var parts: [Part] = []
+        guard var position = body.firstRange(of: delimiter)?.upperBound else {
+            throw APIError.badRequest("the multipart body has no '--\(boundary)' boundary", code: "invalid_multipart")
+        }
+        let nextDelimiter = crlf + delimiter
+        while true {
+            // After a delimiter: "--" ends the body, CRLF starts a part.
+            if body[position...].starts(with: [45, 45]) { break }
+            guard body[position...].starts(with: crlf) else {
+                throw APIError.badRequest("malformed multipart boundary line", code: "invalid_multipart")
+            }
+            position += 2
+            guard let headerEnd = body[position...].firstRange(of: crlf + crlf) else {
+                throw APIError.badRequest("a multipart part has no end of headers", code: "invalid_multipart")
+            }
+            let headers = String(decoding: body[position..<headerEnd.lowerBound], as: UTF8.self)
+            guard let end = body[headerEnd.upperBound...].firstRange(of: nextDelimiter) else {
+                throw APIError.badRequest("the multipart body is truncated (no closing boundary)", code: "invalid_multipart")
+            }
+            parts.append(try Self.part(headers: headers, body: body[headerEnd.upperBound..<end.lowerBound]))
+            position = end.upperBound
+        }
+        self.parts = parts
+    }
+
+    private static func part(headers: String, body: ArraySlice<UInt8>) throws -> Part {
+        var name: String?
+        var fileName: String?
+        var contentType: String?
+        for line in headers.split(separator: "\r\n") {
+            let pair = line.split(separator: ":", maxSplits: 1)
+            guard pair.count == 2 else { continue }
+            let value = pair[1].trimmingCharacters(in: .whitespaces)
+            switch pair[0].lowercased() {
+            case "content-disposition":
+                name = parameter("name", in: value)
+                fileName = parameter("filename", in: value)
+            case "content-type":
+                contentType = value
+            default:
+                break
+            }
+        }
+        guard let name else {
+            throw APIError.badRequest("a multipart part has no Content-Disposition name", code: "invalid_multipart")
+        }
+        return Part(name: name, fileName: fileName, contentType: contentType, body: body)
+    }
+
+    /// A `key="value"` parameter of a header value.
+    private static func parameter(_ key: String, in value: String) -> String? {
+        for item in value.split(separator: ";").dropFirst() {
+            let pair = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == key {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        return nil
+    }
+}

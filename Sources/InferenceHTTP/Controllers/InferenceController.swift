@@ -1,0 +1,123 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import InferenceCore
+import NIOCore
+
+/// `/inference`: single and batch inference, synchronous or as tasks.
+struct InferenceController {
+    let service: InferenceService
+    let maxBodySize: Int
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/inference", use: infer)
+        router.post("/inference/batch", use: batch)
+        router.get("/inference/{task_id}", use: task)
+    }
+
+    @Sendable func infer(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await request.body.collect(upTo: maxBodySize)
+        switch MediaKind(request) {
+        case .json:
+            let decoded = try JSONResponse.decode(InferenceBody.self, from: body)
+            let inference = try decoded.request()
+            let format = decoded.outputFormat ?? .base64
+            if decoded.async == true {
+                return try accepted(await service.submit(inference, attributes: ["output_format": format.rawValue]))
+            }
+            return try JSONResponse.make(InferenceResponse(try await service.infer(inference), format: format))
+        case .octetStream:
+            return try await inferRaw(request, body: body)
+        case .multipart, .other:
+            throw MediaKind.unsupported(request.headers[.contentType] ?? "", expected: "application/json or application/octet-stream")
+        }
+    }
+
+    /// An `application/octet-stream` body holding the only input's bytes; parameters in the query.
+    func inferRaw(_ request: Request, body: ByteBuffer) async throws -> Response {
+        let query = request.uri.queryParameters
+        guard let modelID = query["model_id"].map(String.init), !modelID.isEmpty else {
+            throw APIError.badRequest("an application/octet-stream body needs the 'model_id' query parameter")
+        }
+        let shape = try query["shape"].map { text in
+            try text.split(separator: ",").map { part in
+                guard let dim = Int(part.trimmingCharacters(in: .whitespaces)) else {
+                    throw APIError.badRequest("'shape' must be comma-separated integers, e.g. shape=1,3,320,320")
+                }
+                return dim
+            }
+        }
+        let input = InputTensor(name: query["input"].map(String.init), dtype: try InferenceBody.dtype(query["dtype"].map(String.init)),
+                                shape: shape, data: Array(buffer: body))
+        let outputs = query["output"].map { [String($0)] } ?? []
+        let inference = InferenceRequest(modelID: modelID, inputs: [input], outputs: outputs,
+                                         timeout: try InferenceBody.timeout(query["timeout_ms"].flatMap { Int($0) }))
+        let result = try await service.infer(inference)
+        let wantsRaw = request.headers[.accept]?.contains("application/octet-stream") == true
+        guard wantsRaw, let first = result.outputs.first else {
+            let format = query["output_format"].flatMap { OutputFormat(rawValue: String($0)) } ?? .base64
+            return try JSONResponse.make(InferenceResponse(result, format: format))
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/octet-stream"
+        headers[HTTPField.Name("X-Tensor-Name")!] = first.name
+        headers[HTTPField.Name("X-Tensor-Dtype")!] = first.dtype.rawValue
+        headers[HTTPField.Name("X-Tensor-Shape")!] = first.shape.map(String.init).joined(separator: ",")
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: first.data)))
+    }
+
+    @Sendable func batch(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await request.body.collect(upTo: maxBodySize)
+        guard case .json = MediaKind(request) else {
+            throw MediaKind.unsupported(request.headers[.contentType] ?? "", expected: "application/json")
+        }
+        let decoded = try JSONResponse.decode(BatchBody.self, from: body)
+        guard !decoded.items.isEmpty else { throw APIError.badRequest("'items' is empty") }
+        let timeout = try InferenceBody.timeout(decoded.timeoutMs)
+        // An item that cannot even be decoded fails alone, like one the model refuses.
+        let requests: [Result<InferenceRequest, APIError>] = decoded.items.map { item in
+            do {
+                var request = try item.request(modelID: decoded.modelID)
+                request.modelID = decoded.modelID
+                request.timeout = request.timeout ?? timeout
+                return .success(request)
+            } catch {
+                return .failure(error as? APIError ?? APIError.badRequest("\(error)"))
+            }
+        }
+        let format = decoded.outputFormat ?? .base64
+        let valid = requests.compactMap { try? $0.get() }
+        if decoded.async == true {
+            let failures = requests.enumerated().compactMap { i, r in if case .failure(let e) = r { (i, e) } else { nil } }
+            if let (index, error) = failures.first {
+                throw APIError(error.status, error.code, "item \(index): \(error.message)")
+            }
+            return try accepted(await service.submitBatch(modelID: decoded.modelID, valid, attributes: ["output_format": format.rawValue]))
+        }
+        let results = await service.inferBatch(valid)
+        var next = results.makeIterator()
+        let merged: [Result<InferenceResult, APIError>] = requests.map { request in
+            switch request {
+            case .failure(let error): .failure(error)
+            case .success: next.next()!.mapError(APIError.init)
+            }
+        }
+        return try JSONResponse.make(BatchResponse(modelID: decoded.modelID, results: merged, format: format))
+    }
+
+    @Sendable func task(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.parameters.require("task_id")
+        let snapshot = try await service.tasks.get(id)
+        let format = request.uri.queryParameters["output_format"].flatMap { OutputFormat(rawValue: String($0)) }
+            ?? snapshot.attributes["output_format"].flatMap(OutputFormat.init) ?? .base64
+        return try JSONResponse.make(TaskResponse(snapshot, format: format))
+    }
+
+    func accepted(_ taskID: String) throws -> Response {
+        var headers = HTTPFields()
+        headers[.location] = "/inference/\(taskID)"
+        return try JSONResponse.make(
+            ["task_id": taskID, "status": TaskStore.Status.queued.rawValue, "status_url": "/inference/\(taskID)"],
+            status: .accepted, headers: headers)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import InferenceCore
+
+/// Turns every error a route throws into the JSON error body with the right status, so that no
+/// client ever sees Hummingbird's plain-text errors or a dropped connection.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let apiError = Self.apiError(for: error, request: request)
+            if apiError.status.code >= 500 {
+                context.logger.error("request failed", metadata: ["error": "\(apiError)", "path": "\(request.uri.path)"])
+            }
+            return try apiError.response(from: request, context: context)
+        }
+    }
+
+    static func apiError(for error: any Error, request: Request) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as InferenceError:
+            return APIError(error)
+        case is NIOTooManyBytesError:
+            return tooLarge
+        case let error as DecodingError:
+            return APIError.badRequest("the JSON body does not match the API: \(describe(error))", code: "invalid_json")
+        case let error as HTTPError:
+            switch error.status {
+            case .notFound:
+                return APIError(.notFound, "not_found", "no route \(request.method) \(request.uri.path); see docs/api.md")
+            case .contentTooLarge:
+                return tooLarge
+            case .methodNotAllowed:
+                return APIError(.methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)")
+            default:
+                return APIError(error.status, "http_error", error.body ?? error.status.reasonPhrase)
+            }
+        default:
+            return APIError(.internalServerError, "internal_error", "\(error)")
+        }
+    }
+
+    static var tooLarge: APIError { APIError(.contentTooLarge, "payload_too_large", "the request body is larger than the service's limit (--max-body-size)") }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "" : " at '\(keys.joined(separator: "."))'"
+        }
+        switch error {
+        case .dataCorrupted(let context): return "malformed JSON\(path(context)): \(context.debugDescription)"
+        case .keyNotFound(let key, let context): return "missing field '\(key.stringValue)'\(path(context))"
+        case .typeMismatch(_, let context): return "wrong type\(path(context)): \(context.debugDescription)"
+        case .valueNotFound(_, let context): return "missing value\(path(context))"
+        @unknown default: return "\(error)"
+        }
+    }
+}

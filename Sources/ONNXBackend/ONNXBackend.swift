@@ -1,0 +1,132 @@
+import Foundation
+import InferenceCore
+import Logging
+import NIOPosix
+import ONNXRuntime
+
+/// Runs `.onnx` models on the CPU with ONNX Runtime, loaded at run time.
+///
+/// Every blocking ORT call (session creation, `Run`) happens on the backend's own
+/// `NIOThreadPool`, never on Swift's cooperative pool.
+public final class ONNXBackend: InferenceBackend {
+    public struct Configuration: Sendable {
+        /// Path of `libonnxruntime` given by flag or environment; nil searches the usual places.
+        public var libraryPath: String?
+        /// Default threads of each session's intra-op pool (0 = one per core).
+        public var intraOpThreads: Int
+        /// Default threads of each session's inter-op pool.
+        public var interOpThreads: Int
+        /// Dedicated threads that call `Run`: how many runs proceed at once, over all models.
+        public var inferenceThreads: Int
+
+        public init(libraryPath: String? = nil, intraOpThreads: Int = 0, interOpThreads: Int = 1, inferenceThreads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+            self.libraryPath = libraryPath
+            self.intraOpThreads = intraOpThreads
+            self.interOpThreads = interOpThreads
+            self.inferenceThreads = inferenceThreads
+        }
+    }
+
+    public let kind = DeviceKind.cpu
+    public let formats: Set<ModelFormat> = [.onnx]
+    public let configuration: Configuration
+    let library: Result<ORTLibrary, ORTLoadError>
+    let pool: NIOThreadPool
+    let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.library = Result { () throws(ORTLoadError) in
+            try ORTLibrary.load(candidates: ORTLibrary.searchPaths(explicit: configuration.libraryPath))
+        }
+        self.pool = NIOThreadPool(numberOfThreads: max(1, configuration.inferenceThreads))
+        pool.start()
+        switch library {
+        case .success(let lib):
+            logger.info("ONNX Runtime loaded", metadata: ["version": "\(lib.version)", "library": "\(lib.path)"])
+        case .failure(let error):
+            logger.warning("CPU backend unavailable", metadata: ["reason": "\(error)"])
+        }
+    }
+
+    /// Stops the backend's threads once every model is closed.
+    public func shutdown() async {
+        try? await pool.shutdownGracefully()
+    }
+
+    public var status: BackendStatus {
+        switch library {
+        case .success(let lib):
+            BackendStatus(available: true, runtime: "onnxruntime", version: lib.version, library: lib.path)
+        case .failure(let error):
+            BackendStatus(available: false, runtime: "onnxruntime",
+                          reason: "\(error); install the onnxruntime wheel (scripts/setup.sh) or pass --onnxruntime-library")
+        }
+    }
+
+    public func devices() -> [DeviceInfo] {
+        let status = status
+        return [DeviceInfo(
+            id: "cpu", kind: .cpu, name: "CPU (\(ProcessInfo.processInfo.activeProcessorCount) cores)",
+            available: status.available, state: status.available ? "ready" : "unavailable",
+            runtime: "onnxruntime", runtimeVersion: status.version, library: status.library, reason: status.reason,
+            details: [
+                "cores": "\(ProcessInfo.processInfo.activeProcessorCount)",
+                "intra_op_threads": configuration.intraOpThreads == 0 ? "auto" : "\(configuration.intraOpThreads)",
+                "inter_op_threads": "\(configuration.interOpThreads)",
+                "inference_threads": "\(max(1, configuration.inferenceThreads))",
+            ])]
+    }
+
+    public func load(path: String, options: ModelOptions) async throws -> any LoadedModel {
+        let library = try availableLibrary()
+        let sessionOptions = try sessionOptions(options)
+        let session = try await pool.runIfActive { () throws -> ORTSession in
+            do {
+                return try ORTSession(library: library, path: path, options: sessionOptions)
+            } catch let error as ORTError {
+                throw Self.loadError(error, path: path)
+            }
+        }
+        let signature = try ONNXSignature.make(session: session, options: options)
+        return ONNXModel(session: session, signature: signature, pool: pool)
+    }
+
+    public func inspect(path: String) async throws -> ModelSignature {
+        let model = try await load(path: path, options: ModelOptions(graphOptimization: "disabled"))
+        return model.signature
+    }
+
+    private func availableLibrary() throws(InferenceError) -> ORTLibrary {
+        switch library {
+        case .success(let lib): return lib
+        case .failure: throw InferenceError(.unavailable, .backendUnavailable, "the CPU backend is not available: \(status.reason ?? "")")
+        }
+    }
+
+    private func sessionOptions(_ options: ModelOptions) throws(InferenceError) -> ORTSessionOptions {
+        var result = ORTSessionOptions()
+        result.intraOpThreads = options.intraOpThreads ?? configuration.intraOpThreads
+        result.interOpThreads = options.interOpThreads ?? configuration.interOpThreads
+        guard result.intraOpThreads >= 0, result.interOpThreads >= 0 else {
+            throw InferenceError.invalidRequest("thread counts must be 0 (automatic) or more")
+        }
+        if let level = options.graphOptimization {
+            guard let parsed = ORTSessionOptions.GraphOptimization(rawValue: level) else {
+                throw InferenceError.invalidRequest("graph_optimization '\(level)' is not one of disabled, basic, extended, all")
+            }
+            result.graphOptimization = parsed
+        }
+        return result
+    }
+
+    static func loadError(_ error: ORTError, path: String) -> InferenceError {
+        switch error.code {
+        case .noSuchFile:
+            InferenceError(.notFound, .modelFileNotFound, "ONNX Runtime cannot open \(path): \(error.message)")
+        default:
+            InferenceError(.unprocessable, .modelLoadFailed, "ONNX Runtime rejected the model (\(error.code)): \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Dispatch
+import InferenceCore
+import NIOPosix
+import ONNXRuntime
+import Synchronization
+
+/// A model loaded in an ORT session. Runs go through the backend's thread pool; each gets its
+/// own `OrtRunOptions`, terminated by a timer when the request's deadline passes.
+final class ONNXModel: LoadedModel {
+    let session: ORTSession
+    let signature: ModelSignature
+    let pool: NIOThreadPool
+
+    init(session: ORTSession, signature: ModelSignature, pool: NIOThreadPool) {
+        self.session = session
+        self.signature = signature
+        self.pool = pool
+    }
+
+    func run(
+        _ inputs: [Tensor], outputs: [String], deadline: ContinuousClock.Instant,
+        onStart: @escaping @Sendable () -> Void
+    ) async throws -> RunResult {
+        let enqueued = ContinuousClock.now
+        let session = session
+        return try await pool.runIfActive {
+            onStart()
+            let started = ContinuousClock.now
+            guard started < deadline else {
+                throw InferenceError(.deadlineExceeded, .deadlineExceeded,
+                    "the request's deadline passed after \((started - enqueued).milliseconds.rounded()) ms in the queue, before it could run")
+            }
+            let outputs = try Self.run(session: session, inputs: inputs, outputNames: outputs, deadline: deadline)
+            return RunResult(outputs: outputs, queueTime: started - enqueued, inferenceTime: .now - started)
+        }
+    }
+
+    /// Nothing to do now: the registry calls this after the last run finished, and the session
+    /// is released with the last reference to the model.
+    func close() async {}
+
+    /// One blocking `Run`, on a pool thread.
+    static func run(session: ORTSession, inputs: [Tensor], outputNames: [String], deadline: ContinuousClock.Instant) throws -> [Tensor] {
+        let runOptions: ORTRunOptions
+        do {
+            runOptions = try ORTRunOptions(library: session.library)
+        } catch {
+            throw InferenceError(.internal, .inferenceFailed, error.description)
+        }
+        let fired = Atomic<Bool>(false)
+        let timer = DispatchWorkItem {
+            fired.store(true, ordering: .relaxed)
+            runOptions.terminate()
+        }
+        let remaining = deadline - .now
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(remaining.milliseconds * 1e6)), execute: timer)
+        defer { timer.cancel() }
+        do {
+            let results = try withBuffers(inputs[...], []) { buffers in
+                try session.run(inputs: zip(inputs, buffers).map { tensor, buffer in
+                    ORTInputTensor(name: tensor.name, elementType: ONNXSignature.ortType(tensor.dtype), shape: tensor.shape.map(Int64.init), data: buffer)
+                }, outputNames: outputNames, runOptions: runOptions)
+            }
+            return try results.map { (output) throws(InferenceError) in
+                guard let dtype = ONNXSignature.elementType(output.elementType) else {
+                    throw InferenceError(.internal, .inferenceFailed, "output '\(output.name)' has unsupported type \(output.elementType)")
+                }
+                return Tensor(name: output.name, dtype: dtype, shape: output.shape.map { Int($0) }, data: output.data)
+            }
+        } catch let error as ORTError {
+            if fired.load(ordering: .relaxed) {
+                throw InferenceError(.deadlineExceeded, .deadlineExceeded, "the run was stopped at the request's deadline")
+            }
+            let kind: InferenceError.Kind = error.code == .invalidArgument ? .unprocessable : .internal
+            throw InferenceError(kind, .inferenceFailed, "ONNX Runtime: \(error.message)")
+        }
+    }
+
+    /// Calls `body` with a raw buffer over each tensor's bytes (kept alive for the call).
+    static func withBuffers<R>(_ tensors: ArraySlice<Tensor>, _ buffers: [UnsafeRawBufferPointer], _ body: ([UnsafeRawBufferPointer]) throws -> R) rethrows -> R {
+        guard let first = tensors.first else { return try body(buffers) }
+        return try first.data.withUnsafeBytes { buffer in
+            try withBuffers(tensors.dropFirst(), buffers + [buffer], body)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import InferenceCore
+import Logging
+import ONNXBackend
+
+/// `hailo8-service devices`: what the service would find on this machine.
+struct Devices: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the backends and devices found on this machine.")
+
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var runtime: RuntimeOptions
+
+    func run() async throws {
+        let backend = ONNXBackend(configuration: try runtime.onnxConfiguration(), logger: Logger(label: "hailo8-service", factory: { _ in SwiftLogNoOpLogHandler() }))
+        defer { Task { await backend.shutdown() } }
+        let devices = backend.devices()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(["devices": devices]), as: UTF8.self))
+            return
+        }
+        for device in devices {
+            print("\(device.id)\t\(device.name)\t\(device.state)")
+            print("  runtime: \(device.runtime) \(device.runtimeVersion ?? "-")\(device.library.map { " (\($0))" } ?? "")")
+            if let reason = device.reason { print("  unavailable: \(reason)") }
+            for (key, value) in device.details.sorted(by: { $0.key < $1.key }) { print("  \(key): \(value)") }
+        }
+        print("hailo\tnot part of this build")
+    }
+}

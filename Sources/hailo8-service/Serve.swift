@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import InferenceCore
+import InferenceHTTP
+import Logging
+import ONNXBackend
+import UnixSignals
+
+/// `hailo8-service serve`: the HTTP service.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the HTTP API (the default subcommand).")
+
+    @Option(help: "Address to listen on (env HAILO8_HOST, default 0.0.0.0).") var host: String?
+    @Option(help: "Port to listen on (env HAILO8_PORT, default 8080).") var port: Int?
+    @Option(help: "Directory that model_path is resolved in (env HAILO8_MODELS_DIR, default ./models).") var modelsDir: String?
+    @Option(help: "Directory for the list of loaded models and uploads (env HAILO8_DATA_DIR, default ./data).") var dataDir: String?
+    @Option(help: "Largest request body, bytes with optional K/M/G (env HAILO8_MAX_BODY_SIZE, default 64M).") var maxBodySize: String?
+    @Option(help: "Default deadline of a request in ms (env HAILO8_REQUEST_TIMEOUT_MS, default 30000).") var requestTimeoutMs: Int?
+    @Option(help: "Most async tasks kept at once (env HAILO8_TASK_CAPACITY, default 1024).") var taskCapacity: Int?
+    @Option(help: "Seconds a finished task is kept (env HAILO8_TASK_TTL, default 600).") var taskTtl: Int?
+    @Option(help: ArgumentHelp("Load a model at start-up, repeatable (env HAILO8_PRELOAD, comma-separated).", valueName: "id=path"))
+    var preload: [String] = []
+    @Option(help: ArgumentHelp("Require this API key, repeatable (env HAILO8_API_KEYS, comma-separated). Off when none.", valueName: "key"))
+    var apiKey: [String] = []
+    @Option(help: "trace, debug, info, notice, warning, error or critical (env HAILO8_LOG_LEVEL, default info).") var logLevel: String?
+    @OptionGroup var runtime: RuntimeOptions
+
+    func run() async throws {
+        let levelName = Environment.string(logLevel, "HAILO8_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else { throw ValidationError("unknown log level '\(levelName)'") }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "hailo8-service")
+        logger.logLevel = level
+
+        let http = HTTPConfiguration(
+            host: Environment.string(host, "HAILO8_HOST") ?? "0.0.0.0",
+            port: try Environment.int(port, "HAILO8_PORT", default: 8080),
+            maxBodySize: try Environment.byteSize(Environment.string(maxBodySize, "HAILO8_MAX_BODY_SIZE") ?? "64M"),
+            apiKeys: Set(Environment.list(apiKey, "HAILO8_API_KEYS")))
+        let modelsDirectory = URL(fileURLWithPath: Environment.string(modelsDir, "HAILO8_MODELS_DIR") ?? "models")
+        let dataDirectory = URL(fileURLWithPath: Environment.string(dataDir, "HAILO8_DATA_DIR") ?? "data")
+        for directory in [modelsDirectory, dataDirectory] {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
+        let timeout = try Environment.int(requestTimeoutMs, "HAILO8_REQUEST_TIMEOUT_MS", default: 30_000)
+        let capacity = try Environment.int(taskCapacity, "HAILO8_TASK_CAPACITY", default: 1024)
+        let ttl = try Environment.int(taskTtl, "HAILO8_TASK_TTL", default: 600)
+        guard timeout > 0, capacity > 0, ttl > 0 else { throw ValidationError("timeouts, task capacity and TTL must be positive") }
+        let preloads = try Environment.list(preload, "HAILO8_PRELOAD").map(Self.parsePreload)
+
+        let onnx = ONNXBackend(configuration: try runtime.onnxConfiguration(), logger: logger)
+        let backends: [any InferenceBackend] = [onnx]
+        let registry = ModelRegistry(backends: backends, modelsDirectory: modelsDirectory, dataDirectory: dataDirectory, logger: logger)
+        await registry.restore()
+        for (id, path) in preloads {
+            do {
+                _ = try await registry.load(LoadRequest(source: .path(path), modelID: id))
+            } catch {
+                logger.error("preload failed", metadata: ["model_id": "\(id ?? "(from file name)")", "model_path": "\(path)", "error": "\(error)"])
+            }
+        }
+        let service = InferenceService(
+            backends: backends, registry: registry,
+            tasks: TaskStore(capacity: capacity, timeToLive: .seconds(ttl)),
+            defaultTimeout: .milliseconds(timeout), logger: logger)
+        let app = buildApplication(service: service, configuration: http, logger: logger)
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        await registry.closeAll()
+        await onnx.shutdown()
+    }
+
+    /// `id=path`, or a bare path whose file name gives the id.
+    static func parsePreload(_ text: String) throws -> (String?, String) {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        if parts.count == 2, !parts[0].isEmpty { return (parts[0], parts[1]) }
+        guard !text.isEmpty else { throw ValidationError("--preload needs id=path") }
+        return (nil, text)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import ONNXBackend
+import TestSupport
+import Testing
+
+@testable import InferenceCore
+
+/// The registry with the real ONNX backend and real (tiny) models in a temporary models root.
+@Suite("Model registry")
+struct ModelRegistryTests {
+    static let backend = ONNXBackend(configuration: .init(libraryPath: TestEnvironment.libraryPath, intraOpThreads: 1, inferenceThreads: 2), logger: Logger(label: "test"))
+    let models: URL
+    let data: URL
+
+    init() throws {
+        let base = try TestEnvironment.temporaryDirectory()
+        models = base.appendingPathComponent("models")
+        data = base.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        for name in ["affine.onnx", "two_inputs.onnx", "bad.onnx"] {
+            try FileManager.default.copyItem(atPath: try TestEnvironment.model(name), toPath: models.appendingPathComponent(name).path)
+        }
+        #expect(Self.backend.status.available, "\(Self.backend.status.reason ?? "")")
+    }
+
+    func registry() -> ModelRegistry {
+        ModelRegistry(backends: [Self.backend], modelsDirectory: models, dataDirectory: data, logger: Logger(label: "test"))
+    }
+
+    @Test("the id defaults to the file name; loading again with the same file is idempotent")
+    func idempotent() async throws {
+        let registry = registry()
+        let (first, created) = try await registry.load(LoadRequest(source: .path("affine.onnx")))
+        #expect(created && first.record.modelID == "affine" && first.state == .ready)
+        #expect(first.signature?.inputs == [TensorSpec(name: "x", dtype: .float32, shape: [-1, 3])])
+        #expect(first.labels == ["cat", "dog"])
+        let (again, createdAgain) = try await registry.load(LoadRequest(source: .path(models.appendingPathComponent("affine.onnx").path)))
+        #expect(!createdAgain && again.record.modelID == "affine")
+        #expect(await registry.list().count == 1)
+    }
+
+    @Test("a different file under a taken id is a conflict")
+    func conflict() async throws {
+        let registry = registry()
+        _ = try await registry.load(LoadRequest(source: .path("affine.onnx"), modelID: "m"))
+        await #expect { try await registry.load(LoadRequest(source: .path("two_inputs.onnx"), modelID: "m")) }
+            throws: { ($0 as! InferenceError).code == .modelIDConflict }
+    }
+
+    @Test("a model the runtime rejects is 422 and leaves nothing behind")
+    func badModel() async throws {
+        let registry = registry()
+        await #expect { try await registry.load(LoadRequest(source: .path("bad.onnx"))) }
+            throws: { ($0 as! InferenceError).code == .modelLoadFailed }
+        #expect(await registry.list().isEmpty)
+        await #expect { try await registry.load(LoadRequest(source: .path("notes.txt"))) }
+            throws: { ($0 as! InferenceError).code == .modelFileNotFound }
+    }
+
+    @Test("invalid ids and unavailable devices are refused")
+    func refusals() async throws {
+        let registry = registry()
+        await #expect { try await registry.load(LoadRequest(source: .path("affine.onnx"), modelID: "a/b")) }
+            throws: { ($0 as! InferenceError).kind == .invalidRequest }
+        await #expect { try await registry.load(LoadRequest(source: .path("affine.onnx"), device: .hailo)) }
+            throws: { ($0 as! InferenceError).code == .backendUnavailable }
+    }
+
+    @Test("loaded models and uploads survive a restart; unloaded ones do not")
+    func persistence() async throws {
+        let first = registry()
+        _ = try await first.load(LoadRequest(source: .path("affine.onnx"), modelID: "kept"))
+        _ = try await first.load(LoadRequest(source: .path("two_inputs.onnx"), modelID: "dropped"))
+        let upload = try [UInt8](Data(contentsOf: models.appendingPathComponent("affine.onnx")))
+        let (uploaded, _) = try await first.load(LoadRequest(source: .upload(bytes: upload, fileName: "my model.onnx")))
+        #expect(uploaded.record.modelID == "my_model" && uploaded.record.uploaded)
+        try await first.unload("dropped")
+        await first.closeAll()
+
+        let second = registry()
+        await second.restore()
+        let listed = await second.list()
+        #expect(listed.map(\.record.modelID) == ["kept", "my_model"])
+        #expect(listed.allSatisfy { $0.state == .ready })
+        try await second.unload("my_model")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("uploads").path).isEmpty)
+    }
+
+    @Test("unload waits for requests in flight, then unknown ids are 404")
+    func unload() async throws {
+        let registry = registry()
+        _ = try await registry.load(LoadRequest(source: .path("affine.onnx")))
+        let lease = try await registry.lease("affine")
+        let unloading = Task { try await registry.unload("affine") }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(try await registry.info("affine").state == .unloading)
+        await #expect { try await registry.lease("affine") } throws: { ($0 as! InferenceError).code == .modelNotReady }
+        lease.stats.finished(success: true, latency: .zero, wasRunning: false)
+        try await unloading.value
+        await #expect { try await registry.unload("affine") } throws: { ($0 as! InferenceError).code == .modelNotFound }
+    }
+}

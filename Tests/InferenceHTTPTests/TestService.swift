@@ -1,0 +1,69 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import InferenceCore
+import InferenceHTTP
+import Logging
+import NIOCore
+import ONNXBackend
+import TestSupport
+import Testing
+
+/// A complete service over the real ONNX backend, with the test models copied into a fresh
+/// models root.
+struct TestService {
+    static let backend = ONNXBackend(configuration: .init(libraryPath: TestEnvironment.libraryPath, intraOpThreads: 1, inferenceThreads: 2), logger: Logger(label: "test"))
+    let service: InferenceService
+    let configuration: HTTPConfiguration
+    let models: URL
+
+    init(apiKeys: Set<String> = [], maxBodySize: Int = 1 << 20) throws {
+        let base = try TestEnvironment.temporaryDirectory()
+        models = base.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        for name in ["affine.onnx", "two_inputs.onnx", "types.onnx", "slow.onnx", "bad.onnx"] {
+            try FileManager.default.copyItem(atPath: try TestEnvironment.model(name), toPath: models.appendingPathComponent(name).path)
+        }
+        let logger = Logger(label: "test")
+        let registry = ModelRegistry(backends: [Self.backend], modelsDirectory: models, dataDirectory: base.appendingPathComponent("data"), logger: logger)
+        service = InferenceService(backends: [Self.backend], registry: registry, tasks: TaskStore(capacity: 16, timeToLive: .seconds(60)),
+                                   defaultTimeout: .seconds(30), logger: logger)
+        configuration = HTTPConfiguration(host: "127.0.0.1", port: 0, maxBodySize: maxBodySize, apiKeys: apiKeys)
+    }
+
+    var application: some ApplicationProtocol {
+        buildApplication(service: service, configuration: configuration, logger: Logger(label: "test"))
+    }
+}
+
+/// Small helpers for JSON requests and answers.
+extension TestClientProtocol {
+    @discardableResult
+    func json(_ method: HTTPRequest.Method, _ uri: String, _ body: Any? = nil, headers: HTTPFields = [:]) async throws -> (HTTPResponse.Status, [String: Any]) {
+        var fields = headers
+        var buffer: ByteBuffer?
+        if let body {
+            fields[.contentType] = fields[.contentType] ?? "application/json"
+            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
+        }
+        return try await execute(uri: uri, method: method, headers: fields, body: buffer) { response in
+            let object = response.body.readableBytes == 0 ? [:] : (try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:])
+            return (response.status, object)
+        }
+    }
+}
+
+func base64(_ values: [Float]) -> String {
+    values.withUnsafeBytes { Data($0).base64EncodedString() }
+}
+
+func floats(_ base64: Any?) -> [Float] {
+    guard let text = base64 as? String, let data = Data(base64Encoded: text) else { return [] }
+    return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+}
+
+/// The `error.code` of an error answer.
+func errorCode(_ body: [String: Any]) -> String? {
+    (body["error"] as? [String: Any])?["code"] as? String
+}

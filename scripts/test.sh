@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test: setup, the Swift tests (swift test), then the Python integration tests
+# (tests/integration) against the release binary over real HTTP. Stops at the first failure.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "setup"
+bash scripts/setup.sh
+
+export HAILO8_TEST_MODELS="$ROOT/.test-models"
+export HAILO8_DEMO_MODEL="$ROOT/models/nudenet-320n.onnx"
+
+step "swift build --build-tests"
+swift build --build-tests
+
+step "swift test"
+swift test
+
+step "swift build -c release --product hailo8-service"
+swift build -c release --product hailo8-service
+export HAILO8_BINARY="${HAILO8_BINARY:-$(swift build -c release --show-bin-path)/hailo8-service}"
+
+step "integration tests (pytest tests/integration)"
+"$ROOT/.venv/bin/python" -m pytest -q tests/integration
