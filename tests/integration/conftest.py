@@ -142,8 +142,10 @@ class Server:
         env: dict[str, str] | None = None,
         cwd: Path | None = None,
         onnxruntime_flag: bool = True,
+        healthy: bool = True,
     ) -> None:
         self.root = root
+        self.healthy = healthy
         self.models_dir = root / "models"
         self.data_dir = root / "data"
         self.args = list(args)
@@ -204,7 +206,7 @@ class Server:
                 )
             try:
                 response = requests.get(f"{self.url}/health", timeout=2)
-                if response.status_code == 200:
+                if response.status_code == 200 or (not self.healthy and response.status_code == 503):
                     return
                 last = f"{response.status_code} {response.text[:300]}"
             except requests.RequestException as error:
@@ -288,9 +290,10 @@ StartServer = Callable[..., Server]
 
 @pytest.fixture(scope="session")
 def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartServer]:
-    """start_server(args=(), env=None, root=None, populate=True, cwd=None, onnxruntime_flag=True)
-    starts a service; every one still running is stopped at the end of the session. Pass the
-    `root` of a stopped server (and populate=False) to restart on the same directories."""
+    """start_server(args=(), env=None, root=None, populate=True, cwd=None, onnxruntime_flag=True,
+    healthy=True) starts a service; every one still running is stopped at the end of the session.
+    Pass the `root` of a stopped server (and populate=False) to restart on the same directories;
+    healthy=False accepts a service that answers /health with 503."""
     servers: list[Server] = []
 
     def start(
@@ -300,12 +303,13 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartServ
         populate: bool = True,
         cwd: Path | None = None,
         onnxruntime_flag: bool = True,
+        healthy: bool = True,
     ) -> Server:
         if root is None:
             root = tmp_path_factory.mktemp("service")
         if populate:
             populate_models(root / "models")
-        server = Server(root, args=args, env=env, cwd=cwd, onnxruntime_flag=onnxruntime_flag)
+        server = Server(root, args=args, env=env, cwd=cwd, onnxruntime_flag=onnxruntime_flag, healthy=healthy)
         servers.append(server)
         return server.start()
 

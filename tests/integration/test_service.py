@@ -575,6 +575,34 @@ def test_restart_persistence(start_server: StartServer, demo_session: onnxruntim
     third.stop()
 
 
+def test_missing_onnxruntime_library(start_server: StartServer) -> None:
+    """Without ONNX Runtime the service still starts, says why in /health and /devices, refuses
+    loads with 503, and keeps a recorded model listed as failed (it comes back with the library)."""
+    first = start_server(args=["--preload", "aff=affine.onnx"])
+    root = first.root
+    assert first.stop() == 0
+
+    missing = "/nonexistent/libonnxruntime.so.1"
+    s = start_server(root=root, populate=False, onnxruntime_flag=False, healthy=False,
+                     args=["--onnxruntime-library", missing])
+    health = s.get("/health")
+    assert health.status_code == 503, health.text
+    cpu = health.json()["backends"]["cpu"]
+    assert cpu["available"] is False and missing in cpu["reason"], cpu
+    devices = s.get("/devices").json()["devices"]
+    assert devices[0]["kind"] == "cpu" and devices[0]["available"] is False and missing in devices[0]["reason"]
+    assert_error(s.post("/models/load", json={"model_path": "two_inputs.onnx"}), 503, "backend_unavailable")
+    models = {m["model_id"]: m for m in s.get("/models").json()["models"]}
+    assert models["aff"]["state"] == "failed" and models["aff"]["error"], models
+    x = np.zeros((1, 3), dtype=np.float32)
+    assert_error(s.post("/inference", json={"model_id": "aff", "input_data": b64(x)}), 503, "model_not_ready")
+    assert s.stop() == 0
+
+    again = start_server(root=root, populate=False)
+    affine_ok(again, "aff")
+    again.stop()
+
+
 # ---------------------------------------------------------------------------------------------
 # Deadlines
 
