@@ -10,7 +10,9 @@ let package = Package(
     name: "hailo8-service",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "hailo8-service", targets: ["hailo8-service"])
+        .executable(name: "hailo8-service", targets: ["hailo8-service"]),
+        // Test double of libhailort: loaded only when pointed at (HAILO8_HAILORT_LIBRARY).
+        .library(name: "HailoRTSimulator", type: .dynamic, targets: ["HailoRTSimulator"]),
     ],
     dependencies: [
         // ConfigurationSupport is off: configuration comes from flags and HAILO8_* variables.
@@ -27,6 +29,13 @@ let package = Package(
         .target(
             name: "ONNXRuntime",
             dependencies: ["CONNXRuntime"],
+            swiftSettings: swiftSettings
+        ),
+        // Hand-written declarations of the HailoRT 4.23 C ABI subset we use (no Hailo header, no link).
+        .target(name: "CHailoRT"),
+        .target(
+            name: "HailoRT",
+            dependencies: ["CHailoRT"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -47,6 +56,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "HailoBackend",
+            dependencies: [
+                "InferenceCore", "HailoRT",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "InferenceHTTP",
             dependencies: [
                 "InferenceCore",
@@ -60,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "hailo8-service",
             dependencies: [
-                "InferenceCore", "InferenceHTTP", "ONNXBackend",
+                "InferenceCore", "InferenceHTTP", "ONNXBackend", "HailoBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -68,11 +85,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A C library exporting the hailo_* symbols the binding uses, with simulated devices,
+        // HEFs, inference and faults (docs/hailo-simulator.md).
+        .target(
+            name: "HailoRTSimulator",
+            dependencies: ["CHailoRT"],
+            linkerSettings: [.linkedLibrary("pthread")]
+        ),
         // Paths of the test models, shared by the test targets.
         .target(name: "TestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "ONNXRuntimeTests",
             dependencies: ["ONNXRuntime", "CONNXRuntime", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HailoTests",
+            dependencies: ["HailoRT", "CHailoRT", "HailoBackend", "InferenceCore", "TestSupport",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

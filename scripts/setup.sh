@@ -119,11 +119,12 @@ fi
 # --- test models ---------------------------------------------------------------------------------
 GEN="$ROOT/tests/models/make_test_models.py"
 TEST_STAMP="$TEST_MODELS_DIR/.stamp"
-test_hash="$(sha256_of tests/models/make_test_models.py requirements-dev.txt)"
+test_hash="$(sha256_of tests/models/make_test_models.py tests/models/make_sim_hefs.py requirements-dev.txt)"
 if [ "$(cat "$TEST_STAMP" 2>/dev/null || true)" != "$test_hash" ]; then
     say "generating test models into .test-models/"
     rm -rf "$TEST_MODELS_DIR"
     "$VENV/bin/python" "$GEN" .test-models
+    "$VENV/bin/python" "$ROOT/tests/models/make_sim_hefs.py" .test-models
     printf '%s\n' "$test_hash" >"$TEST_STAMP"
 else
     say "test models are up to date"

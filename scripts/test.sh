@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: setup, the Swift tests (swift test), then the Python integration tests
-# (tests/integration) against the release binary over real HTTP. Stops at the first failure.
+# Runs every test: setup, the HailoRT simulator's C self-test (tests/simulator), the Swift tests
+# (swift test), then the Python integration tests (tests/integration) against the release binary
+# over real HTTP. Stops at the first failure.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,6 +14,9 @@ bash scripts/setup.sh
 
 export HAILO8_TEST_MODELS="$ROOT/.test-models"
 export HAILO8_DEMO_MODEL="$ROOT/models/nudenet-320n.onnx"
+
+step "HailoRT simulator self-test (tests/simulator/run.sh)"
+PYTHON="$ROOT/.venv/bin/python" bash tests/simulator/run.sh
 
 step "swift build --build-tests"
 swift build --build-tests

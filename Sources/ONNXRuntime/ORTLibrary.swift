@@ -26,7 +26,7 @@ public final class ORTLibrary: @unchecked Sendable {
             do {
                 return try ORTLibrary(path: candidate)
             } catch {
-                attempts.append("\(candidate): \(error.message)")
+                attempts.append(error.message.hasPrefix(candidate) ? error.message : "\(candidate): \(error.message)")
             }
         }
         throw ORTLoadError(message: "ONNX Runtime library not found", attempts: attempts)

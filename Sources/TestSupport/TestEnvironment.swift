@@ -49,3 +49,22 @@ public enum TestEnvironment {
         public var description: String { message }
     }
 }
+
+extension TestEnvironment {
+    /// The HailoRT simulator built by the package (`libHailoRTSimulator.so`), or
+    /// `HAILO8_SIMULATOR_LIBRARY`.
+    public static func simulatorLibrary() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["HAILO8_SIMULATOR_LIBRARY"] {
+            return try existing(path, what: "HailoRT simulator")
+        }
+        var candidates: [URL] = []
+        if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
+        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        candidates.append(repositoryRoot.appendingPathComponent(".build/debug"))
+        for dir in candidates {
+            let path = dir.appendingPathComponent("libHailoRTSimulator.so").path
+            if FileManager.default.fileExists(atPath: path) { return path }
+        }
+        throw SetupError(message: "libHailoRTSimulator.so not found next to the tests: run `swift build --build-tests` (scripts/test.sh does)")
+    }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HailoBackend
 import InferenceCore
 import Logging
 import ONNXBackend
@@ -12,9 +13,13 @@ struct Devices: AsyncParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func run() async throws {
-        let backend = ONNXBackend(configuration: try runtime.onnxConfiguration(), logger: Logger(label: "hailo8-service", factory: { _ in SwiftLogNoOpLogHandler() }))
-        defer { Task { await backend.shutdown() } }
-        let devices = backend.devices()
+        let quiet = Logger(label: "hailo8-service", factory: { _ in SwiftLogNoOpLogHandler() })
+        let backend = ONNXBackend(configuration: try runtime.onnxConfiguration(), logger: quiet)
+        let hailo = HailoBackend(configuration: runtime.hailoConfiguration(dataDirectory: nil), logger: quiet)
+        await hailo.start()
+        let devices = backend.devices() + hailo.devices()
+        await hailo.shutdown()
+        await backend.shutdown()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -27,6 +32,5 @@ struct Devices: AsyncParsableCommand {
             if let reason = device.reason { print("  unavailable: \(reason)") }
             for (key, value) in device.details.sorted(by: { $0.key < $1.key }) { print("  \(key): \(value)") }
         }
-        print("hailo\tnot part of this build")
     }
 }

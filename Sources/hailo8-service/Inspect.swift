@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HailoBackend
 import InferenceCore
 import Logging
 import ONNXBackend
@@ -8,19 +9,24 @@ import ONNXBackend
 struct Inspect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print a model's inputs, outputs and metadata.")
 
-    @Argument(help: "Path of a model file (.onnx).") var model: String
+    @Argument(help: "Path of a model file (.onnx or .hef).") var model: String
     @OptionGroup var runtime: RuntimeOptions
 
     func run() async throws {
-        let backend = ONNXBackend(configuration: try runtime.onnxConfiguration(), logger: Logger(label: "hailo8-service", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let quiet = Logger(label: "hailo8-service", factory: { _ in SwiftLogNoOpLogHandler() })
         let signature: ModelSignature
         do {
-            signature = try await backend.inspect(path: model)
+            if ModelFormat(fileName: model) == .hef {
+                let backend = HailoBackend(configuration: runtime.hailoConfiguration(dataDirectory: nil), logger: quiet)
+                signature = try await backend.inspect(path: model)
+            } else {
+                let backend = ONNXBackend(configuration: try runtime.onnxConfiguration(), logger: quiet)
+                defer { Task { await backend.shutdown() } }
+                signature = try await backend.inspect(path: model)
+            }
         } catch {
-            await backend.shutdown()
             throw ConfigurationError("cannot inspect \(model): \((error as? InferenceError)?.message ?? "\(error)")")
         }
-        await backend.shutdown()
         print("model: \(model)")
         print("inputs:")
         for input in signature.inputs {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import HailoBackend
 import ONNXBackend
 
 /// Options that say how to find and use the runtimes; shared by every subcommand.
@@ -16,6 +17,21 @@ struct RuntimeOptions: ParsableArguments {
 
     @Option(help: "Dedicated threads that run models, default one per core (env HAILO8_INFERENCE_THREADS).")
     var inferenceThreads: Int?
+
+    @Option(help: ArgumentHelp("Path of libhailort (env HAILO8_HAILORT_LIBRARY). Default: libhailort.so.4.23.0, then libhailort.so.", valueName: "path"))
+    var hailortLibrary: String?
+
+    @Option(help: ArgumentHelp("Hailo devices to use, comma-separated PCIe ids (env HAILO8_HAILO_DEVICES). Default: every free device.", valueName: "ids"))
+    var hailoDevices: String?
+
+    func hailoConfiguration(dataDirectory: URL?) -> HailoBackend.Configuration {
+        let devices = Environment.list(hailoDevices.map { [$0] } ?? [], "HAILO8_HAILO_DEVICES").flatMap { $0.split(separator: ",").map(String.init) }
+        return HailoBackend.Configuration(
+            libraryPath: Environment.string(hailortLibrary, "HAILO8_HAILORT_LIBRARY"),
+            deviceIDs: devices.isEmpty ? nil : devices,
+            loggerDirectory: dataDirectory?.appendingPathComponent("logs").path,
+            driverVersionFile: Environment.string(nil, "HAILO8_DRIVER_VERSION_FILE") ?? "/sys/module/hailo_pci/version")
+    }
 
     func onnxConfiguration() throws -> ONNXBackend.Configuration {
         let configuration = ONNXBackend.Configuration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import InferenceCore
+import HailoBackend
 import InferenceHTTP
 import Logging
 import ONNXBackend
@@ -54,7 +55,9 @@ struct Serve: AsyncParsableCommand {
         let preloads = try Environment.list(preload, "HAILO8_PRELOAD").map(Self.parsePreload)
 
         let onnx = ONNXBackend(configuration: try runtime.onnxConfiguration(), logger: logger)
-        let backends: [any InferenceBackend] = [onnx]
+        let hailo = HailoBackend(configuration: runtime.hailoConfiguration(dataDirectory: dataDirectory), logger: logger)
+        await hailo.start()
+        let backends: [any InferenceBackend] = [onnx, hailo]
         let registry = ModelRegistry(backends: backends, modelsDirectory: modelsDirectory, dataDirectory: dataDirectory, logger: logger)
         await registry.restore()
         for (id, path) in preloads {
@@ -71,6 +74,7 @@ struct Serve: AsyncParsableCommand {
         let app = buildApplication(service: service, configuration: http, logger: logger)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         await registry.closeAll()
+        await hailo.shutdown()
         await onnx.shutdown()
     }
 

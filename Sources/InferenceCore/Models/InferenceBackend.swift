@@ -30,13 +30,16 @@ public struct BackendStatus: Sendable, Codable, Equatable {
     public var library: String?
     /// Why the backend is unavailable, in words a user can act on.
     public var reason: String?
+    /// The backend's own state when it has one (`ready`, `recovering`, …).
+    public var state: String?
 
-    public init(available: Bool, runtime: String, version: String? = nil, library: String? = nil, reason: String? = nil) {
+    public init(available: Bool, runtime: String, version: String? = nil, library: String? = nil, reason: String? = nil, state: String? = nil) {
         self.available = available
         self.runtime = runtime
         self.version = version
         self.library = library
         self.reason = reason
+        self.state = state
     }
 }
 

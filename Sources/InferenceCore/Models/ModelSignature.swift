@@ -31,6 +31,20 @@ public struct ModelOptions: Sendable, Codable, Equatable {
     public var graphOptimization: String?
     /// Shapes for dynamic dimensions, by input name (overrides what the model's metadata says).
     public var inputShapes: [String: [Int]]?
+    /// Hailo: batch size of the network group (the scheduler's burst); 0 or nil lets HailoRT choose.
+    public var batchSize: Int?
+    /// Hailo: `performance` (default) or `ultra_performance`.
+    public var powerMode: String?
+    /// Hailo: scheduler priority 0–31 (HailoRT's default 16).
+    public var schedulerPriority: Int?
+    /// Hailo: ms after which a model with pending frames runs even below its threshold.
+    public var schedulerTimeoutMs: Int?
+    /// Hailo: pending frames the scheduler waits for before running the model.
+    public var schedulerThreshold: Int?
+    /// Hailo NMS overrides, where the HEF's NMS runs on the host.
+    public var nmsScoreThreshold: Float?
+    public var nmsIouThreshold: Float?
+    public var nmsMaxProposalsPerClass: Int?
 
     public init(intraOpThreads: Int? = nil, interOpThreads: Int? = nil, graphOptimization: String? = nil, inputShapes: [String: [Int]]? = nil) {
         self.intraOpThreads = intraOpThreads
@@ -44,5 +58,9 @@ public struct ModelOptions: Sendable, Codable, Equatable {
         case interOpThreads = "inter_op_threads"
         case graphOptimization = "graph_optimization"
         case inputShapes = "input_shapes"
+        case batchSize = "batch_size", powerMode = "power_mode"
+        case schedulerPriority = "scheduler_priority", schedulerTimeoutMs = "scheduler_timeout_ms", schedulerThreshold = "scheduler_threshold"
+        case nmsScoreThreshold = "nms_score_threshold", nmsIouThreshold = "nms_iou_threshold"
+        case nmsMaxProposalsPerClass = "nms_max_proposals_per_class"
     }
 }

@@ -1,0 +1,137 @@
+import Foundation
+import HailoRT
+import InferenceCore
+import Logging
+
+/// Runs `.hef` models on Hailo-8 devices through HailoRT 4.23, loaded at run time.
+public final class HailoBackend: InferenceBackend {
+    public struct Configuration: Sendable {
+        /// Path of libhailort given by flag or environment; nil searches the usual places.
+        public var libraryPath: String?
+        /// Devices to use (`0000:01:00.0`, …); nil takes every free one.
+        public var deviceIDs: [String]?
+        /// Where HailoRT writes its own log (`HAILORT_LOGGER_PATH`).
+        public var loggerDirectory: String?
+        /// The driver's version file, read to explain a driver/library mismatch.
+        public var driverVersionFile: String
+        /// How often temperature, throttling and power are read.
+        public var monitorInterval: DispatchTimeInterval
+        /// First and longest wait between attempts to (re)open the devices.
+        public var initialBackoff: Double
+        public var maximumBackoff: Double
+
+        public init(
+            libraryPath: String? = nil, deviceIDs: [String]? = nil, loggerDirectory: String? = nil,
+            driverVersionFile: String = "/sys/module/hailo_pci/version", monitorInterval: DispatchTimeInterval = .seconds(5),
+            initialBackoff: Double = 0.5, maximumBackoff: Double = 30
+        ) {
+            self.libraryPath = libraryPath
+            self.deviceIDs = deviceIDs
+            self.loggerDirectory = loggerDirectory
+            self.driverVersionFile = driverVersionFile
+            self.monitorInterval = monitorInterval
+            self.initialBackoff = initialBackoff
+            self.maximumBackoff = maximumBackoff
+        }
+
+        /// Seconds to wait before attempt `attempt + 1`: doubling from `initialBackoff`.
+        func backoff(attempt: Int) -> Double {
+            min(maximumBackoff, initialBackoff * pow(2, Double(min(attempt, 16))))
+        }
+
+        /// The hailo_pci driver's version, when the module is loaded.
+        func driverVersion() -> String? {
+            (try? String(contentsOfFile: driverVersionFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    public let kind = DeviceKind.hailo
+    public let formats: Set<ModelFormat> = [.hef]
+    public let configuration: Configuration
+    let library: Result<HailoLibrary, HailoLoadError>
+    let manager: HailoDeviceManager?
+    let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        library = Result { () throws(HailoLoadError) in
+            try HailoLibrary.load(candidates: HailoLibrary.searchPaths(explicit: configuration.libraryPath), loggerDirectory: configuration.loggerDirectory)
+        }
+        switch library {
+        case .success(let lib):
+            manager = HailoDeviceManager(library: lib, configuration: configuration, logger: logger)
+            logger.info("HailoRT loaded", metadata: ["version": "\(lib.version)", "library": "\(lib.path)", "driver": "\(configuration.driverVersion() ?? "not loaded")"])
+        case .failure(let error):
+            manager = nil
+            logger.info("Hailo backend unavailable", metadata: ["reason": "\(error)"])
+        }
+    }
+
+    /// Claims the devices (keeps retrying in the background when they are not free).
+    public func start() async {
+        await manager?.start()
+    }
+
+    public func shutdown() async {
+        await manager?.shutdown()
+    }
+
+    public var status: BackendStatus {
+        switch library {
+        case .failure(let error):
+            return BackendStatus(available: false, runtime: "hailort", reason: "\(error); install HailoRT 4.23.0 (libhailort.so.4.23.0) or pass --hailort-library", state: "unavailable")
+        case .success(let lib):
+            let state = manager?.currentState ?? .unavailable(reason: "no manager")
+            return BackendStatus(available: state == .ready, runtime: "hailort", version: lib.version.description, library: lib.path,
+                                 reason: manager?.statusReason, state: state.name)
+        }
+    }
+
+    public func devices() -> [DeviceInfo] {
+        let status = status
+        guard let manager, !manager.devices.isEmpty else {
+            return [DeviceInfo(id: "hailo", kind: .hailo, name: "Hailo-8", available: false, state: status.state ?? "unavailable",
+                               runtime: "hailort", runtimeVersion: status.version, library: status.library, reason: status.reason)]
+        }
+        let faults = manager.faults
+        return manager.devices.map { snapshot in
+            var details: [String: String] = ["models": manager.modelNames.joined(separator: ","), "faults": "\(faults.count)"]
+            details["driver_version"] = configuration.driverVersion()
+            details["last_fault"] = faults.last
+            if let identity = snapshot.identity {
+                details["board_name"] = identity.boardName
+                details["architecture"] = identity.architecture
+                details["serial_number"] = identity.serialNumber
+                details["part_number"] = identity.partNumber
+                details["product_name"] = identity.productName
+                details["firmware_version"] = identity.firmwareVersion.description + (identity.firmwareIsRelease ? "" : " (development)")
+            }
+            details["temperature_c"] = snapshot.temperature.map { String(format: "%.1f", $0) }
+            details["throttling"] = snapshot.throttling.map { $0 ? "enabled" : "disabled" }
+            details["power_w"] = snapshot.power.map { String(format: "%.2f", $0) }
+            for (alarm, count) in snapshot.alarms { details["alarm_\(alarm)"] = "\(count)" }
+            return DeviceInfo(
+                id: snapshot.id, kind: .hailo, name: snapshot.identity?.boardName ?? "Hailo-8",
+                available: status.available, state: status.state ?? "unknown", runtime: "hailort",
+                runtimeVersion: status.version, library: status.library, reason: snapshot.error ?? status.reason, details: details)
+        }
+    }
+
+    public func load(path: String, options: ModelOptions) async throws -> any LoadedModel {
+        guard let manager else {
+            throw InferenceError(.unavailable, .backendUnavailable, "the Hailo backend is not available: \(status.reason ?? "")")
+        }
+        let bytes = try await Blocking.run { try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) }
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return try await manager.load(hefBytes: bytes, name: name, options: options)
+    }
+
+    public func inspect(path: String) async throws -> ModelSignature {
+        guard let manager else {
+            throw InferenceError(.unavailable, .backendUnavailable, "the Hailo backend is not available: \(status.reason ?? "")")
+        }
+        let bytes = try await Blocking.run { try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) }
+        return try await manager.control.run { try manager.inspect(bytes) }
+    }
+}

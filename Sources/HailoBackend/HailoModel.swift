@@ -1,0 +1,199 @@
+import Foundation
+import HailoRT
+import InferenceCore
+
+/// A HEF configured on the backend's vdevice. Runs frames through its current pipeline; while
+/// the device is being rebuilt (after a fault, or to free an unloaded model) frames wait here.
+final class HailoModel: LoadedModel, @unchecked Sendable {
+    // @unchecked: `pipeline`, `held` and `vstreams` are guarded by `lock`; the rest is immutable.
+    let signature: ModelSignature
+    let name: String
+    let hefBytes: [UInt8]
+    let options: ModelOptions
+    private weak var manager: HailoDeviceManager?
+    private let lock = NSLock()
+    private var pipeline: HailoPipeline?
+    private var vstreams: HailoVStreams?
+    private var held: [HailoJob] = []
+
+    init(signature: ModelSignature, name: String, hefBytes: [UInt8], options: ModelOptions, manager: HailoDeviceManager) {
+        self.signature = signature
+        self.name = name
+        self.hefBytes = hefBytes
+        self.options = options
+        self.manager = manager
+    }
+
+    // MARK: Running
+
+    func run(
+        _ inputs: [Tensor], outputs: [String], deadline: ContinuousClock.Instant,
+        onStart: @escaping @Sendable () -> Void
+    ) async throws -> RunResult {
+        let frameCounts = Set(inputs.map { $0.shape.first ?? 1 })
+        guard frameCounts.count == 1, let frames = frameCounts.first, frames >= 1 else {
+            throw InferenceError(.unprocessable, .shapeMismatch, "every input must hold the same number (≥ 1) of frames, got \(inputs.map(\.shape))")
+        }
+        let start = ContinuousClock.now
+        let firstWrite = FirstWrite()
+        let results = try await withThrowingTaskGroup(of: (Int, [[UInt8]]).self) { group in
+            for frame in 0..<frames {
+                let bytes = inputs.map { tensor in
+                    let size = tensor.data.count / frames
+                    return Array(tensor.data[(frame * size)..<((frame + 1) * size)])
+                }
+                group.addTask {
+                    (frame, try await self.runFrame(bytes, deadline: deadline) {
+                        firstWrite.mark()
+                        onStart()
+                    })
+                }
+            }
+            var ordered = [[[UInt8]]](repeating: [], count: frames)
+            for try await (frame, outputs) in group { ordered[frame] = outputs }
+            return ordered
+        }
+        let wanted = outputs.isEmpty ? signature.outputs.map(\.name) : outputs
+        let tensors = wanted.compactMap { name -> Tensor? in
+            guard let index = signature.outputs.firstIndex(where: { $0.name == name }) else { return nil }
+            let spec = signature.outputs[index]
+            return Tensor(name: name, dtype: spec.dtype, shape: [frames] + spec.shape.dropFirst(),
+                          data: results.flatMap { $0[index] })
+        }
+        let queued = (firstWrite.instant ?? start) - start
+        return RunResult(outputs: tensors, queueTime: queued, inferenceTime: .now - start - queued)
+    }
+
+    /// One frame: queued on the pipeline (or held while the device is rebuilt), answered when
+    /// every output has been read, or when the deadline passes.
+    private func runFrame(_ frames: [[UInt8]], deadline: ContinuousClock.Instant, started: @escaping @Sendable () -> Void) async throws -> [[UInt8]] {
+        try await withCheckedThrowingContinuation { continuation in
+            let job = HailoJob(frames: frames, outputCount: signature.outputs.count, deadline: deadline, started: started) { result in
+                continuation.resume(with: result.mapError { $0 as any Error })
+            }
+            let timer = DispatchWorkItem { [weak self] in
+                let waiting = self?.withdraw(job) ?? false
+                job.finish(.failure(waiting
+                    ? InferenceError(.unavailable, .backendUnavailable, "the Hailo device is recovering; the frame could not run before the request's deadline")
+                    : InferenceError(.deadlineExceeded, .deadlineExceeded, "the Hailo device did not answer before the request's deadline")))
+            }
+            let remaining = max(0, (deadline - .now).milliseconds)
+            DispatchQueue.global().asyncAfter(deadline: .now() + .microseconds(Int(remaining * 1000)), execute: timer)
+            submit(job)
+        }
+    }
+
+    private func submit(_ job: HailoJob) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let pipeline, pipeline.submit(job) { return }
+        held.append(job)
+    }
+
+    /// Takes a job back if no writer started it; true when it was waiting for a pipeline.
+    private func withdraw(_ job: HailoJob) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if let index = held.firstIndex(where: { $0 === job }) {
+            held.remove(at: index)
+            return true
+        }
+        pipeline?.withdraw(job)
+        return pipeline == nil
+    }
+
+    // MARK: Attaching to the device (called on the backend's control thread)
+
+    /// Starts a pipeline on new vstreams and hands it the frames that were waiting.
+    func attach(_ vstreams: HailoVStreams, onFault: @escaping @Sendable (HailoPipeline, HailoError) -> Void) {
+        let pipeline = HailoPipeline(vstreams: vstreams, name: "hailo-\(name)", onFault: onFault)
+        lock.lock()
+        self.pipeline = pipeline
+        self.vstreams = vstreams
+        let waiting = held.filter { !$0.isFinished }
+        held = []
+        lock.unlock()
+        for job in waiting where !pipeline.submit(job) {
+            job.finish(.failure(InferenceError(.unavailable, .backendUnavailable, "the Hailo pipeline stopped")))
+        }
+    }
+
+    /// Stops the pipeline after the frames on the device came back; unwritten frames wait for
+    /// the next pipeline. Releases the vstreams.
+    func detachDraining() {
+        lock.lock()
+        let pipeline = self.pipeline, vstreams = self.vstreams
+        self.pipeline = nil
+        self.vstreams = nil
+        lock.unlock()
+        guard let pipeline else { return }
+        let unwritten = pipeline.drain()
+        hold(unwritten)
+        vstreams?.release()
+    }
+
+    /// After a device fault: fails the frames that were on the device, keeps the unwritten ones.
+    /// The caller has already shut the network group down so that blocked I/O returns.
+    func detachAborting(_ error: HailoError) {
+        lock.lock()
+        let pipeline = self.pipeline, vstreams = self.vstreams
+        self.pipeline = nil
+        self.vstreams = nil
+        lock.unlock()
+        guard let pipeline else { return }
+        vstreams?.group.shutdown()
+        let (lost, unwritten) = pipeline.abort()
+        for job in lost {
+            job.finish(.failure(InferenceError(.unavailable, .backendUnavailable,
+                "the Hailo device failed while running this frame (\(error.status.name): \(error.message)); the service is recovering the device, retry")))
+        }
+        pipeline.join()
+        hold(unwritten)
+        vstreams?.release()
+    }
+
+    /// Fails every waiting frame (the model is gone, or the device cannot be recovered).
+    func failHeld(_ error: InferenceError) {
+        lock.lock()
+        let waiting = held
+        held = []
+        lock.unlock()
+        waiting.forEach { $0.finish(.failure(error)) }
+    }
+
+    private func hold(_ jobs: [HailoJob]) {
+        lock.lock()
+        held.insert(contentsOf: jobs, at: 0)
+        lock.unlock()
+    }
+
+    func isAttached(to pipeline: HailoPipeline) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return self.pipeline === pipeline
+    }
+
+    /// Unloads through the backend (which rebuilds the vdevice to free the network group).
+    func close() async {
+        await manager?.unload(self)
+    }
+}
+
+/// When the first frame of a request started on the device.
+final class FirstWrite: @unchecked Sendable {
+    // @unchecked: guarded by `lock`.
+    private let lock = NSLock()
+    private var value: ContinuousClock.Instant?
+
+    func mark() {
+        lock.lock()
+        if value == nil { value = .now }
+        lock.unlock()
+    }
+
+    var instant: ContinuousClock.Instant? {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+}

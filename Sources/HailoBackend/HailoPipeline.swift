@@ -1,0 +1,185 @@
+import Foundation
+import HailoRT
+import InferenceCore
+
+/// Keeps frames of one model in flight on its vstreams: a writer thread per input vstream and a
+/// reader thread per output vstream. Frames come out of a network group in the order they went
+/// in, so the k-th frame read on every output belongs to the k-th job fully written.
+final class HailoPipeline: @unchecked Sendable {
+    // @unchecked: every mutable field is guarded by `condition`; the vstreams are used by one
+    // thread each.
+    let vstreams: HailoVStreams
+    private let condition = NSCondition()
+    private var writeQueues: [[HailoJob]]
+    private var readQueues: [[HailoJob]]
+    /// Jobs fully written and not yet fully read.
+    private var inFlight = 0
+    /// Writers inside a `write` call.
+    private var writing = 0
+    private var stopped = false
+    private var faulted = false
+    private let threadsDone = DispatchGroup()
+    private let onFault: @Sendable (HailoPipeline, HailoError) -> Void
+
+    init(vstreams: HailoVStreams, name: String, onFault: @escaping @Sendable (HailoPipeline, HailoError) -> Void) {
+        self.vstreams = vstreams
+        self.onFault = onFault
+        writeQueues = Array(repeating: [], count: vstreams.inputs.count)
+        readQueues = Array(repeating: [], count: vstreams.outputs.count)
+        for index in vstreams.inputs.indices { start("\(name)-w\(index)") { self.writer(index) } }
+        for index in vstreams.outputs.indices { start("\(name)-r\(index)") { self.reader(index) } }
+    }
+
+    private func start(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        threadsDone.enter()
+        let thread = Thread { [threadsDone] in
+            body()
+            threadsDone.leave()
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Queues a job; false when the pipeline no longer accepts work.
+    func submit(_ job: HailoJob) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopped else { return false }
+        for index in writeQueues.indices { writeQueues[index].append(job) }
+        condition.broadcast()
+        return true
+    }
+
+    /// Removes a job no writer has started (its deadline passed while queued).
+    func withdraw(_ job: HailoJob) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard job.writesStarted == 0 else { return }
+        for index in writeQueues.indices { writeQueues[index].removeAll { $0 === job } }
+    }
+
+    /// Stops taking new jobs, waits for the frames on the device to come back, stops the threads
+    /// and returns the jobs that were never written (to run them on the next pipeline).
+    func drain() -> [HailoJob] {
+        condition.lock()
+        let unwritten = takeUnwritten()
+        while (inFlight > 0 || writing > 0 || writeQueues.contains { !$0.isEmpty }) && !faulted {
+            condition.wait()
+        }
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+        threadsDone.wait()
+        return unwritten
+    }
+
+    /// After a fault: stops everything; returns the jobs already on the device (lost) and the
+    /// ones never written. The vstreams must be shut down first so that blocked calls return.
+    func abort() -> (lost: [HailoJob], unwritten: [HailoJob]) {
+        condition.lock()
+        stopped = true
+        let unwritten = takeUnwritten()
+        var lost: [HailoJob] = []
+        for job in (writeQueues.flatMap { $0 } + readQueues.flatMap { $0 }) where !lost.contains(where: { $0 === job }) {
+            lost.append(job)
+        }
+        writeQueues = writeQueues.map { _ in [] }
+        readQueues = readQueues.map { _ in [] }
+        condition.broadcast()
+        condition.unlock()
+        return (lost, unwritten)
+    }
+
+    /// Waits for the threads to end (after `abort` and a shutdown of the vstreams).
+    func join() {
+        threadsDone.wait()
+    }
+
+    /// Jobs no writer has started, removed from the write queues. Call with the lock held.
+    private func takeUnwritten() -> [HailoJob] {
+        let unwritten = writeQueues.first?.filter { $0.writesStarted == 0 } ?? []
+        for index in writeQueues.indices { writeQueues[index].removeAll { $0.writesStarted == 0 } }
+        return unwritten
+    }
+
+    private func writer(_ index: Int) {
+        let input = vstreams.inputs[index]
+        condition.lock()
+        while true {
+            while !stopped && !faulted && writeQueues[index].isEmpty { condition.wait() }
+            if stopped || faulted { break }
+            let job = writeQueues[index].removeFirst()
+            job.writesStarted += 1
+            writing += 1
+            condition.unlock()
+            job.markStarted()
+            let result = Self.perform { try job.frames[index].withUnsafeBytes { try input.write($0) } }
+            condition.lock()
+            writing -= 1
+            if case .failure(let error) = result {
+                fault(error)
+                continue
+            }
+            job.writesDone += 1
+            if job.writesDone == writeQueues.count {
+                inFlight += 1
+                for output in readQueues.indices { readQueues[output].append(job) }
+            }
+            condition.broadcast()
+        }
+        condition.unlock()
+    }
+
+    private func reader(_ index: Int) {
+        let output = vstreams.outputs[index]
+        var buffer = [UInt8](repeating: 0, count: output.frameSize)
+        condition.lock()
+        while true {
+            while !stopped && !faulted && readQueues[index].isEmpty { condition.wait() }
+            if stopped || faulted { break }
+            condition.unlock()
+            let result = Self.perform { try buffer.withUnsafeMutableBytes { try output.read(into: $0) } }
+            condition.lock()
+            if case .failure(let error) = result {
+                fault(error)
+                continue
+            }
+            guard !readQueues[index].isEmpty else { continue }  // aborted meanwhile
+            let job = readQueues[index].removeFirst()
+            condition.unlock()
+            let converted = HailoSignature.convert(buffer, from: output)  // dequantize off the lock
+            condition.lock()
+            job.outputs[index] = converted
+            job.readsDone += 1
+            if job.readsDone == readQueues.count {
+                inFlight -= 1
+                let outputs = job.outputs.map { $0! }
+                condition.broadcast()
+                condition.unlock()
+                job.finish(.success(outputs))
+                condition.lock()
+            }
+        }
+        condition.unlock()
+    }
+
+    /// Runs one blocking vstream call, keeping its `HailoError`.
+    private static func perform(_ call: () throws -> Void) -> Result<Void, HailoError> {
+        do {
+            try call()
+            return .success(())
+        } catch {
+            return .failure(error as? HailoError ?? HailoError(status: .internalFailure, operation: "vstream I/O", message: "\(error)"))
+        }
+    }
+
+    /// Reports the first I/O error (lock held): the device's frames can no longer be matched to
+    /// requests, so the whole pipeline stops and the backend recovers.
+    private func fault(_ error: HailoError) {
+        guard !faulted && !stopped else { return }
+        faulted = true
+        condition.broadcast()
+        let onFault = onFault
+        DispatchQueue.global().async { onFault(self, error) }
+    }
+}

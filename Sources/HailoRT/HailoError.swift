@@ -1,0 +1,69 @@
+/// A failed HailoRT call: the status, the C function that returned it, and a message a user can
+/// act on.
+public struct HailoError: Error, Sendable, CustomStringConvertible {
+    public var status: HailoStatus
+    /// The failing C call, e.g. `hailo_create_vdevice`.
+    public var operation: String
+    public var message: String
+
+    public init(status: HailoStatus, operation: String, message: String? = nil) {
+        self.status = status
+        self.operation = operation
+        self.message = message ?? Self.advice(for: status)
+    }
+
+    public var description: String { "\(operation) failed with \(status): \(message)" }
+
+    /// What the status means on a real installation, and what to do about it.
+    public static func advice(for status: HailoStatus, driverVersion: String? = nil, libraryVersion: String? = nil) -> String {
+        switch status {
+        case .invalidDriverVersion:
+            "the hailo_pci driver (\(driverVersion ?? "version unknown")) does not match libhailort (\(libraryVersion ?? "4.23.0")): install the driver of exactly the library's version, or the library matching the driver"
+        case .outOfPhysicalDevices:
+            "no free Hailo device: another process (another container, hailortcli, a second service) owns it, or no board is present; stop the other user or give this service its own board"
+        case .deviceInUse:
+            "the requested Hailo device is owned by another process; stop it, or list other devices"
+        case .driverOperationFailed:
+            "cannot open the Hailo device node: pass /dev/hailo0 into the container (--device=/dev/hailo0) and check its permissions"
+        case .hefNotCompatibleWithDevice:
+            "the HEF was compiled for another Hailo architecture (e.g. Hailo-8L or Hailo-15) than this device; compile it for Hailo-8"
+        case .hefNotSupported:
+            "the HEF is not supported by this HailoRT (wrong file, or compiled by a newer Dataflow Compiler): recompile it for HailoRT 4.23"
+        case .hefFileCorrupted:
+            "the HEF file is corrupted (size or checksum mismatch): copy it again"
+        case .invalidHEF:
+            "the HEF is invalid"
+        case .openFileFailure:
+            "the HEF file cannot be opened"
+        case .timeout:
+            "the device did not answer in time"
+        case .streamAbort:
+            "the device's streams were aborted (device reset or shutdown)"
+        case .driverTimeout:
+            "the driver timed out talking to the device; a device reset may be required"
+        case .unsupportedFirmwareVersion:
+            "the device firmware does not match libhailort 4.23: update the hailo_pci driver package (it carries the firmware)"
+        case .rpcFailed:
+            "the HailoRT multi-process service is not reachable"
+        case .notSupported:
+            "the operation is not supported by this device or library"
+        default:
+            "HailoRT reported \(status.name)"
+        }
+    }
+}
+
+/// libhailort could not be loaded, or is not the version these declarations were written for.
+public struct HailoLoadError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var attempts: [String]
+
+    public init(message: String, attempts: [String] = []) {
+        self.message = message
+        self.attempts = attempts
+    }
+
+    public var description: String {
+        attempts.isEmpty ? message : "\(message) (tried: \(attempts.joined(separator: "; ")))"
+    }
+}

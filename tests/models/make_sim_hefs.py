@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Writes the simulated HEF files read by the HailoRT simulator (libHailoRTSimulator.so).
+
+Usage: make_sim_hefs.py OUTPUT_DIR
+
+The format is described in docs/hailo-simulator.md. Python 3 standard library only.
+
+Files:
+
+* sim_yolov8n.hef          640x640x3 input, NMS output 80 classes x 100 boxes
+* sim_detector_small.hef   64x64x3 input, NMS output 3 classes x 5 boxes (fast tests)
+* sim_classifier.hef       224x224x3 input, output 1x1x1000 uint8 (zp 0, scale 1/256)
+* sim_perchannel.hef       4x4x3 input, output 2x2x4 (zp 10, scale 0.5, per channel)
+* sim_two_outputs.hef      8x8x3 input, outputs .../out_b and .../out_a, listed in the file in
+                           the reverse of name order
+* sim_slow.hef             64x64x3 input, NMS 3 x 5, fps 5 (one frame takes 200 ms per device)
+* sim_hailo15.hef          a Hailo-15H model: loads, but does not configure on a Hailo-8
+* sim_bad_magic.hef        random bytes (not a HEF)
+* sim_corrupt.hef          good magic line, then a malformed input line
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+
+MAGIC = "HAILO-SIM-HEF 1\n"
+
+TEXT_HEFS = {
+    "sim_yolov8n.hef": """\
+network_group yolov8n
+arch hailo8
+input yolov8n/input_layer1 640 640 3
+output_nms yolov8n/yolov8_nms_postprocess 80 100
+""",
+    "sim_detector_small.hef": """\
+# A tiny detector for fast tests.
+network_group detector_small
+arch hailo8
+input detector_small/input_layer1 64 64 3
+output_nms detector_small/nms_postprocess 3 5
+""",
+    "sim_classifier.hef": """\
+network_group classifier
+arch hailo8
+input classifier/input_layer1 224 224 3
+output classifier/fc1 1 1 1000 0 0.00390625
+""",
+    "sim_perchannel.hef": """\
+network_group perchannel
+arch hailo8
+input perchannel/input_layer1 4 4 3
+output perchannel/conv1 2 2 4 10 0.5 per_channel
+""",
+    "sim_two_outputs.hef": """\
+network_group two_outputs
+arch hailo8
+input two_outputs/input_layer1 8 8 3
+# Listed out of name order on purpose: vstream params and handles come back sorted by name.
+output two_outputs/out_b 2 2 2 128 0.25
+output two_outputs/out_a 1 1 8 0 1
+""",
+    "sim_slow.hef": """\
+network_group slow
+arch hailo8
+fps 5
+input slow/input_layer1 64 64 3
+output_nms slow/nms_postprocess 3 5
+""",
+    "sim_hailo15.hef": """\
+network_group hailo15_model
+arch hailo15h
+input hailo15_model/input_layer1 64 64 3
+output_nms hailo15_model/nms_postprocess 3 5
+""",
+    "sim_corrupt.hef": """\
+network_group corrupt
+input corrupt/input_layer1 64 sixty-four 3
+output_nms corrupt/nms_postprocess 3 5
+""",
+}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    out_dir = argv[1]
+    os.makedirs(out_dir, exist_ok=True)
+    for name, body in TEXT_HEFS.items():
+        with open(os.path.join(out_dir, name), "w", encoding="ascii", newline="\n") as f:
+            f.write(MAGIC + body)
+    # Deterministic "random" bytes that cannot start with the magic line.
+    rng = random.Random(20240423)
+    data = bytes([0x7F]) + bytes(rng.randrange(256) for _ in range(255))
+    with open(os.path.join(out_dir, "sim_bad_magic.hef"), "wb") as f:
+        f.write(data)
+    print(f"wrote {len(TEXT_HEFS) + 1} simulated HEF files into {out_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
