@@ -24,9 +24,12 @@ swift build --build-tests
 step "swift test"
 swift test
 
-step "swift build -c release --product hailo8-service"
+step "swift build -c release (the service and the HailoRT simulator)"
 swift build -c release --product hailo8-service
-export HAILO8_BINARY="${HAILO8_BINARY:-$(swift build -c release --show-bin-path)/hailo8-service}"
+swift build -c release --product HailoRTSimulator
+BIN_PATH="$(swift build -c release --show-bin-path)"
+export HAILO8_BINARY="${HAILO8_BINARY:-$BIN_PATH/hailo8-service}"
+export HAILO8_SIMULATOR_LIBRARY="${HAILO8_SIMULATOR_LIBRARY:-$BIN_PATH/libHailoRTSimulator.so}"
 
 step "integration tests (pytest tests/integration)"
 "$ROOT/.venv/bin/python" -m pytest -q tests/integration

@@ -143,10 +143,7 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
         guard let pipeline else { return }
         vstreams?.group.shutdown()
         let (lost, unwritten) = pipeline.abort()
-        for job in lost {
-            job.finish(.failure(InferenceError(.unavailable, .backendUnavailable,
-                "the Hailo device failed while running this frame (\(error.status.name): \(error.message)); the service is recovering the device, retry")))
-        }
+        for job in lost { job.finish(.failure(HailoPipeline.lostFrame(error))) }
         pipeline.join()
         hold(unwritten)
         vstreams?.release()

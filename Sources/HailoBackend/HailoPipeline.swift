@@ -118,6 +118,9 @@ final class HailoPipeline: @unchecked Sendable {
             writing -= 1
             if case .failure(let error) = result {
                 fault(error)
+                condition.unlock()
+                job.finish(.failure(Self.lostFrame(error)))  // in no queue any more: answer it here
+                condition.lock()
                 continue
             }
             job.writesDone += 1
@@ -161,6 +164,12 @@ final class HailoPipeline: @unchecked Sendable {
             }
         }
         condition.unlock()
+    }
+
+    /// The answer to a frame the device lost.
+    static func lostFrame(_ error: HailoError) -> InferenceError {
+        InferenceError(.unavailable, .backendUnavailable,
+            "the Hailo device failed while running this frame (\(error.status.name): \(error.message)); the service is recovering the device, retry")
     }
 
     /// Runs one blocking vstream call, keeping its `HailoError`.

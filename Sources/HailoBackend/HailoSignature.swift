@@ -15,6 +15,14 @@ enum HailoSignature {
             }
             return TensorSpec(name: info.name, dtype: .uint8, shape: [-1, h, w, c])
         }
+        for info in inputs + outputs {
+            metadata["\(info.name).format_order"] = "\(info.formatOrder)"
+            if let quant = info.quantInfos.first, quant.isValid {
+                metadata["\(info.name).quant"] = "zero_point=\(quant.zeroPoint) scale=\(quant.scale)"
+            } else if !info.isNMS {
+                metadata["\(info.name).quant"] = "per_channel"
+            }
+        }
         let outputSpecs = outputs.map { info -> TensorSpec in
             switch info.layout {
             case .nmsByClass(let classes, let maxBoxes):

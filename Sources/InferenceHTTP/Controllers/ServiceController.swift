@@ -24,9 +24,13 @@ struct ServiceController {
         let models = await service.registry.list()
         let body = Health(
             status: serving ? "ok" : "unavailable",
-            backends: Dictionary(uniqueKeysWithValues: service.backends.map { ($0.kind.rawValue, $0.status) }),
+            backends: backendStatuses,
             models: ["loaded": models.filter { $0.state == .ready }.count, "failed": models.filter { $0.state == .failed }.count])
         return try JSONResponse.make(body, status: serving ? .ok : .serviceUnavailable)
+    }
+
+    var backendStatuses: [String: BackendStatus] {
+        Dictionary(uniqueKeysWithValues: service.backends.map { ($0.kind.rawValue, $0.status) })
     }
 
     struct Device: Encodable {
@@ -62,11 +66,12 @@ struct ServiceController {
         var status: String
         var uptimeSeconds: Double
         var startedAt: Date
+        var backends: [String: BackendStatus]
         var models: [ModelStatus]
         var tasks: [String: Int]
 
         enum CodingKeys: String, CodingKey {
-            case status, uptimeSeconds = "uptime_seconds", startedAt = "started_at", models, tasks
+            case status, uptimeSeconds = "uptime_seconds", startedAt = "started_at", backends, models, tasks
         }
     }
 
@@ -113,6 +118,7 @@ struct ServiceController {
         let body = Status(
             status: service.isServing ? "ok" : "unavailable",
             uptimeSeconds: (service.uptime * 1000).rounded() / 1000, startedAt: service.startedAt,
+            backends: backendStatuses,
             models: models.map(ModelStatus.init),
             tasks: ["stored": await service.tasks.count, "capacity": service.tasks.capacity])
         return try JSONResponse.make(body)

@@ -1,0 +1,197 @@
+"""The Hailo backend over HTTP, with libhailort replaced by the HailoRT simulator
+(libHailoRTSimulator.so, built by the package) through the same HAILO8_HAILORT_LIBRARY path a
+real installation uses. See docs/hailo-simulator.md for the simulated HEFs and outputs."""
+
+from __future__ import annotations
+
+import base64
+import concurrent.futures
+import os
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import requests
+
+from conftest import REPO_ROOT, TEST_MODELS, Server, StartServer, assert_error
+
+SIMULATOR = Path(os.environ.get("HAILO8_SIMULATOR_LIBRARY")
+                 or REPO_ROOT / ".build" / "release" / "libHailoRTSimulator.so").resolve()
+DETECTOR = "sim_detector_small.hef"  # 64x64x3 uint8 in, NMS_BY_CLASS 3 classes x 5 boxes out
+
+
+def expected_nms(frame: np.ndarray, classes: int = 3, max_boxes: int = 5, score_threshold: float = 0.0) -> np.ndarray:
+    """The simulator's detector output, from docs/hailo-simulator.md."""
+    flat = frame.reshape(-1).astype(np.int64)
+    target = int(flat.sum()) % classes
+    count = min(1 + int(flat[0]) % 3, max_boxes)
+    out: list[float] = []
+    for c in range(classes):
+        if c != target:
+            out.append(0.0)
+            continue
+        boxes = [[0.10 + 0.10 * j, 0.20, 0.50 + 0.10 * j, 0.60 + 0.05 * j, 0.90 - 0.10 * j] for j in range(count)]
+        boxes = [b for b in boxes if np.float32(b[4]) >= score_threshold]
+        out.append(float(len(boxes)))
+        for b in boxes:
+            out.extend(b)
+    out.extend([0.0] * (classes * (1 + 5 * max_boxes) - len(out)))
+    return np.array(out, dtype=np.float64).astype(np.float32)
+
+
+def frame(seed: int, shape=(1, 64, 64, 3)) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, 256, size=shape, dtype=np.uint8)
+
+
+def start_hailo(start_server: StartServer, tmp_path: Path, env: dict[str, str] | None = None, **kwargs) -> Server:
+    if not SIMULATOR.is_file():
+        pytest.fail(f"{SIMULATOR} is missing: `swift build -c release --product HailoRTSimulator` (scripts/test.sh does)")
+    state = tmp_path / "sim-state"
+    state.mkdir(exist_ok=True)
+    settings = {"HAILO8_HAILORT_LIBRARY": str(SIMULATOR), "HAILO_SIM_STATE_DIR": str(state), **(env or {})}
+    server = start_server(env=settings, **kwargs)
+    for hef in TEST_MODELS.glob("sim_*.hef"):
+        shutil.copy2(hef, server.models_dir / hef.name)
+    return server
+
+
+def infer_frame(server: Server, model_id: str, x: np.ndarray) -> requests.Response:
+    return server.post(f"/inference?model_id={model_id}&shape={','.join(map(str, x.shape))}", data=x.tobytes(),
+                       headers={"Content-Type": "application/octet-stream"})
+
+
+def output_floats(response: requests.Response) -> np.ndarray:
+    assert response.status_code == 200, response.text[:500]
+    out = response.json()["outputs"][0]
+    return np.frombuffer(base64.b64decode(out["data"]), dtype=np.float32)
+
+
+def wait_ready(server: Server, timeout: float = 15.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        hailo = server.get("/health").json()["backends"]["hailo"]
+        if hailo.get("state") == "ready":
+            return hailo
+        if time.monotonic() > deadline:
+            pytest.fail(f"the Hailo backend did not recover: {hailo}")
+        time.sleep(0.05)
+
+
+def test_simulated_devices_and_health(start_server: StartServer, tmp_path: Path) -> None:
+    s = start_hailo(start_server, tmp_path, {"HAILO_SIM_DEVICES": "2"})
+    health = s.get("/health").json()
+    assert health["backends"]["hailo"]["available"] is True and health["backends"]["hailo"]["state"] == "ready", health
+    assert health["backends"]["hailo"]["version"] == "4.23.0"
+    devices = [d for d in s.get("/devices").json()["devices"] if d["kind"] == "hailo"]
+    assert [d["id"] for d in devices] == ["0000:01:00.0", "0000:02:00.0"], devices
+    details = devices[0]["details"]
+    assert details["board_name"] == "Hailo-8" and details["architecture"] == "HAILO8", details
+    assert details["firmware_version"] == "4.23.0" and details["serial_number"] and details["part_number"]
+    assert float(details["temperature_c"]) == pytest.approx(48.75, abs=0.06)
+    assert devices[0]["runtimeVersion"] == "4.23.0"
+    assert s.get("/status").json()["backends"]["hailo"]["state"] == "ready"
+
+
+def test_64_concurrent_clients_get_their_own_answers(start_server: StartServer, tmp_path: Path) -> None:
+    s = start_hailo(start_server, tmp_path)
+    r = s.post("/models/load", json={"model_path": DETECTOR, "model_id": "det"})
+    assert r.status_code == 201, r.text
+    model = r.json()
+    assert model["device"] == "hailo" and model["format"] == "hef"
+    assert model["inputs"] == [{"name": "detector_small/input_layer1", "dtype": "uint8", "shape": [-1, 64, 64, 3]}]
+    assert model["metadata"]["detector_small/nms_postprocess.format"] == "hailo_nms_by_class"
+
+    def one(seed: int) -> bool:
+        x = frame(seed)
+        if seed % 2:
+            body = {"model_id": "det", "input_data": base64.b64encode(x.tobytes()).decode()}
+            got = output_floats(s.post("/inference", json=body))
+        else:
+            got = output_floats(infer_frame(s, "det", x))
+        return np.array_equal(got, expected_nms(x))
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=64) as pool:
+        results = list(pool.map(one, range(64)))
+    assert all(results), results.count(False)
+
+
+def test_two_models_share_the_device_unload_and_reload(start_server: StartServer, tmp_path: Path) -> None:
+    s = start_hailo(start_server, tmp_path)
+    assert s.post("/models/load", json={"model_path": DETECTOR, "model_id": "det"}).status_code == 201
+    r = s.post("/models/load", json={"model_path": "sim_perchannel.hef", "model_id": "pc", "device": "hailo",
+                                     "options": {"scheduler_priority": 20, "batch_size": 2}})
+    assert r.status_code == 201, r.text
+    x = frame(5, (1, 4, 4, 3))
+    q = np.resize(x.reshape(-1), 16).astype(np.float32)
+    expected = (q - (10 + np.arange(16) % 4)) * 0.5
+    np.testing.assert_array_equal(output_floats(infer_frame(s, "pc", x)), expected)
+    np.testing.assert_array_equal(output_floats(infer_frame(s, "det", frame(6))), expected_nms(frame(6)))
+
+    assert s.delete("/models/pc").status_code == 200
+    np.testing.assert_array_equal(output_floats(infer_frame(s, "det", frame(7))), expected_nms(frame(7)))
+    assert s.post("/models/load", json={"model_path": "sim_perchannel.hef", "model_id": "pc"}).status_code == 201
+    np.testing.assert_array_equal(output_floats(infer_frame(s, "pc", x)), expected)
+    assert wait_ready(s)["available"] is True
+
+
+@pytest.mark.parametrize("fault, status_name", [
+    ("read:3:63", "HAILO_STREAM_ABORT"),
+    ("write:3:87", "HAILO_DRIVER_TIMEOUT"),
+    ("read:3:4", "HAILO_TIMEOUT"),
+])
+def test_injected_faults_fail_in_flight_frames_and_the_service_recovers(
+        start_server: StartServer, tmp_path: Path, fault: str, status_name: str) -> None:
+    s = start_hailo(start_server, tmp_path, {"HAILO_SIM_FAULTS": fault}, args=["--preload", "aff=affine.onnx"])
+    assert s.post("/models/load", json={"model_path": DETECTOR, "model_id": "det"}).status_code == 201
+    for seed in range(3):
+        np.testing.assert_array_equal(output_floats(infer_frame(s, "det", frame(seed))), expected_nms(frame(seed)))
+    error = assert_error(infer_frame(s, "det", frame(3)), 503, "backend_unavailable")
+    assert status_name in error["message"] and "recovering" in error["message"], error
+    # The CPU backend keeps serving meanwhile.
+    x = np.ones((1, 3), dtype=np.float32)
+    assert s.post("/inference", json={"model_id": "aff", "input_data": base64.b64encode(x.tobytes()).decode()}).status_code == 200
+    wait_ready(s)
+    np.testing.assert_array_equal(output_floats(infer_frame(s, "det", frame(4))), expected_nms(frame(4)))
+    hailo = next(d for d in s.get("/devices").json()["devices"] if d["kind"] == "hailo")
+    assert hailo["details"]["faults"] == "1" and status_name in hailo["details"]["last_fault"], hailo
+
+
+def test_device_owned_by_another_process(start_server: StartServer, tmp_path: Path) -> None:
+    first = start_hailo(start_server, tmp_path)
+    second = start_hailo(start_server, tmp_path)  # same simulated board, same lock directory
+    hailo = second.get("/health").json()["backends"]["hailo"]
+    assert hailo["available"] is False and "another process" in hailo["reason"], hailo
+    assert_error(second.post("/models/load", json={"model_path": DETECTOR}), 503, "backend_unavailable")
+    assert first.stop() == 0
+    assert wait_ready(second)["available"] is True  # the retry claims the board once it is free
+
+
+def test_driver_library_mismatch_names_both_versions(start_server: StartServer, tmp_path: Path) -> None:
+    version_file = tmp_path / "hailo_pci_version"
+    version_file.write_text("4.20.0\n")
+    s = start_hailo(start_server, tmp_path, {"HAILO_SIM_DRIVER_VERSION": "4.20.0",
+                                             "HAILO8_DRIVER_VERSION_FILE": str(version_file)})
+    hailo = s.get("/health").json()["backends"]["hailo"]
+    assert hailo["available"] is False and "4.20.0" in hailo["reason"] and "4.23.0" in hailo["reason"], hailo
+
+
+def test_refused_hefs_and_temperature_alarm(start_server: StartServer, tmp_path: Path) -> None:
+    s = start_hailo(start_server, tmp_path, {"HAILO_SIM_TEMPERATURE_ALARM_MS": "100"})
+    error = assert_error(s.post("/models/load", json={"model_path": "sim_hailo15.hef"}), 422, "model_load_failed")
+    assert "architecture" in error["message"]
+    assert_error(s.post("/models/load", json={"model_path": "sim_bad_magic.hef"}), 422, "model_load_failed")
+    deadline = time.monotonic() + 10
+    while True:
+        hailo = next(d for d in s.get("/devices").json()["devices"] if d["kind"] == "hailo")
+        if hailo["details"].get("alarm_temperatureAlarm") == "1":
+            break
+        assert time.monotonic() < deadline, hailo
+        time.sleep(0.1)
+
+
+def test_without_hailort_the_service_says_so(server: Server) -> None:
+    hailo = server.get("/health").json()["backends"]["hailo"]
+    assert hailo["available"] is False and "libhailort.so.4.23.0" in hailo["reason"], hailo
+    assert_error(server.post("/models/load", json={"model_path": "x.hef", "device": "hailo"}), 404)
