@@ -116,6 +116,21 @@ EOF
     say "wrote models/nudenet-320n.onnx"
 fi
 
+# --- docker-compose schema (for the container checks) ---------------------------------------------
+COMPOSE_SCHEMA="$CACHE/compose_spec.json"
+if [ ! -f "$COMPOSE_SCHEMA" ]; then
+    say "downloading the Compose file JSON schema (docker-compose 1.29.2 wheel)"
+    mkdir -p "$CACHE/wheels"
+    "$VENV/bin/python" -m pip download --quiet --disable-pip-version-check --no-deps \
+        "docker-compose==1.29.2" -d "$CACHE/wheels"
+    "$VENV/bin/python" - "$CACHE/wheels/docker_compose-1.29.2-py2.py3-none-any.whl" "$COMPOSE_SCHEMA" <<'EOF'
+import sys, zipfile
+wheel, target = sys.argv[1:3]
+with zipfile.ZipFile(wheel) as archive, open(target, "wb") as f:
+    f.write(archive.read("compose/config/compose_spec.json"))
+EOF
+fi
+
 # --- test models ---------------------------------------------------------------------------------
 GEN="$ROOT/tests/models/make_test_models.py"
 TEST_STAMP="$TEST_MODELS_DIR/.stamp"
