@@ -118,6 +118,43 @@ public final class HailoBackend: InferenceBackend {
         }
     }
 
+    /// The devices present, read without claiming them (works while another process, such as a
+    /// running service, owns them): for `hailo8-service devices`.
+    public func probeDevices() -> [DeviceInfo] {
+        guard case .success(let library) = library else { return devices() }
+        let ids: [String]
+        do {
+            ids = try library.scanDevices()
+        } catch {
+            return [DeviceInfo(id: "hailo", kind: .hailo, name: "Hailo-8", available: false, state: "unavailable", runtime: "hailort",
+                               runtimeVersion: library.version.description, library: library.path, reason: "\(error)")]
+        }
+        if ids.isEmpty {
+            return [DeviceInfo(id: "hailo", kind: .hailo, name: "Hailo-8", available: false, state: "absent", runtime: "hailort",
+                               runtimeVersion: library.version.description, library: library.path,
+                               reason: "no Hailo device found (is the hailo_pci driver loaded?)")]
+        }
+        return ids.map { id in
+            var details: [String: String] = ["driver_version": configuration.driverVersion() ?? "not loaded"]
+            var reason: String?
+            do {
+                let device = try HailoDevice(library: library, id: id)
+                let identity = try device.identify()
+                details["board_name"] = identity.boardName
+                details["architecture"] = identity.architecture
+                details["serial_number"] = identity.serialNumber
+                details["part_number"] = identity.partNumber
+                details["firmware_version"] = identity.firmwareVersion.description
+                details["temperature_c"] = (try? device.temperature()).map { String(format: "%.1f", $0) }
+            } catch {
+                reason = "\(error)"
+            }
+            return DeviceInfo(id: id, kind: .hailo, name: details["board_name"] ?? "Hailo-8", available: reason == nil,
+                              state: reason == nil ? "present" : "error", runtime: "hailort", runtimeVersion: library.version.description,
+                              library: library.path, reason: reason, details: details)
+        }
+    }
+
     public func load(path: String, options: ModelOptions) async throws -> any LoadedModel {
         guard let manager else {
             throw InferenceError(.unavailable, .backendUnavailable, "the Hailo backend is not available: \(status.reason ?? "")")

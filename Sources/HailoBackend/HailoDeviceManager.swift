@@ -37,6 +37,7 @@ final class HailoDeviceManager: @unchecked Sendable {
     var currentSnapshots: [HailoDeviceSnapshot] = []
     private var models: [HailoModel] = []
     var notificationTokens: [AnyObject] = []
+    private var isShutDown = false
     private var faultCount = 0
     private var lastFault: String?
     var monitorTimer: (any DispatchSourceTimer)?
@@ -189,6 +190,10 @@ final class HailoDeviceManager: @unchecked Sendable {
     /// vstreams stop at once and the vdevice is rebuilt with the remaining models (their frames
     /// drain first and wait during the rebuild).
     func unload(_ model: HailoModel) async {
+        if locked({ isShutDown }) {  // at exit the vdevice is released once, for every model
+            model.failHeld(InferenceError(.unavailable, .backendUnavailable, "the service is stopping"))
+            return
+        }
         _ = try? await control.run {
             self.locked { self.models.removeAll { $0 === model } }
             model.detachDraining()
@@ -244,10 +249,13 @@ final class HailoDeviceManager: @unchecked Sendable {
 
     /// Stops the monitor, closes every model and releases the devices (at shutdown).
     func shutdown() async {
+        guard !locked({ isShutDown }) else { return }
+        locked { isShutDown = true }
         locked { monitorTimer }?.cancel()
         _ = try? await control.run {
             let current = self.locked { self.models }
             current.forEach { $0.detachDraining() }
+            current.forEach { $0.failHeld(InferenceError(.unavailable, .backendUnavailable, "the service is stopping")) }
             self.releaseVDevice()
         }
         control.stop()

@@ -15,10 +15,9 @@ struct Devices: AsyncParsableCommand {
     func run() async throws {
         let quiet = Logger(label: "hailo8-service", factory: { _ in SwiftLogNoOpLogHandler() })
         let backend = ONNXBackend(configuration: try runtime.onnxConfiguration(), logger: quiet)
+        // Probes without claiming the Hailo devices, so it also works while the service runs.
         let hailo = HailoBackend(configuration: runtime.hailoConfiguration(dataDirectory: nil), logger: quiet)
-        await hailo.start()
-        let devices = backend.devices() + hailo.devices()
-        await hailo.shutdown()
+        let devices = backend.devices() + hailo.probeDevices()
         await backend.shutdown()
         if json {
             let encoder = JSONEncoder()

@@ -73,8 +73,9 @@ struct Serve: AsyncParsableCommand {
             defaultTimeout: .milliseconds(timeout), logger: logger)
         let app = buildApplication(service: service, configuration: http, logger: logger)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
-        await registry.closeAll()
+        // Hailo first: it drains its frames and releases the vdevice once, for every model.
         await hailo.shutdown()
+        await registry.closeAll()
         await onnx.shutdown()
     }
 

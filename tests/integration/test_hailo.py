@@ -8,6 +8,7 @@ import base64
 import concurrent.futures
 import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 import requests
 
-from conftest import REPO_ROOT, TEST_MODELS, Server, StartServer, assert_error
+from conftest import BINARY, REPO_ROOT, TEST_MODELS, Server, StartServer, assert_error
 
 SIMULATOR = Path(os.environ.get("HAILO8_SIMULATOR_LIBRARY")
                  or REPO_ROOT / ".build" / "release" / "libHailoRTSimulator.so").resolve()
@@ -134,6 +135,14 @@ def test_two_models_share_the_device_unload_and_reload(start_server: StartServer
     assert s.post("/models/load", json={"model_path": "sim_perchannel.hef", "model_id": "pc"}).status_code == 201
     np.testing.assert_array_equal(output_floats(infer_frame(s, "pc", x)), expected)
     assert wait_ready(s)["available"] is True
+
+    # `hailo8-service devices` reads the board without claiming it, while the service owns it.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HAILO8_")}
+    env.update({"HAILO8_HAILORT_LIBRARY": str(SIMULATOR), "HAILO_SIM_STATE_DIR": str(tmp_path / "sim-state")})
+    listing = subprocess.run([str(BINARY), "devices"], env=env, capture_output=True, text=True, timeout=30)
+    assert listing.returncode == 0 and "0000:01:00.0\tHailo-8\tpresent" in listing.stdout, listing.stdout + listing.stderr
+    np.testing.assert_array_equal(output_floats(infer_frame(s, "det", frame(8))), expected_nms(frame(8)))
+    assert s.stop() == 0, s.log_tail()
 
 
 @pytest.mark.parametrize("fault, status_name", [
