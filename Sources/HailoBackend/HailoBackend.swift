@@ -159,9 +159,25 @@ public final class HailoBackend: InferenceBackend {
         guard let manager else {
             throw InferenceError(.unavailable, .backendUnavailable, "the Hailo backend is not available: \(status.reason ?? "")")
         }
+        try Self.validate(options)
         let bytes = try await Blocking.run { try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) }
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return try await manager.load(hefBytes: bytes, name: name, options: options)
+    }
+
+    /// Refuses Hailo load options HailoRT would reject, with the valid range.
+    static func validate(_ options: ModelOptions) throws(InferenceError) {
+        func check(_ ok: Bool, _ message: String) throws(InferenceError) {
+            if !ok { throw InferenceError.invalidRequest(message) }
+        }
+        try check(options.schedulerPriority.map { (0...31).contains($0) } ?? true, "scheduler_priority must be 0…31 (16 is HailoRT's default)")
+        try check(options.batchSize.map { (0...Int(UInt16.max)).contains($0) } ?? true, "batch_size must be 0 (automatic) or more")
+        try check(options.schedulerTimeoutMs.map { $0 >= 0 } ?? true, "scheduler_timeout_ms must be 0 or more")
+        try check(options.schedulerThreshold.map { $0 >= 0 } ?? true, "scheduler_threshold must be 0 or more")
+        try check(options.powerMode.map { ["performance", "ultra_performance"].contains($0) } ?? true, "power_mode must be performance or ultra_performance")
+        try check(options.nmsScoreThreshold.map { (0...1).contains($0) } ?? true, "nms_score_threshold must be within 0…1")
+        try check(options.nmsIouThreshold.map { (0...1).contains($0) } ?? true, "nms_iou_threshold must be within 0…1")
+        try check(options.nmsMaxProposalsPerClass.map { $0 >= 1 } ?? true, "nms_max_proposals_per_class must be 1 or more")
     }
 
     public func inspect(path: String) async throws -> ModelSignature {

@@ -716,3 +716,14 @@ def test_devices_and_inspect_subcommands() -> None:
     bad = subprocess.run([str(BINARY), "inspect", str(TEST_MODELS / "bad.onnx")],
                          env=env, capture_output=True, text=True, timeout=60)
     assert bad.returncode != 0, bad.stdout
+
+
+def test_json_sent_as_a_curl_form_body_is_accepted(server: Server) -> None:
+    """`curl -d '{...}'` labels JSON as a form; the service reads it as the JSON it is."""
+    x = np.array([[1, 2, 3]], dtype=np.float32)
+    body = json.dumps({"model_id": "aff", "input_data": b64(x)})
+    r = server.post("/inference", data=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 200, r.text
+    np.testing.assert_array_equal(
+        np.frombuffer(base64.b64decode(r.json()["outputs"][0]["data"]), dtype=np.float32), [3, 5, 7])
+    assert_error(server.post("/inference", data="model_id=aff", headers={"Content-Type": "application/x-www-form-urlencoded"}), 415)

@@ -12,6 +12,8 @@ public actor ModelRegistry {
         var state: ModelState
         var model: (any LoadedModel)?
         var error: String?
+        /// The backend's own error when the load failed, answered as it is.
+        var failure: InferenceError?
         var loadedAt: Date?
         var loading: Task<Void, Never>?
         let stats = ModelStats()
@@ -72,7 +74,7 @@ public actor ModelRegistry {
         guard entry.state == .ready else {
             entries[record.modelID] = nil
             order.removeAll { $0 == record.modelID }
-            throw InferenceError(.unprocessable, .modelLoadFailed, entry.error ?? "the model could not be loaded")
+            throw entry.failure ?? InferenceError(.unprocessable, .modelLoadFailed, entry.error ?? "the model could not be loaded")
         }
         try persist()
         return (info(entry), true)
@@ -131,7 +133,8 @@ public actor ModelRegistry {
                 entry.loadedAt = Date()
                 logger.info("model loaded", metadata: ["model_id": "\(record.modelID)", "device": "\(record.device.rawValue)", "source": "\(record.source)"])
             } catch {
-                entry.error = (error as? InferenceError)?.message ?? "\(error)"
+                entry.failure = error as? InferenceError
+                entry.error = entry.failure?.message ?? "\(error)"
                 logger.error("model failed to load", metadata: ["model_id": "\(record.modelID)", "error": "\(entry.error!)"])
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// The body formats the routes accept, from the `Content-Type` header. A missing header is taken
 /// as JSON, which is what most hand-written clients send without saying so.
@@ -29,6 +30,16 @@ enum MediaKind {
             self = .octetStream
         default:
             self = .other(contentType)
+        }
+    }
+
+    /// As `init(_:)`, but a form-encoded body that is a JSON object counts as JSON: it is what
+    /// `curl -d '{...}'` sends when the user forgets `-H 'Content-Type: application/json'`.
+    init(_ request: Request, body: ByteBuffer) {
+        self.init(request)
+        if case .other(let type) = self, type.lowercased().hasPrefix("application/x-www-form-urlencoded"),
+           body.readableBytesView.first(where: { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }) == UInt8(ascii: "{") {
+            self = .json
         }
     }
 

@@ -17,7 +17,7 @@ struct InferenceController {
 
     @Sendable func infer(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.body.collect(upTo: maxBodySize)
-        switch MediaKind(request) {
+        switch MediaKind(request, body: body) {
         case .json:
             let decoded = try JSONResponse.decode(InferenceBody.self, from: body)
             let inference = try decoded.request()
@@ -68,7 +68,7 @@ struct InferenceController {
 
     @Sendable func batch(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.body.collect(upTo: maxBodySize)
-        guard case .json = MediaKind(request) else {
+        guard case .json = MediaKind(request, body: body) else {
             throw MediaKind.unsupported(request.headers[.contentType] ?? "", expected: "application/json")
         }
         let decoded = try JSONResponse.decode(BatchBody.self, from: body)

@@ -19,7 +19,7 @@ struct ModelsController {
     @Sendable func load(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.body.collect(upTo: maxBodySize)
         let loadRequest: LoadRequest
-        switch MediaKind(request) {
+        switch MediaKind(request, body: body) {
         case .json:
             let decoded = try JSONResponse.decode(LoadBody.self, from: body)
             loadRequest = LoadRequest(source: .path(decoded.modelPath), modelID: decoded.modelID, device: decoded.device ?? .auto,
