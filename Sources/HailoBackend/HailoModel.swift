@@ -10,6 +10,8 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
     let name: String
     let hefBytes: [UInt8]
     let options: ModelOptions
+    /// Frames in flight that keep the device busy under the scheduler (its burst is the batch).
+    var preferredInFlight: Int { max(8, 2 * (options.batchSize ?? 1)) }
     private weak var manager: HailoDeviceManager?
     private let lock = NSLock()
     private var pipeline: HailoPipeline?

@@ -90,7 +90,7 @@ public final class ONNXBackend: InferenceBackend {
             }
         }
         let signature = try ONNXSignature.make(session: session, options: options)
-        return ONNXModel(session: session, signature: signature, pool: pool)
+        return ONNXModel(session: session, signature: signature, pool: pool, threads: configuration.inferenceThreads)
     }
 
     public func inspect(path: String) async throws -> ModelSignature {

@@ -10,11 +10,14 @@ final class ONNXModel: LoadedModel {
     let session: ORTSession
     let signature: ModelSignature
     let pool: NIOThreadPool
+    /// One run per backend thread: more would only wait in the pool's queue.
+    let preferredInFlight: Int
 
-    init(session: ORTSession, signature: ModelSignature, pool: NIOThreadPool) {
+    init(session: ORTSession, signature: ModelSignature, pool: NIOThreadPool, threads: Int) {
         self.session = session
         self.signature = signature
         self.pool = pool
+        self.preferredInFlight = max(1, threads)
     }
 
     func run(

@@ -22,12 +22,15 @@ public struct InferenceRequest: Sendable {
     public var outputs: [String]
     /// The request's deadline, counted from when the core receives it; nil for the default.
     public var timeout: Duration?
+    /// Who sent it (API key, client header or address): clients take turns in a model's queue.
+    public var client: String?
 
-    public init(modelID: String, inputs: [InputTensor], outputs: [String] = [], timeout: Duration? = nil) {
+    public init(modelID: String, inputs: [InputTensor], outputs: [String] = [], timeout: Duration? = nil, client: String? = nil) {
         self.modelID = modelID
         self.inputs = inputs
         self.outputs = outputs
         self.timeout = timeout
+        self.client = client
     }
 }
 

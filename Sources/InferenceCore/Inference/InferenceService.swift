@@ -31,6 +31,9 @@ public final class InferenceService: Sendable {
         do {
             let inputs = try TensorBinder.bind(request.inputs, to: lease.model.signature)
             try TensorBinder.checkOutputs(request.outputs, of: lease.model.signature)
+            try await lease.scheduler.acquire(client: request.client ?? "", deadline: deadline)
+            defer { lease.scheduler.release() }
+            let admitted = ContinuousClock.now
             let run = try await lease.model.run(inputs, outputs: request.outputs, deadline: deadline) {
                 started.set()
                 lease.stats.running()
@@ -38,7 +41,7 @@ public final class InferenceService: Sendable {
             success = true
             return InferenceResult(
                 modelID: request.modelID, outputs: run.outputs,
-                timing: .init(queue: run.queueTime, inference: run.inferenceTime, total: .now - start))
+                timing: .init(queue: (admitted - start) + run.queueTime, inference: run.inferenceTime, total: .now - start))
         } catch let error as InferenceError {
             throw error
         } catch {

@@ -114,4 +114,10 @@ public protocol LoadedModel: Sendable {
     ) async throws -> RunResult
     /// Frees the model. Called once, after the last run finished.
     func close() async
+    /// Runs worth handing to the backend at once to keep its device busy.
+    var preferredInFlight: Int { get }
+}
+
+extension LoadedModel {
+    public var preferredInFlight: Int { 2 }
 }

@@ -65,9 +65,24 @@ public struct ModelInfo: Sendable {
     public var error: String?
     public var loadedAt: Date?
     public var stats: ModelStats.Snapshot
+    /// The model's queue: its limits and what is in it now.
+    public var scheduler: SchedulerSnapshot?
 
     /// Labels given at load, else those the model carries.
     public var labels: [String]? { record.labels ?? signature?.labels }
+}
+
+/// A model's scheduler as `/status` and `/models` show it.
+public struct SchedulerSnapshot: Sendable {
+    public var policy: SchedulerPolicy
+    public var inFlight: Int
+    public var queued: Int
+
+    init(policy: SchedulerPolicy, load: (inFlight: Int, queued: Int)) {
+        self.policy = policy
+        self.inFlight = load.inFlight
+        self.queued = load.queued
+    }
 }
 
 /// Reads and writes the list of loaded models.

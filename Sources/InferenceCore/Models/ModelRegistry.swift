@@ -16,6 +16,7 @@ public actor ModelRegistry {
         var failure: InferenceError?
         var loadedAt: Date?
         var loading: Task<Void, Never>?
+        var scheduler: ModelScheduler?
         let stats = ModelStats()
 
         init(record: ModelRecord, state: ModelState) {
@@ -28,6 +29,7 @@ public actor ModelRegistry {
     public struct Lease: Sendable {
         public let model: any LoadedModel
         public let stats: ModelStats
+        public let scheduler: ModelScheduler
     }
 
     public let resolver: ModelPathResolver
@@ -38,7 +40,11 @@ public actor ModelRegistry {
     private var entries: [String: Entry] = [:]
     private var order: [String] = []
 
-    public init(backends: [any InferenceBackend], modelsDirectory: URL, dataDirectory: URL, logger: Logger) {
+    /// Queue length of a model whose load options set none.
+    let defaultMaxQueue: Int
+
+    public init(backends: [any InferenceBackend], modelsDirectory: URL, dataDirectory: URL, defaultMaxQueue: Int = 64, logger: Logger) {
+        self.defaultMaxQueue = defaultMaxQueue
         self.backends = Dictionary(backends.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
         self.resolver = ModelPathResolver(root: modelsDirectory)
         self.dataDirectory = dataDirectory.standardizedFileURL
@@ -129,6 +135,9 @@ public actor ModelRegistry {
         let task = Task {
             do {
                 let model = try await backend.load(path: file.path, options: record.options)
+                entry.scheduler = ModelScheduler(policy: SchedulerPolicy(
+                    maxQueue: record.options.maxQueue ?? defaultMaxQueue,
+                    maxInFlight: record.options.maxInFlight ?? model.preferredInFlight))
                 entry.model = model
                 entry.loadedAt = Date()
                 logger.info("model loaded", metadata: ["model_id": "\(record.modelID)", "device": "\(record.device.rawValue)", "source": "\(record.source)"])
@@ -189,12 +198,12 @@ public actor ModelRegistry {
     /// Hands out a ready model for one request and counts it in flight.
     public func lease(_ id: String) throws(InferenceError) -> Lease {
         guard let entry = entries[id] else { throw InferenceError.modelNotFound(id) }
-        guard entry.state == .ready, let model = entry.model else {
+        guard entry.state == .ready, let model = entry.model, let scheduler = entry.scheduler else {
             let why = entry.state == .failed ? "it failed to load: \(entry.error ?? "unknown error")" : "it is \(entry.state.rawValue)"
             throw InferenceError(.unavailable, .modelNotReady, "model '\(id)' is not ready: \(why)")
         }
         entry.stats.started()
-        return Lease(model: model, stats: entry.stats)
+        return Lease(model: model, stats: entry.stats, scheduler: scheduler)
     }
 
     // MARK: Listing and unloading
@@ -249,7 +258,8 @@ public actor ModelRegistry {
 
     private func info(_ entry: Entry) -> ModelInfo {
         ModelInfo(record: entry.record, state: entry.state, signature: entry.model?.signature,
-                  error: entry.error, loadedAt: entry.loadedAt, stats: entry.stats.snapshot())
+                  error: entry.error, loadedAt: entry.loadedAt, stats: entry.stats.snapshot(),
+                  scheduler: entry.scheduler.map { SchedulerSnapshot(policy: $0.policy, load: $0.load) })
     }
 
     // MARK: Ids

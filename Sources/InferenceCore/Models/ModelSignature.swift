@@ -31,6 +31,10 @@ public struct ModelOptions: Sendable, Codable, Equatable {
     public var graphOptimization: String?
     /// Shapes for dynamic dimensions, by input name (overrides what the model's metadata says).
     public var inputShapes: [String: [Int]]?
+    /// Requests that may wait for this model (default `--max-queue`).
+    public var maxQueue: Int?
+    /// Requests handed to the backend at once (default: what the backend needs to stay busy).
+    public var maxInFlight: Int?
     /// Hailo: batch size of the network group (the scheduler's burst); 0 or nil lets HailoRT choose.
     public var batchSize: Int?
     /// Hailo: `performance` (default) or `ultra_performance`.
@@ -58,6 +62,7 @@ public struct ModelOptions: Sendable, Codable, Equatable {
         case interOpThreads = "inter_op_threads"
         case graphOptimization = "graph_optimization"
         case inputShapes = "input_shapes"
+        case maxQueue = "max_queue", maxInFlight = "max_in_flight"
         case batchSize = "batch_size", powerMode = "power_mode"
         case schedulerPriority = "scheduler_priority", schedulerTimeoutMs = "scheduler_timeout_ms", schedulerThreshold = "scheduler_threshold"
         case nmsScoreThreshold = "nms_score_threshold", nmsIouThreshold = "nms_iou_threshold"

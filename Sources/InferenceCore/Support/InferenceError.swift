@@ -40,6 +40,8 @@ public struct InferenceError: Error, Sendable, CustomStringConvertible {
         public static let backendUnavailable = Code("backend_unavailable")
         public static let deadlineExceeded = Code("deadline_exceeded")
         public static let taskStoreFull = Code("task_store_full")
+        public static let queueFull = Code("queue_full")
+        public static let cancelled = Code("cancelled")
         public static let inferenceFailed = Code("inference_failed")
         public static let internalError = Code("internal_error")
     }

@@ -1,0 +1,138 @@
+import Dispatch
+import Synchronization
+
+/// Admission control for one model: a bounded queue in front of a fixed number of run slots.
+///
+/// A request either gets a slot at once, waits in its client's queue (clients take turns, so one
+/// busy client cannot starve the others), or is refused at once when the queue is full. A
+/// waiting request leaves the queue when its deadline passes or its task is cancelled.
+public final class ModelScheduler: Sendable {
+    public let policy: SchedulerPolicy
+
+    private struct Waiter {
+        let id: UInt64
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State {
+        var inFlight = 0
+        var waiting = 0
+        var queues: [String: [Waiter]] = [:]
+        /// Clients with waiting requests, in turn order.
+        var turns: [String] = []
+        var nextID: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init(policy: SchedulerPolicy) {
+        self.policy = SchedulerPolicy(maxQueue: max(0, policy.maxQueue), maxInFlight: max(1, policy.maxInFlight))
+    }
+
+    /// Requests holding a slot, and requests waiting for one.
+    public var load: (inFlight: Int, queued: Int) {
+        state.withLock { ($0.inFlight, $0.waiting) }
+    }
+
+    /// Waits for a run slot; `release()` must follow a successful return.
+    public func acquire(client: String, deadline: ContinuousClock.Instant) async throws(InferenceError) {
+        let immediate: Bool? = state.withLock { state in
+            if state.inFlight < policy.maxInFlight && state.waiting == 0 {
+                state.inFlight += 1
+                return true
+            }
+            return state.waiting < policy.maxQueue ? false : nil
+        }
+        switch immediate {
+        case true?: return
+        case nil: throw Self.queueFull(policy)
+        case false?: break
+        }
+        let id = state.withLock { state -> UInt64 in
+            state.nextID += 1
+            return state.nextID
+        }
+        do {
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    enqueue(Waiter(id: id, continuation: continuation), client: client)
+                    let remaining = max(0, (deadline - .now).milliseconds)
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .microseconds(Int(remaining * 1000))) { [self] in
+                        withdraw(id, error: InferenceError(.deadlineExceeded, .deadlineExceeded,
+                            "the request's deadline passed while it waited for the model (\(policy.maxInFlight) running, queue of \(policy.maxQueue))"))
+                    }
+                }
+            } onCancel: {
+                withdraw(id, error: InferenceError(.unavailable, .cancelled, "the request was cancelled while it waited"))
+            }
+        } catch let error as InferenceError {
+            throw error
+        } catch {
+            throw InferenceError(.internal, .internalError, "\(error)")
+        }
+    }
+
+    /// Frees a slot and hands it to the next waiting client in turn.
+    public func release() {
+        let next: Waiter? = state.withLock { state in
+            guard let waiter = Self.dequeue(&state) else {
+                state.inFlight -= 1
+                return nil
+            }
+            return waiter  // the slot passes to it: inFlight unchanged
+        }
+        next?.continuation.resume()
+    }
+
+    private func enqueue(_ waiter: Waiter, client: String) {
+        // A slot may have freed between the first check and now.
+        let runNow: Bool = state.withLock { state in
+            if state.inFlight < policy.maxInFlight && state.waiting == 0 {
+                state.inFlight += 1
+                return true
+            }
+            if state.queues[client, default: []].isEmpty { state.turns.append(client) }
+            state.queues[client, default: []].append(waiter)
+            state.waiting += 1
+            return false
+        }
+        if runNow { waiter.continuation.resume() }
+    }
+
+    /// Removes a waiter still in a queue and fails it with `error`.
+    private func withdraw(_ id: UInt64, error: InferenceError) {
+        let removed: Waiter? = state.withLock { state in
+            for (client, queue) in state.queues {
+                guard let index = queue.firstIndex(where: { $0.id == id }) else { continue }
+                let waiter = state.queues[client]!.remove(at: index)
+                if state.queues[client]!.isEmpty {
+                    state.queues[client] = nil
+                    state.turns.removeAll { $0 == client }
+                }
+                state.waiting -= 1
+                return waiter
+            }
+            return nil
+        }
+        removed?.continuation.resume(throwing: error)
+    }
+
+    /// The first waiter of the client whose turn it is; that client goes to the back.
+    private static func dequeue(_ state: inout State) -> Waiter? {
+        guard !state.turns.isEmpty else { return nil }
+        let client = state.turns.removeFirst()
+        let waiter = state.queues[client]!.removeFirst()
+        if state.queues[client]!.isEmpty {
+            state.queues[client] = nil
+        } else {
+            state.turns.append(client)
+        }
+        state.waiting -= 1
+        return waiter
+    }
+
+    static func queueFull(_ policy: SchedulerPolicy) -> InferenceError {
+        InferenceError(.resourceExhausted, .queueFull,
+            "the model's queue is full (\(policy.maxInFlight) running, \(policy.maxQueue) waiting); retry shortly")
+    }
+}
