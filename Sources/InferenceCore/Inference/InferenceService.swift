@@ -36,6 +36,7 @@ public final class InferenceService: Sendable {
                 lease.stats.running()
             }
             success = true
+            lease.stats.ran(queue: run.queueTime, inference: run.inferenceTime)
             return InferenceResult(
                 modelID: request.modelID, outputs: run.outputs,
                 timing: .init(queue: run.queueTime, inference: run.inferenceTime, total: .now - start))
