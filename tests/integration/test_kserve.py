@@ -130,7 +130,7 @@ def test_load_with_config_and_upload(kserver: Server, client: httpclient.Inferen
     client.load_model("aff_cfg", config=json.dumps(config))
     assert client.is_model_ready("aff_cfg")
     model_config = client.get_model_config("aff_cfg")
-    assert model_config["parameters"]["labels"]["string_value"] == "a,b"
+    assert json.loads(model_config["parameters"]["labels"]["string_value"]) == ["a", "b"]
     assert model_config["parameters"]["source"]["string_value"] == "affine.onnx"
     client.unload_model("aff_cfg")
 

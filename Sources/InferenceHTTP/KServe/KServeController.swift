@@ -55,7 +55,12 @@ struct KServeController {
         if let version = context.parameters.get("version"), version != Self.version {
             throw APIError(.notFound, "version_not_found", "model '\(name)' has no version '\(version)': its only version is \(Self.version)")
         }
-        return try await service.registry.info(name)
+        // `info` fails only for an id that is not loaded.
+        guard let info = try? await service.registry.info(name) else {
+            throw InferenceError(.notFound, .modelNotFound,
+                "model '\(name)' is not loaded: load it with POST /v2/repository/models/\(name)/load (POST /v2/repository/index lists the models)")
+        }
+        return info
     }
 
     /// The signature of a ready model; 503 while it is loading or when it failed.

@@ -1,3 +1,4 @@
+import Foundation
 import InferenceCore
 
 /// `GET /v2/models/{m}/config`: the parts of Triton's model configuration that describe a loaded
@@ -56,8 +57,8 @@ struct KServeModelConfig: Encodable {
             "source": StringValue(stringValue: info.record.source),
             "device": StringValue(stringValue: info.record.device.rawValue),
         ]
-        if let labels = info.labels {
-            parameters["labels"] = StringValue(stringValue: labels.joined(separator: ","))
+        if let labels = info.labels, let json = try? JSONEncoder().encode(labels) {
+            parameters["labels"] = StringValue(stringValue: String(decoding: json, as: UTF8.self))
         }
         for (input, shape) in signature.defaultInputShapes {
             parameters["default_shape.\(input)"] = StringValue(stringValue: shape.map(String.init).joined(separator: ","))
