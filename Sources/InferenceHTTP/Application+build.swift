@@ -12,6 +12,7 @@ public func buildRouter(service: InferenceService, configuration: HTTPConfigurat
     ServiceController(service: service).addRoutes(to: router)
     ModelsController(service: service, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
     InferenceController(service: service, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
+    KServeController(service: service, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
     return router
 }
 

@@ -39,9 +39,11 @@ public final class InferenceService: Sendable {
                 lease.stats.running()
             }
             success = true
+            let queued = (admitted - start) + run.queueTime
+            lease.stats.ran(queue: queued, inference: run.inferenceTime)
             return InferenceResult(
                 modelID: request.modelID, outputs: run.outputs,
-                timing: .init(queue: (admitted - start) + run.queueTime, inference: run.inferenceTime, total: .now - start))
+                timing: .init(queue: queued, inference: run.inferenceTime, total: .now - start))
         } catch let error as InferenceError {
             throw error
         } catch {

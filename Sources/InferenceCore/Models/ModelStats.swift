@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Request counters and recent latencies of one model. Updated from any task; cheap to read.
@@ -14,6 +15,14 @@ public final class ModelStats: Sendable {
         public var latencyP99Ms: Double?
         public var latencyMeanMs: Double?
         public var latencyWindow: Int
+        /// Cumulative latencies since the model was loaded, in nanoseconds: of succeeded and of
+        /// failed requests, and of the queue and runtime parts of succeeded runs.
+        public var succeededNanoseconds: Int64 = 0
+        public var failedNanoseconds: Int64 = 0
+        public var queueNanoseconds: Int64 = 0
+        public var inferenceNanoseconds: Int64 = 0
+        /// When the last request finished.
+        public var lastFinishedAt: Date?
     }
 
     private struct State {
@@ -24,6 +33,11 @@ public final class ModelStats: Sendable {
         var queued = 0
         var latencies: [Double] = []
         var next = 0
+        var succeededNanoseconds: Int64 = 0
+        var failedNanoseconds: Int64 = 0
+        var queueNanoseconds: Int64 = 0
+        var inferenceNanoseconds: Int64 = 0
+        var lastFinishedAt: Date?
     }
 
     /// How many recent latencies are kept for the percentiles.
@@ -49,13 +63,28 @@ public final class ModelStats: Sendable {
         state.withLock {
             $0.inFlight -= 1
             if !wasRunning { $0.queued -= 1 }
-            if success { $0.succeeded += 1 } else { $0.failed += 1 }
+            if success {
+                $0.succeeded += 1
+                $0.succeededNanoseconds &+= latency.nanoseconds
+            } else {
+                $0.failed += 1
+                $0.failedNanoseconds &+= latency.nanoseconds
+            }
+            $0.lastFinishedAt = Date()
             if $0.latencies.count < Self.window {
                 $0.latencies.append(ms)
             } else {
                 $0.latencies[$0.next] = ms
             }
             $0.next = ($0.next + 1) % Self.window
+        }
+    }
+
+    /// Adds the queue and runtime parts of a succeeded run.
+    public func ran(queue: Duration, inference: Duration) {
+        state.withLock {
+            $0.queueNanoseconds &+= queue.nanoseconds
+            $0.inferenceNanoseconds &+= inference.nanoseconds
         }
     }
 
@@ -71,7 +100,10 @@ public final class ModelStats: Sendable {
             requests: s.requests, succeeded: s.succeeded, failed: s.failed, inFlight: s.inFlight, queued: s.queued,
             latencyP50Ms: percentile(0.5), latencyP99Ms: percentile(0.99),
             latencyMeanMs: latencies.isEmpty ? nil : latencies.reduce(0, +) / Double(latencies.count),
-            latencyWindow: latencies.count)
+            latencyWindow: latencies.count,
+            succeededNanoseconds: s.succeededNanoseconds, failedNanoseconds: s.failedNanoseconds,
+            queueNanoseconds: s.queueNanoseconds, inferenceNanoseconds: s.inferenceNanoseconds,
+            lastFinishedAt: s.lastFinishedAt)
     }
 }
 
@@ -80,5 +112,12 @@ extension Duration {
     public var milliseconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+
+    /// The duration in whole nanoseconds (saturating).
+    public var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : whole &+ attoseconds / 1_000_000_000
     }
 }

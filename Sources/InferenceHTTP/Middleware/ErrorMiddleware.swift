@@ -6,7 +6,8 @@ import NIOCore
 import InferenceCore
 
 /// Turns every error a route throws into the JSON error body with the right status, so that no
-/// client ever sees Hummingbird's plain-text errors or a dropped connection.
+/// client ever sees Hummingbird's plain-text errors or a dropped connection. On the KServe routes
+/// (`/v2…`) the same error is answered in the Open Inference Protocol's form (`KServeError`).
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -15,6 +16,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let apiError = Self.apiError(for: error, request: request)
             if apiError.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(apiError)", "path": "\(request.uri.path)"])
+            }
+            if KServeError.applies(to: request.uri.path) {
+                return try KServeError.response(for: apiError)
             }
             return try apiError.response(from: request, context: context)
         }
@@ -33,7 +37,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as HTTPError:
             switch error.status {
             case .notFound:
-                return APIError(.notFound, "not_found", "no route \(request.method) \(request.uri.path); see docs/api.md")
+                return APIError(.notFound, "not_found", "no route \(request.method) \(request.uri.path); see \(KServeError.applies(to: request.uri.path) ? "docs/kserve.md" : "docs/api.md")")
             case .contentTooLarge:
                 return tooLarge
             case .methodNotAllowed:

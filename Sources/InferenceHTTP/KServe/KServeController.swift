@@ -1,0 +1,101 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import InferenceCore
+
+/// The KServe v2 / Open Inference Protocol REST API under `/v2`, with Triton's binary tensor
+/// data, model repository, configuration and statistics extensions: a thin adapter over the same
+/// registry and inference service as the native API. Every model has the single version `1`.
+struct KServeController {
+    let service: InferenceService
+    let maxBodySize: Int
+
+    static let version = "1"
+    static let serverName = "hailo8-service"
+    static let serverVersion = "0.1.0"
+    static let extensions = ["binary_tensor_data", "model_repository", "model_configuration", "statistics"]
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/v2", use: serverMetadata)
+        router.get("/v2/health/live", use: live)
+        router.get("/v2/health/ready", use: ready)
+        router.get("/v2/models/stats", use: allStats)
+        for prefix in ["/v2/models/{model}", "/v2/models/{model}/versions/{version}"] {
+            router.get(RouterPath(prefix), use: modelMetadata)
+            router.get(RouterPath(prefix + "/ready"), use: modelReady)
+            router.get(RouterPath(prefix + "/config"), use: modelConfig)
+            router.get(RouterPath(prefix + "/stats"), use: modelStats)
+            router.post(RouterPath(prefix + "/infer"), use: infer)
+        }
+        router.post("/v2/repository/index", use: repositoryIndex)
+        router.post("/v2/repository/models/{model}/load", use: load)
+        router.post("/v2/repository/models/{model}/unload", use: unload)
+    }
+
+    // MARK: Server
+
+    @Sendable func serverMetadata(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(KServeServerMetadata(name: Self.serverName, version: Self.serverVersion, extensions: Self.extensions))
+    }
+
+    @Sendable func live(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(["live": true])
+    }
+
+    @Sendable func ready(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let serving = service.isServing
+        return try JSONResponse.make(["ready": serving], status: serving ? .ok : .serviceUnavailable)
+    }
+
+    // MARK: Models
+
+    /// The model a route names, after checking its version.
+    func model(_ context: AppRequestContext) async throws -> ModelInfo {
+        let name = try context.parameters.require("model")
+        if let version = context.parameters.get("version"), version != Self.version {
+            throw APIError(.notFound, "version_not_found", "model '\(name)' has no version '\(version)': its only version is \(Self.version)")
+        }
+        // `info` fails only for an id that is not loaded.
+        guard let info = try? await service.registry.info(name) else {
+            throw InferenceError(.notFound, .modelNotFound,
+                "model '\(name)' is not loaded: load it with POST /v2/repository/models/\(name)/load (POST /v2/repository/index lists the models)")
+        }
+        return info
+    }
+
+    /// The signature of a ready model; 503 while it is loading or when it failed.
+    func signature(_ info: ModelInfo) throws -> ModelSignature {
+        guard info.state == .ready, let signature = info.signature else {
+            throw InferenceError(.unavailable, .modelNotReady, "model '\(info.record.modelID)' is not ready: it is \(info.state.rawValue)\(info.error.map { " (\($0))" } ?? "")")
+        }
+        return signature
+    }
+
+    @Sendable func modelMetadata(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let info = try await model(context)
+        return try JSONResponse.make(KServeModelMetadata(info, signature: try signature(info)))
+    }
+
+    @Sendable func modelReady(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let info = try await model(context)
+        _ = try signature(info)
+        struct Ready: Encodable {
+            var name: String
+            var ready: Bool
+        }
+        return try JSONResponse.make(Ready(name: info.record.modelID, ready: true))
+    }
+
+    @Sendable func modelConfig(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let info = try await model(context)
+        return try JSONResponse.make(KServeModelConfig(info, signature: try signature(info)))
+    }
+
+    @Sendable func modelStats(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(KServeModelStats(modelStats: [.init(try await model(context))]))
+    }
+
+    @Sendable func allStats(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(KServeModelStats(modelStats: await service.registry.list().map(KServeModelStats.Model.init)))
+    }
+}
