@@ -37,6 +37,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // System libraries for image decoding (scripts/setup.sh installs them).
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CSPNG", pkgConfig: "spng", providers: [.apt(["libspng-dev"])]),
+        .target(
+            name: "InferenceVision",
+            dependencies: [
+                "InferenceCore", "CTurboJPEG", "CSPNG",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ONNXBackend",
             dependencies: [
@@ -49,7 +61,7 @@ let package = Package(
         .target(
             name: "InferenceHTTP",
             dependencies: [
-                "InferenceCore",
+                "InferenceCore", "InferenceVision",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -60,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "hailo8-service",
             dependencies: [
-                "InferenceCore", "InferenceHTTP", "ONNXBackend",
+                "InferenceCore", "InferenceHTTP", "InferenceVision", "ONNXBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,9 +93,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "InferenceVisionTests",
+            dependencies: ["InferenceVision", "InferenceCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "InferenceHTTPTests",
             dependencies: [
-                "InferenceHTTP", "InferenceCore", "ONNXBackend", "TestSupport",
+                "InferenceHTTP", "InferenceCore", "InferenceVision", "ONNXBackend", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

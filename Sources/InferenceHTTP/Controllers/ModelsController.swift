@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import InferenceCore
+import InferenceVision
 import NIOCore
 
 /// `/models`: load (from the models root or uploaded), list, unload.
@@ -34,9 +35,10 @@ struct ModelsController {
             let format = query["format"].map(String.init) ?? "onnx"
             loadRequest = LoadRequest(source: .upload(bytes: Array(buffer: body), fileName: "\(id).\(format)"), modelID: id,
                                       device: try Self.device(query["device"].map(String.init)))
-        case .other(let type):
-            throw MediaKind.unsupported(type, expected: "application/json, multipart/form-data or application/octet-stream")
+        case .other, .image:
+            throw MediaKind.unsupported(request.headers[.contentType] ?? "", expected: "application/json, multipart/form-data or application/octet-stream")
         }
+        try VisionOptions.validate(loadRequest.options)
         let (info, created) = try await service.registry.load(loadRequest)
         return try JSONResponse.make(ModelResponse(info), status: created ? .created : .ok)
     }
