@@ -42,11 +42,12 @@ def vision(start_server, tmp_path_factory) -> Server:
     return start_server(root=root, args=["--preload", "demo=nudenet-320n.onnx", "--deepstack-model", "demo"])
 
 
-def many_boxes_model(path: Path, boxes: int = 30) -> None:
+def many_boxes_model(path: Path, boxes: int = 30, anchors: int = 100) -> None:
     """A YOLOv8-shaped [1, 84, N] model over a 64×64 input answering a fixed set of boxes,
-    8×8 each on a 10-pixel grid, scores 0.95 down to 0.45, classes person/car/truck in turn."""
+    8×8 each on a 10-pixel grid, scores 0.95 down to 0.45, classes person/car/truck in turn
+    (the other anchors score 0)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    values = np.zeros((1, 84, boxes), dtype=np.float32)
+    values = np.zeros((1, 84, anchors), dtype=np.float32)
     for i in range(boxes):
         values[0, 0, i] = 5 + 10 * (i % 6)
         values[0, 1, i] = 5 + 10 * (i // 6)
@@ -58,7 +59,7 @@ def many_boxes_model(path: Path, boxes: int = 30) -> None:
          helper.make_node("Add", ["boxes", "nothing"], ["output0"])],
         "many",
         [helper.make_tensor_value_info("images", TensorProto.FLOAT, [1, 3, 64, 64])],
-        [helper.make_tensor_value_info("output0", TensorProto.FLOAT, [1, 84, boxes])],
+        [helper.make_tensor_value_info("output0", TensorProto.FLOAT, [1, 84, anchors])],
         [helper.make_tensor("boxes", TensorProto.FLOAT, values.shape, values.flatten()),
          helper.make_tensor("zero", TensorProto.FLOAT, [], [0.0])])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])

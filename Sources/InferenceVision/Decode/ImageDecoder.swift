@@ -20,6 +20,21 @@ public enum ImageDecoder {
         }
     }
 
+    /// Decodes for a model input: `scaleFor` gets the full upright size and says how much of it
+    /// is needed (JPEG decoding shrinks in the DCT domain down to it). Returns the image and the
+    /// full upright size, reading each header once.
+    public static func decode(_ input: ImageInput, limits: ImageLimits,
+                              scaleFor: (Int, Int) -> Double) throws(InferenceError) -> (image: RGBImage, width: Int, height: Int) {
+        if case .encoded(let bytes) = input, ImageFormat(sniffing: bytes) == .jpeg {
+            try limits.check(bytes: bytes.count)
+            return try bytes.withUnsafeBytes { raw in
+                Result { () throws(InferenceError) in try JPEGDecoder.decode(raw, limits: limits, scaleFor: scaleFor) }
+            }.get()
+        }
+        let image = try decode(input, limits: limits)
+        return (image, image.width, image.height)
+    }
+
     /// The width and height of an input without decoding its pixels (after EXIF orientation).
     public static func size(_ input: ImageInput) throws(InferenceError) -> (width: Int, height: Int) {
         switch input {

@@ -14,10 +14,20 @@ enum JPEGDecoder {
     }
 
     static func decode(_ bytes: UnsafeRawBufferPointer, limits: ImageLimits, minimumScale: Double = 1) throws(InferenceError) -> RGBImage {
+        try decode(bytes, limits: limits) { _, _ in minimumScale }.image
+    }
+
+    /// Reads the header once, asks `scaleFor` (given the upright size) how much of the image is
+    /// needed, decodes; returns the image and its full upright size.
+    static func decode(_ bytes: UnsafeRawBufferPointer, limits: ImageLimits,
+                       scaleFor: (Int, Int) -> Double) throws(InferenceError) -> (image: RGBImage, width: Int, height: Int) {
         let handle = try TurboJPEGHandle(decompress: ())
         let header = try handle.header(bytes)
         try limits.check(width: header.width, height: header.height)
         let orientation = EXIFOrientation.read(bytes)
+        let swaps = Orientation.swapsAxes(orientation)
+        let (uprightWidth, uprightHeight) = swaps ? (header.height, header.width) : (header.width, header.height)
+        let minimumScale = scaleFor(uprightWidth, uprightHeight)
         let denominator = 8
         var numerator = 8
         for candidate in [1, 2, 4] where Double(candidate) / Double(denominator) >= minimumScale {
@@ -35,7 +45,7 @@ enum JPEGDecoder {
         guard status == 0 else {
             throw .invalidImage("the JPEG is corrupt or truncated: \(handle.lastError)")
         }
-        return Orientation.apply(orientation, to: RGBImage(width: width, height: height, pixels: pixels))
+        return (Orientation.apply(orientation, to: RGBImage(width: width, height: height, pixels: pixels)), uprightWidth, uprightHeight)
     }
 }
 

@@ -38,10 +38,11 @@ public final class VisionPipeline: Sendable {
     /// `prepare` on the calling thread (for benchmarks and tools; blocking).
     public static func prepareNow(_ input: ImageInput, plan: InputPlan, limits: ImageLimits) throws(InferenceError) -> PreparedImage {
         let start = ContinuousClock.now
-        let (width, height) = try ImageDecoder.size(input)
-        try limits.check(width: width, height: height)
-        let geometry = LetterboxGeometry(imageWidth: width, imageHeight: height, inputWidth: plan.width, inputHeight: plan.height, mode: plan.resize)
-        let image = try ImageDecoder.decode(input, limits: limits, minimumScale: geometry.coverScale)
+        func fit(_ width: Int, _ height: Int) -> LetterboxGeometry {
+            LetterboxGeometry(imageWidth: width, imageHeight: height, inputWidth: plan.width, inputHeight: plan.height, mode: plan.resize)
+        }
+        let (image, width, height) = try ImageDecoder.decode(input, limits: limits) { fit($0, $1).coverScale }
+        let geometry = fit(width, height)
         let decoded = ContinuousClock.now
         let canvas = Letterbox.apply(image, geometry: geometry)
         let tensor = TensorWriter.tensor(canvas, plan: plan)
