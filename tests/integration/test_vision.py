@@ -138,6 +138,25 @@ def test_annotated_jpeg(vision: Server) -> None:
     assert np.abs(np.asarray(drawn, dtype=np.int32) - original).max() > 100
 
 
+def test_load_options_and_request_overrides(vision: Server) -> None:
+    bad = vision.post("/models/load", json={"model_path": "nudenet-320n.onnx", "model_id": "bad", "options": {"postprocess": "yolov9"}})
+    assert_error(bad, 422, "invalid_options")
+    tuned = vision.load("nudenet-320n.onnx", "tuned", options={"postprocess": "yolov8", "score_threshold": 0.9})
+    assert tuned["options"]["score_threshold"] == 0.9
+    png = base64.b64encode(image("astronaut.png")).decode()
+    strict = vision.post("/inference", json={"model_id": "tuned", "input_data": png}).json()
+    assert strict["detections"] == []  # the face scores about 0.82
+    relaxed = vision.post("/inference", json={"model_id": "tuned", "input_data": png, "score_threshold": 0.05}).json()
+    assert {d["label"] for d in relaxed["detections"]} >= {"FACE_FEMALE"}
+    only_male = vision.post("/inference", json={"model_id": "tuned", "input_data": png, "score_threshold": 0.05, "classes": ["FACE_MALE"]}).json()
+    assert {d["label"] for d in only_male["detections"]} <= {"FACE_MALE"}
+    unknown = vision.post("/inference", json={"model_id": "tuned", "input_data": png, "classes": ["UNICORN"]})
+    assert_error(unknown, 400, "invalid_request")
+    with_outputs = vision.post("/inference", json={"model_id": "tuned", "input_data": png, "include_outputs": True}).json()
+    assert with_outputs["outputs"][0]["shape"] == [1, 22, 2100]
+    assert vision.delete("/models/tuned").status_code == 200
+
+
 # --- DeepStack / CodeProject.AI -------------------------------------------------------------
 
 
@@ -198,8 +217,10 @@ def test_frigate_never_sees_more_than_20(start_server, tmp_path_factory) -> None
     assert set(detections[:, 0].astype(int)) == {0, 2}  # person, car (and truck mapped to car)
     body = requests.post(f"{server.url}/v1/vision/detection", data={"api_key": "k3y"}, files={"image": b"\xff\xd8\xff"}, timeout=30)
     assert body.status_code == 400 and body.json()["success"] is False
-    full = requests.post(f"{server.url}/v1/vision/custom/many", data={"api_key": "k3y", "min_confidence": "0.4"},
-                         files={"image": jpeg_of(frame)}, timeout=30).json()
+    answer = requests.post(f"{server.url}/v1/vision/custom/many", data={"api_key": "k3y", "min_confidence": "0.4"},
+                           files={"image": jpeg_of(frame)}, timeout=30)
+    assert "Transfer-Encoding" not in answer.headers and int(answer.headers["Content-Length"]) == len(answer.content)
+    full = answer.json()
     assert full["count"] == len(full["predictions"]) > 20
     labels = {p["label"] for p in full["predictions"]}
     assert labels == {"person", "car", "truck"}  # COCO-80 names for an 80-class model without names

@@ -36,11 +36,13 @@ enum JPEGDecoder {
         }
         let width = (header.width * numerator + denominator - 1) / denominator
         let height = (header.height * numerator + denominator - 1) / denominator
-        var pixels = [UInt8](repeating: 0, count: width * height * 3)
-        let status = pixels.withUnsafeMutableBufferPointer { out in
-            tjDecompress2(handle.raw, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt(bytes.count),
-                          out.baseAddress, Int32(width), 0, Int32(height), Int32(TJPF_RGB.rawValue),
-                          TJFLAG_FASTDCT | TJFLAG_LIMITSCANS)
+        var status: Int32 = 0
+        // Every byte is written by the decoder (or the image is refused), so no zero-fill.
+        let pixels = [UInt8](unsafeUninitializedCapacity: width * height * 3) { out, count in
+            status = tjDecompress2(handle.raw, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt(bytes.count),
+                                   out.baseAddress, Int32(width), 0, Int32(height), Int32(TJPF_RGB.rawValue),
+                                   TJFLAG_FASTDCT | TJFLAG_LIMITSCANS)
+            count = status == 0 ? width * height * 3 : 0
         }
         guard status == 0 else {
             throw .invalidImage("the JPEG is corrupt or truncated: \(handle.lastError)")
