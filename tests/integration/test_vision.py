@@ -155,6 +155,12 @@ def test_load_options_and_request_overrides(vision: Server) -> None:
     with_outputs = vision.post("/inference", json={"model_id": "tuned", "input_data": png, "include_outputs": True}).json()
     assert with_outputs["outputs"][0]["shape"] == [1, 22, 2100]
     assert vision.delete("/models/tuned").status_code == 200
+    (vision.models_dir / "faces.txt").write_text("\n".join(f"name_{i}" for i in range(18)) + "\n")
+    named = vision.load("nudenet-320n.onnx", "named", labels_file="faces.txt")
+    assert named["labels"][1] == "name_1"
+    assert vision.post("/inference", json={"model_id": "named", "input_data": png}).json()["detections"][0]["label"] == "name_1"
+    assert_error(vision.post("/models/load", json={"model_path": "nudenet-320n.onnx", "labels_file": "nope.txt"}), 404)
+    assert vision.delete("/models/named").status_code == 200
 
 
 # --- DeepStack / CodeProject.AI -------------------------------------------------------------
