@@ -46,6 +46,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // System libraries for image decoding (scripts/setup.sh installs them).
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CSPNG", pkgConfig: "spng", providers: [.apt(["libspng-dev"])]),
+        .target(
+            name: "InferenceVision",
+            dependencies: [
+                "InferenceCore", "CTurboJPEG", "CSPNG",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ONNXBackend",
             dependencies: [
@@ -66,7 +78,7 @@ let package = Package(
         .target(
             name: "InferenceHTTP",
             dependencies: [
-                "InferenceCore",
+                "InferenceCore", "InferenceVision",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "hailo8-service",
             dependencies: [
-                "InferenceCore", "InferenceHTTP", "ONNXBackend", "HailoBackend",
+                "InferenceCore", "InferenceHTTP", "InferenceVision", "ONNXBackend", "HailoBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -111,9 +123,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "InferenceVisionTests",
+            dependencies: ["InferenceVision", "InferenceCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "InferenceHTTPTests",
             dependencies: [
-                "InferenceHTTP", "InferenceCore", "ONNXBackend", "TestSupport",
+                "InferenceHTTP", "InferenceCore", "InferenceVision", "ONNXBackend", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

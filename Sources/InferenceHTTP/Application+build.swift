@@ -1,27 +1,31 @@
 import Hummingbird
 import InferenceCore
+import InferenceVision
 import Logging
 
 /// Builds the router with every route and middleware; tests call it directly.
-public func buildRouter(service: InferenceService, configuration: HTTPConfiguration) -> Router<AppRequestContext> {
+/// Image work runs on `pipeline`'s threads (the process-wide one unless given).
+public func buildRouter(service: InferenceService, configuration: HTTPConfiguration, pipeline: VisionPipeline = .shared) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     if !configuration.apiKeys.isEmpty {
-        router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys))
+        router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys, maxBodySize: configuration.maxBodySize))
     }
+    let vision = VisionService(inference: service, pipeline: pipeline, limits: configuration.imageLimits)
     ServiceController(service: service).addRoutes(to: router)
     ModelsController(service: service, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
-    InferenceController(service: service, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
+    InferenceController(service: service, vision: vision, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
+    DeepStackController(vision: vision, configuration: configuration).addRoutes(to: router)
     KServeController(service: service, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
     return router
 }
 
 /// The HTTP application serving `service`.
 public func buildApplication(
-    service: InferenceService, configuration: HTTPConfiguration, logger: Logger
+    service: InferenceService, configuration: HTTPConfiguration, pipeline: VisionPipeline = .shared, logger: Logger
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(service: service, configuration: configuration),
+        router: buildRouter(service: service, configuration: configuration, pipeline: pipeline),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hailo8-service"),
         logger: logger)
 }

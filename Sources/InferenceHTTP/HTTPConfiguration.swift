@@ -1,3 +1,5 @@
+import InferenceVision
+
 /// What the HTTP layer needs to know beyond the core.
 public struct HTTPConfiguration: Sendable {
     public var host: String
@@ -6,11 +8,21 @@ public struct HTTPConfiguration: Sendable {
     public var maxBodySize: Int
     /// API keys; empty turns authentication off.
     public var apiKeys: Set<String>
+    /// Limits checked before an image is decoded.
+    public var imageLimits: ImageLimits
+    /// The model that serves `POST /v1/vision/detection`; nil for the first detection model loaded.
+    public var deepStackModel: String?
+    /// Most predictions `POST /v1/vision/detection` returns (Frigate reads at most 20).
+    public var deepStackMaxPredictions: Int
 
-    public init(host: String = "0.0.0.0", port: Int = 8080, maxBodySize: Int = 64 << 20, apiKeys: Set<String> = []) {
+    public init(host: String = "0.0.0.0", port: Int = 8080, maxBodySize: Int = 64 << 20, apiKeys: Set<String> = [],
+                imageLimits: ImageLimits = .init(), deepStackModel: String? = nil, deepStackMaxPredictions: Int = 20) {
         self.host = host
         self.port = port
         self.maxBodySize = maxBodySize
         self.apiKeys = apiKeys
+        self.imageLimits = imageLimits
+        self.deepStackModel = deepStackModel
+        self.deepStackMaxPredictions = deepStackMaxPredictions
     }
 }

@@ -27,6 +27,18 @@ public enum TestEnvironment {
             ?? repositoryRoot.appendingPathComponent("models/nudenet-320n.onnx").path, what: "demo model")
     }
 
+    /// The directory of the test images (`.test-images/`, or `HAILO8_TEST_IMAGES`).
+    public static var imagesDirectory: URL {
+        if let dir = ProcessInfo.processInfo.environment["HAILO8_TEST_IMAGES"] { return URL(fileURLWithPath: dir) }
+        return repositoryRoot.appendingPathComponent(".test-images")
+    }
+
+    /// The bytes of a test image (`astronaut.png`, `coffee.png`, `astronaut-1080p.jpg`, …).
+    public static func image(_ name: String) throws -> [UInt8] {
+        let path = try existing(imagesDirectory.appendingPathComponent(name).path, what: "test image")
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
     /// `HAILO8_ONNXRUNTIME_LIBRARY`, when set.
     public static var libraryPath: String? { ProcessInfo.processInfo.environment["HAILO8_ONNXRUNTIME_LIBRARY"] }
 

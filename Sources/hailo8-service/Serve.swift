@@ -4,6 +4,7 @@ import Hummingbird
 import InferenceCore
 import HailoBackend
 import InferenceHTTP
+import InferenceVision
 import Logging
 import ONNXBackend
 import UnixSignals
@@ -24,6 +25,14 @@ struct Serve: AsyncParsableCommand {
     var preload: [String] = []
     @Option(help: ArgumentHelp("Require this API key, repeatable (env HAILO8_API_KEYS, comma-separated). Off when none.", valueName: "key"))
     var apiKey: [String] = []
+    @Option(help: "Model that serves POST /v1/vision/detection (env HAILO8_DEEPSTACK_MODEL, default: the first detection model loaded).")
+    var deepstackModel: String?
+    @Option(help: "Most predictions POST /v1/vision/detection returns (env HAILO8_DEEPSTACK_MAX_PREDICTIONS, default 20, as Frigate reads).")
+    var deepstackMaxPredictions: Int?
+    @Option(help: "Largest image accepted, in pixels, checked from the header before decoding (env HAILO8_MAX_IMAGE_PIXELS, default 40000000).")
+    var maxImagePixels: Int?
+    @Option(help: "Threads that decode and prepare images, default one per core (env HAILO8_VISION_THREADS).")
+    var visionThreads: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical (env HAILO8_LOG_LEVEL, default info).") var logLevel: String?
     @OptionGroup var runtime: RuntimeOptions
 
@@ -38,11 +47,20 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "hailo8-service")
         logger.logLevel = level
 
-        let http = HTTPConfiguration(
+        var http = HTTPConfiguration(
             host: Environment.string(host, "HAILO8_HOST") ?? "0.0.0.0",
             port: try Environment.int(port, "HAILO8_PORT", default: 8080),
             maxBodySize: try Environment.byteSize(Environment.string(maxBodySize, "HAILO8_MAX_BODY_SIZE") ?? "64M"),
-            apiKeys: Set(Environment.list(apiKey, "HAILO8_API_KEYS")))
+            apiKeys: Set(Environment.list(apiKey, "HAILO8_API_KEYS")),
+            deepStackModel: Environment.string(deepstackModel, "HAILO8_DEEPSTACK_MODEL"),
+            deepStackMaxPredictions: try Environment.int(deepstackMaxPredictions, "HAILO8_DEEPSTACK_MAX_PREDICTIONS", default: 20))
+        http.imageLimits = ImageLimits(maxBytes: http.maxBodySize,
+                                       maxPixels: try Environment.int(maxImagePixels, "HAILO8_MAX_IMAGE_PIXELS", default: 40_000_000))
+        let threads = try Environment.int(visionThreads, "HAILO8_VISION_THREADS", default: ProcessInfo.processInfo.activeProcessorCount)
+        guard http.deepStackMaxPredictions > 0, http.imageLimits.maxPixels > 0, threads > 0 else {
+            throw ValidationError("--deepstack-max-predictions, --max-image-pixels and --vision-threads must be positive")
+        }
+        let pipeline = VisionPipeline(threads: threads)
         let modelsDirectory = URL(fileURLWithPath: Environment.string(modelsDir, "HAILO8_MODELS_DIR") ?? "models")
         let dataDirectory = URL(fileURLWithPath: Environment.string(dataDir, "HAILO8_DATA_DIR") ?? "data")
         for directory in [modelsDirectory, dataDirectory] {
@@ -71,12 +89,13 @@ struct Serve: AsyncParsableCommand {
             backends: backends, registry: registry,
             tasks: TaskStore(capacity: capacity, timeToLive: .seconds(ttl)),
             defaultTimeout: .milliseconds(timeout), logger: logger)
-        let app = buildApplication(service: service, configuration: http, logger: logger)
+        let app = buildApplication(service: service, configuration: http, pipeline: pipeline, logger: logger)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         // Hailo first: it drains its frames and releases the vdevice once, for every model.
         await hailo.shutdown()
         await registry.closeAll()
         await onnx.shutdown()
+        try? await pipeline.shutdown()
     }
 
     /// `id=path`, or a bare path whose file name gives the id.

@@ -18,18 +18,21 @@ struct TestService {
     let configuration: HTTPConfiguration
     let models: URL
 
-    init(apiKeys: Set<String> = [], maxBodySize: Int = 1 << 20) throws {
+    init(apiKeys: Set<String> = [], maxBodySize: Int = 1 << 20, withDemoModel: Bool = false, deepStackModel: String? = nil) throws {
         let base = try TestEnvironment.temporaryDirectory()
         models = base.appendingPathComponent("models")
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
         for name in ["affine.onnx", "two_inputs.onnx", "types.onnx", "slow.onnx", "bad.onnx"] {
             try FileManager.default.copyItem(atPath: try TestEnvironment.model(name), toPath: models.appendingPathComponent(name).path)
         }
+        if withDemoModel {
+            try FileManager.default.copyItem(atPath: try TestEnvironment.demoModel(), toPath: models.appendingPathComponent("demo.onnx").path)
+        }
         let logger = Logger(label: "test")
         let registry = ModelRegistry(backends: [Self.backend], modelsDirectory: models, dataDirectory: base.appendingPathComponent("data"), logger: logger)
         service = InferenceService(backends: [Self.backend], registry: registry, tasks: TaskStore(capacity: 16, timeToLive: .seconds(60)),
                                    defaultTimeout: .seconds(30), logger: logger)
-        configuration = HTTPConfiguration(host: "127.0.0.1", port: 0, maxBodySize: maxBodySize, apiKeys: apiKeys)
+        configuration = HTTPConfiguration(host: "127.0.0.1", port: 0, maxBodySize: maxBodySize, apiKeys: apiKeys, deepStackModel: deepStackModel)
     }
 
     var application: some ApplicationProtocol {

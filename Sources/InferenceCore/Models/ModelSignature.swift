@@ -50,6 +50,25 @@ public struct ModelOptions: Sendable, Codable, Equatable {
     public var nmsIouThreshold: Float?
     public var nmsMaxProposalsPerClass: Int?
 
+    // Image models (InferenceVision reads and validates these).
+    /// Output decoder: `auto` (default), `yolov8`, `yolov5`, `yolox`, `hailo_nms` or `none`.
+    public var postprocess: String?
+    /// Image input layout: `nchw` or `nhwc` (default: from the input's shape).
+    public var inputLayout: String?
+    /// Image input element type: `uint8`, `float32` or `float16` (default: the input's).
+    public var inputDtype: String?
+    /// Float inputs: `(pixel / 255 - mean) / std` per channel (defaults 0 and 1).
+    public var mean: [Double]?
+    public var std: [Double]?
+    /// Channels in B, G, R order instead of R, G, B.
+    public var bgr: Bool?
+    /// `letterbox` (default) or `stretch`.
+    public var resize: String?
+    /// Detection defaults, overridable per request.
+    public var scoreThreshold: Double?
+    public var iouThreshold: Double?
+    public var maxDetections: Int?
+
     public init(intraOpThreads: Int? = nil, interOpThreads: Int? = nil, graphOptimization: String? = nil, inputShapes: [String: [Int]]? = nil) {
         self.intraOpThreads = intraOpThreads
         self.interOpThreads = interOpThreads
@@ -67,5 +86,12 @@ public struct ModelOptions: Sendable, Codable, Equatable {
         case schedulerPriority = "scheduler_priority", schedulerTimeoutMs = "scheduler_timeout_ms", schedulerThreshold = "scheduler_threshold"
         case nmsScoreThreshold = "nms_score_threshold", nmsIouThreshold = "nms_iou_threshold"
         case nmsMaxProposalsPerClass = "nms_max_proposals_per_class"
+        case postprocess
+        case inputLayout = "input_layout"
+        case inputDtype = "input_dtype"
+        case mean, std, bgr, resize
+        case scoreThreshold = "score_threshold"
+        case iouThreshold = "iou_threshold"
+        case maxDetections = "max_detections"
     }
 }

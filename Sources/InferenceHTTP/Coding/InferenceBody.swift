@@ -1,5 +1,6 @@
 import Foundation
 import InferenceCore
+import InferenceVision
 
 /// `POST /inference` (and each item of `POST /inference/batch`) as JSON.
 struct InferenceBody: Decodable {
@@ -14,6 +15,26 @@ struct InferenceBody: Decodable {
     var outputFormat: OutputFormat?
     var async: Bool?
     var timeoutMs: Int?
+    // Images (see ImageRequest): what `input_data` holds, raw frame size, detection overrides.
+    var inputType: String?
+    var width: Int?
+    var height: Int?
+    var scoreThreshold: Double?
+    var iouThreshold: Double?
+    var maxDetections: Int?
+    var classes: [ClassSelector]?
+    var annotate: Bool?
+    var includeOutputs: Bool?
+
+    /// A class by name or id.
+    enum ClassSelector: Decodable {
+        case name(String), id(Int)
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let id = try? container.decode(Int.self) { self = .id(id) } else { self = .name(try container.decode(String.self)) }
+        }
+    }
 
     struct TensorBody: Decodable {
         var data: String
@@ -24,6 +45,24 @@ struct InferenceBody: Decodable {
     enum CodingKeys: String, CodingKey {
         case modelID = "model_id", inputData = "input_data", shape, dtype, inputs, outputs
         case outputFormat = "output_format", async, timeoutMs = "timeout_ms"
+        case inputType = "input_type", width, height, scoreThreshold = "score_threshold", iouThreshold = "iou_threshold"
+        case maxDetections = "max_detections", classes, annotate, includeOutputs = "include_outputs"
+    }
+
+    /// The image request this body makes, when `input_data` holds an image (by `input_type` or
+    /// by its magic bytes); nil for a tensor.
+    func imageRequest() throws -> ImageRequest? {
+        guard let data = inputData, inputs == nil else { return nil }
+        guard let modelID, !modelID.isEmpty else { throw APIError.badRequest("'model_id' is required") }
+        guard let image = try ImageRequest.image(try Self.base64(data, field: "input_data"), inputType: inputType, width: width, height: height) else {
+            return nil
+        }
+        let overrides = DetectionOverrides(
+            scoreThreshold: scoreThreshold, iouThreshold: iouThreshold, maxDetections: maxDetections,
+            classNames: classes?.compactMap { if case .name(let n) = $0 { n } else { nil } },
+            classIDs: classes?.compactMap { if case .id(let i) = $0 { i } else { nil } })
+        return ImageRequest(modelID: modelID, image: image, overrides: overrides, annotate: annotate ?? false,
+                            includeOutputs: includeOutputs ?? false, outputFormat: outputFormat ?? .base64, timeout: try Self.timeout(timeoutMs))
     }
 
     /// The core request for this body. `modelID` is the batch's when the item has none.

@@ -9,6 +9,8 @@ enum MediaKind {
     case json
     case multipart(boundary: String)
     case octetStream
+    /// `image/jpeg`, `image/png` (any `image/…`: the bytes say what they are).
+    case image
     case other(String)
 
     init(_ request: Request) {
@@ -28,6 +30,8 @@ enum MediaKind {
             }
         case "application/octet-stream":
             self = .octetStream
+        case let type where type.hasPrefix("image/"):
+            self = .image
         default:
             self = .other(contentType)
         }

@@ -66,9 +66,11 @@ struct LoadBody: Decodable {
     var modelID: String?
     var device: DeviceChoice?
     var labels: [String]?
+    /// A file in the models root with one class name per line (or a JSON list).
+    var labelsFile: String?
     var options: ModelOptions?
 
     enum CodingKeys: String, CodingKey {
-        case modelPath = "model_path", modelID = "model_id", device, labels, options
+        case modelPath = "model_path", modelID = "model_id", device, labels, labelsFile = "labels_file", options
     }
 }

@@ -2,11 +2,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import InferenceCore
+import InferenceVision
 import NIOCore
 
 /// `/inference`: single and batch inference, synchronous or as tasks.
 struct InferenceController {
     let service: InferenceService
+    let vision: VisionService
     let maxBodySize: Int
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -20,16 +22,25 @@ struct InferenceController {
         switch MediaKind(request, body: body) {
         case .json:
             let decoded = try JSONResponse.decode(InferenceBody.self, from: body)
+            if let image = try decoded.imageRequest() {
+                guard decoded.async != true else {
+                    throw APIError.badRequest("'async' is for tensor requests; image requests are answered synchronously")
+                }
+                return try await respond(image, request)
+            }
             let inference = try decoded.request()
             let format = decoded.outputFormat ?? .base64
             if decoded.async == true {
                 return try accepted(await service.submit(inference, attributes: ["output_format": format.rawValue]))
             }
             return try JSONResponse.make(InferenceResponse(try await service.infer(inference), format: format))
-        case .octetStream:
+        case .octetStream, .image:
+            if let image = try imageBody(request, body: body) { return try await respond(image, request) }
             return try await inferRaw(request, body: body)
-        case .multipart, .other:
-            throw MediaKind.unsupported(request.headers[.contentType] ?? "", expected: "application/json or application/octet-stream")
+        case .multipart(let boundary):
+            return try await respond(try imageForm(MultipartForm(body: Array(buffer: body), boundary: boundary)), request)
+        case .other:
+            throw MediaKind.unsupported(request.headers[.contentType] ?? "", expected: "application/json, multipart/form-data, application/octet-stream, image/jpeg or image/png")
         }
     }
 

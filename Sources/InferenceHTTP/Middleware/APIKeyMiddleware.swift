@@ -6,15 +6,29 @@ import NIOCore
 
 /// Requires one of the configured API keys, as `Authorization: Bearer KEY` or `X-API-Key: KEY`,
 /// on every route except the health probes (`/health`, `/v2/health/live`, `/v2/health/ready`).
+/// The DeepStack routes (`/v1/vision/…`) also accept the key as an `api_key` form field, as
+/// DeepStack clients send it, and answer in DeepStack's error format.
 struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     let keys: Set<String>
+    let maxBodySize: Int
     static var apiKeyHeader: HTTPField.Name { HTTPField.Name("X-API-Key")! }
+    static var deepStackPrefix: String { "/v1/vision/" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard Self.openPaths.contains(request.uri.path) || Self.presentedKey(request).map(keys.contains) == true else {
+        if Self.openPaths.contains(request.uri.path) || Self.presentedKey(request).map(keys.contains) == true {
+            return try await next(request, context)
+        }
+        guard request.uri.path.hasPrefix(Self.deepStackPrefix) else {
             var error = APIError(.unauthorized, "unauthorized", "a valid API key is required: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'")
             error.headers[.wwwAuthenticate] = "Bearer"
             throw error
+        }
+        // DeepStack clients put the key in the form: read the body once and hand it on.
+        var request = request
+        let body = try await request.body.collect(upTo: maxBodySize)
+        request.body = RequestBody(buffer: body)
+        guard Self.formKey(request, body: body).map(keys.contains) == true else {
+            throw DeepStackError(.unauthorized, "a valid API key is required: send it as the 'api_key' form field or an 'X-API-Key' header")
         }
         return try await next(request, context)
     }
@@ -27,5 +41,23 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         return String(parts[1]).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// `api_key` from a multipart or URL-encoded form body.
+    static func formKey(_ request: Request, body: ByteBuffer) -> String? {
+        switch MediaKind(request) {
+        case .multipart(let boundary):
+            return (try? MultipartForm(body: Array(buffer: body), boundary: boundary))?.text("api_key")
+        case .other(let type) where type.lowercased().hasPrefix("application/x-www-form-urlencoded"):
+            for pair in String(buffer: body).split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                if parts.count == 2, parts[0] == "api_key" {
+                    return parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+                }
+            }
+            return nil
+        default:
+            return nil
+        }
     }
 }

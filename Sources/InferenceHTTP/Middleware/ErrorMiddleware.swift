@@ -12,6 +12,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as DeepStackError {
+            return try error.response(from: request, context: context)
         } catch {
             let apiError = Self.apiError(for: error, request: request)
             if apiError.status.code >= 500 {

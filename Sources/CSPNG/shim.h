@@ -1,0 +1,2 @@
+// libspng, from the system package (Debian: libspng-dev).
+#include <spng.h>

@@ -1,0 +1,2 @@
+// libjpeg-turbo's TurboJPEG API, from the system package (Debian: libturbojpeg0-dev).
+#include <turbojpeg.h>

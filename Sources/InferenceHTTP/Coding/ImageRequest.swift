@@ -1,0 +1,82 @@
+import Foundation
+import InferenceCore
+import InferenceVision
+
+/// An image request to a model, however it arrived (JSON, multipart, raw body): the image, the
+/// detection overrides and what the answer should look like.
+struct ImageRequest {
+    var modelID: String
+    var image: ImageInput
+    var overrides: DetectionOverrides
+    var annotate: Bool
+    var includeOutputs: Bool
+    var outputFormat: OutputFormat
+    var timeout: Duration?
+
+    /// What `input_type` says the bytes are.
+    enum InputType: Equatable {
+        case tensor, image
+        case raw(ImageInput.PixelFormat)
+
+        init(_ text: String) throws {
+            switch text.lowercased() {
+            case "tensor": self = .tensor
+            case "image", "jpeg", "jpg", "png": self = .image
+            default:
+                guard let format = ImageInput.PixelFormat(rawValue: text.lowercased()) else {
+                    throw APIError.badRequest("'input_type' must be tensor, image, rgb24, bgr24 or nv12, not '\(text)'")
+                }
+                self = .raw(format)
+            }
+        }
+    }
+
+    /// The image in `bytes` when `inputType` or the magic bytes say it is one; nil for a tensor.
+    static func image(_ bytes: [UInt8], inputType: String?, width: Int?, height: Int?) throws -> ImageInput? {
+        let type = try inputType.map(InputType.init) ?? (ImageFormat(sniffing: bytes) != nil ? .image : .tensor)
+        switch type {
+        case .tensor: return nil
+        case .image: return .encoded(bytes)
+        case .raw(let format):
+            guard let width, let height, width > 0, height > 0 else {
+                throw APIError.badRequest("a raw \(format.rawValue) frame needs positive 'width' and 'height'")
+            }
+            return .raw(.init(format: format, width: width, height: height, bytes: bytes))
+        }
+    }
+
+    /// Builds a request from text parameters (query string or multipart fields).
+    init(modelID: String, image: ImageInput, parameters: @escaping (String) -> String?) throws {
+        self.modelID = modelID
+        self.image = image
+        func double(_ key: String) throws -> Double? {
+            try parameters(key).map { text in
+                guard let value = Double(text) else { throw APIError.badRequest("'\(key)' must be a number, not '\(text)'") }
+                return value
+            }
+        }
+        func flag(_ key: String) -> Bool {
+            parameters(key).map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? false
+        }
+        let classes = parameters("classes")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        overrides = DetectionOverrides(
+            scoreThreshold: try double("score_threshold") ?? double("min_confidence"), iouThreshold: try double("iou_threshold"),
+            maxDetections: try double("max_detections").map { Int($0) },
+            classNames: classes?.filter { Int($0) == nil }, classIDs: classes?.compactMap { Int($0) })
+        annotate = flag("annotate")
+        includeOutputs = flag("include_outputs")
+        outputFormat = parameters("output_format").flatMap(OutputFormat.init) ?? .base64
+        timeout = try InferenceBody.timeout(parameters("timeout_ms").flatMap { Int($0) })
+    }
+
+    init(modelID: String, image: ImageInput, overrides: DetectionOverrides, annotate: Bool, includeOutputs: Bool,
+         outputFormat: OutputFormat, timeout: Duration?) {
+        self.modelID = modelID
+        self.image = image
+        self.overrides = overrides
+        self.annotate = annotate
+        self.includeOutputs = includeOutputs
+        self.outputFormat = outputFormat
+        self.timeout = timeout
+    }
+}

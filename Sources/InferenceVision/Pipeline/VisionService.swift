@@ -1,0 +1,93 @@
+import Foundation
+import InferenceCore
+
+/// Images in, detections out: decodes on the pipeline's threads, runs the model through the
+/// core service, decodes the outputs. Every protocol layer (native, DeepStack) calls this.
+public struct VisionService: Sendable {
+    public let inference: InferenceService
+    public let pipeline: VisionPipeline
+    public let limits: ImageLimits
+
+    public init(inference: InferenceService, pipeline: VisionPipeline = .shared, limits: ImageLimits = .init()) {
+        self.inference = inference
+        self.pipeline = pipeline
+        self.limits = limits
+    }
+
+    /// What vision needs to know of a loaded model.
+    public struct ModelView: Sendable {
+        public var info: ModelInfo
+        public var input: InputPlan
+        public var detector: DetectionPlan?
+        public var labels: LabelMap
+    }
+
+    public func model(_ modelID: String) async throws(InferenceError) -> ModelView {
+        let info = try await inference.registry.info(modelID)
+        guard let signature = info.signature else {
+            throw InferenceError(.unavailable, .modelNotReady, "model '\(modelID)' is \(info.state.rawValue)")
+        }
+        let detector = try DetectionPlan(signature: signature, options: info.record.options)
+        return ModelView(info: info, input: try InputPlan(signature: signature, options: info.record.options),
+                         detector: detector, labels: LabelMap(labels: info.labels, classCount: detector?.classCount))
+    }
+
+    /// Whether a model is a detector that takes images (for DeepStack's default model).
+    public func isDetector(_ modelID: String) async -> Bool {
+        (try? await model(modelID).detector) != nil
+    }
+
+    public func detect(modelID: String, image: ImageInput, overrides: DetectionOverrides = .init(),
+                       timeout: Duration? = nil) async throws(InferenceError) -> DetectionResult {
+        let start = ContinuousClock.now
+        let view = try await model(modelID)
+        let parameters = try self.parameters(view, overrides)
+        let prepared = try await pipeline.prepare(image, plan: view.input, limits: limits)
+        let request = InferenceRequest(modelID: modelID, inputs: [InputTensor(name: prepared.tensor.name, dtype: prepared.tensor.dtype,
+                                       shape: prepared.tensor.shape, data: prepared.tensor.data)], timeout: timeout)
+        let result = try await inference.infer(request)
+        let postStart = ContinuousClock.now
+        var detections: [Detection]?
+        if let detector = view.detector, let signature = view.info.signature {
+            let (geometry, labels, outputs) = (prepared.geometry, view.labels, result.outputs)
+            detections = try await pipeline.run { () throws(InferenceError) -> [Detection] in
+                try detector.decode(outputs, input: (geometry.inputWidth, geometry.inputHeight), signature: signature, parameters: parameters)
+                    .map { detection in
+                        var mapped = detection
+                        mapped.box = geometry.toImage(detection.box)
+                        mapped.label = labels.name(detection.classID)
+                        return mapped
+                    }
+            }
+        }
+        let end = ContinuousClock.now
+        return DetectionResult(
+            modelID: modelID, imageWidth: prepared.geometry.imageWidth, imageHeight: prepared.geometry.imageHeight,
+            detections: detections, outputs: result.outputs,
+            timing: .init(decode: prepared.decodeTime, preprocess: prepared.preprocessTime, queue: result.timing.queue,
+                          inference: result.timing.inference, postprocess: end - postStart, total: end - start))
+    }
+
+    func parameters(_ view: ModelView, _ overrides: DetectionOverrides) throws(InferenceError) -> DetectionParameters {
+        let options = view.info.record.options
+        var parameters = DetectionParameters(
+            scoreThreshold: overrides.scoreThreshold ?? options.scoreThreshold ?? DetectionParameters.defaultScoreThreshold,
+            iouThreshold: overrides.iouThreshold ?? options.iouThreshold ?? DetectionParameters.defaultIoUThreshold,
+            maxDetections: overrides.maxDetections ?? options.maxDetections ?? DetectionParameters.defaultMaxDetections)
+        guard (0...1).contains(parameters.scoreThreshold), (0...1).contains(parameters.iouThreshold) else {
+            throw .invalidRequest("score and IoU thresholds lie between 0 and 1")
+        }
+        guard parameters.maxDetections > 0 else { throw .invalidRequest("max_detections must be positive") }
+        if overrides.classNames != nil || overrides.classIDs != nil {
+            var ids = Set(overrides.classIDs ?? [])
+            for name in overrides.classNames ?? [] {
+                guard let id = view.labels.names.firstIndex(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) else {
+                    throw .invalidRequest("class '\(name)' is not a label of model '\(view.info.record.modelID)'")
+                }
+                ids.insert(id)
+            }
+            parameters.classes = ids
+        }
+        return parameters
+    }
+}
