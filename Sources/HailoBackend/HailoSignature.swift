@@ -26,6 +26,11 @@ enum HailoSignature {
         let outputSpecs = outputs.map { info -> TensorSpec in
             switch info.layout {
             case .nmsByClass(let classes, let maxBoxes):
+                if metadata["hailo.nms.output"] == nil {  // what the detection decoder reads
+                    metadata["hailo.nms.output"] = info.name
+                    metadata["hailo.nms.classes"] = "\(classes)"
+                    metadata["hailo.nms.max_bboxes_per_class"] = "\(maxBoxes)"
+                }
                 metadata["\(info.name).format"] = "hailo_nms_by_class"
                 metadata["\(info.name).classes"] = "\(classes)"
                 metadata["\(info.name).max_boxes_per_class"] = "\(maxBoxes)"

@@ -206,3 +206,48 @@ def test_without_hailort_the_service_says_so(server: Server) -> None:
     hailo = server.get("/health").json()["backends"]["hailo"]
     assert hailo["available"] is False and "libhailort.so.4.23.0" in hailo["reason"], hailo
     assert_error(server.post("/models/load", json={"model_path": "x.hef", "device": "hailo"}), 404)
+
+
+def test_images_through_the_hailo_detector_and_deepstack(start_server: StartServer, tmp_path: Path) -> None:
+    """An image in, Hailo NMS decoded into detections in the image's pixels: the simulator's
+    first box is (0.1, 0.2, 0.5, 0.6) normalized to the 64×64 input, score 0.9; astronaut.png is
+    512×512, so the letterbox is a plain ×8 scale."""
+    images = Path(os.environ.get("HAILO8_TEST_IMAGES") or REPO_ROOT / ".test-images")
+    png = (images / "astronaut.png").read_bytes()
+    s = start_hailo(start_server, tmp_path)
+    assert s.post("/models/load", json={"model_path": DETECTOR, "model_id": "det",
+                                        "labels": ["a", "b", "c"]}).status_code == 201
+    r = s.post("/inference", json={"model_id": "det", "input_data": base64.b64encode(png).decode()})
+    assert r.status_code == 200, r.text[:500]
+    body = r.json()
+    assert body["image"] == {"width": 512, "height": 512}, body
+    top = body["detections"][0]
+    assert top["label"] in {"a", "b", "c"} and top["score"] == pytest.approx(0.9, abs=1e-6), top
+    assert [top["box"][k] for k in ("x_min", "y_min", "x_max", "y_max")] == pytest.approx([102.4, 51.2, 307.2, 256.0], abs=0.5)
+
+    r = s.post("/v1/vision/custom/det", files={"image": ("a.png", png, "image/png")})
+    assert r.status_code == 200 and r.json()["success"] is True, r.text[:300]
+    prediction = r.json()["predictions"][0]
+    assert (prediction["x_min"], prediction["y_min"], prediction["x_max"], prediction["y_max"]) == (102, 51, 307, 256)
+
+
+def test_tritonclient_through_the_simulator(start_server: StartServer, tmp_path: Path) -> None:
+    """An unmodified tritonclient.http session against a Hailo model: load, metadata, infer with
+    binary and JSON tensors, unload."""
+    import tritonclient.http as httpclient
+
+    s = start_hailo(start_server, tmp_path)
+    client = httpclient.InferenceServerClient(url=f"127.0.0.1:{s.port}")
+    client.load_model("sim_detector_small")
+    assert client.is_model_ready("sim_detector_small")
+    metadata = client.get_model_metadata("sim_detector_small")
+    assert metadata["inputs"][0] == {"name": "detector_small/input_layer1", "datatype": "UINT8", "shape": [-1, 64, 64, 3]}
+    for binary in (True, False):
+        x = frame(20 + binary)
+        tensor = httpclient.InferInput("detector_small/input_layer1", list(x.shape), "UINT8")
+        tensor.set_data_from_numpy(x, binary_data=binary)
+        output = httpclient.InferRequestedOutput("detector_small/nms_postprocess", binary_data=binary)
+        result = client.infer("sim_detector_small", [tensor], outputs=[output])
+        np.testing.assert_array_equal(result.as_numpy("detector_small/nms_postprocess").reshape(-1), expected_nms(x))
+    client.unload_model("sim_detector_small")
+    assert not client.is_model_ready("sim_detector_small")
