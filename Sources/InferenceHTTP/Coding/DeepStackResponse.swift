@@ -42,6 +42,7 @@ struct DeepStackResponse: Encodable {
 struct DeepStackError: HTTPResponseError {
     var status: HTTPResponse.Status
     var message: String
+    var headers: HTTPFields = [:]
 
     init(_ status: HTTPResponse.Status, _ message: String) {
         self.status = status
@@ -50,11 +51,13 @@ struct DeepStackError: HTTPResponseError {
 
     init(_ error: any Error, request: Request) {
         let api = ErrorMiddleware<AppRequestContext>.apiError(for: error, request: request)
-        self.init(api.status, api.message)
+        // DeepStack clients (Frigate, Blue Iris) know 503 for "busy", not 429.
+        self.init(api.status == .tooManyRequests ? .serviceUnavailable : api.status, api.message)
+        headers = api.headers
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        try JSONResponse.make(Body(success: false, error: message), status: status)
+        try JSONResponse.make(Body(success: false, error: message), status: status, headers: headers)
     }
 
     struct Body: Encodable {

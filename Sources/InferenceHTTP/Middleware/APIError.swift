@@ -20,6 +20,9 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
 
     public init(_ error: InferenceError) {
         self.init(Self.status(of: error.kind), error.code.rawValue, error.message)
+        if error.kind == .resourceExhausted {
+            headers[.retryAfter] = "1"  // queues drain in milliseconds to seconds
+        }
     }
 
     public var description: String { "\(status.code) \(code): \(message)" }

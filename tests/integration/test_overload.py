@@ -1,0 +1,68 @@
+"""Backpressure: a model's queue is bounded, a request beyond it is refused at once (429 with
+Retry-After on the native API, 503 on the KServe and DeepStack routes, as their clients expect),
+and the service keeps answering."""
+
+from __future__ import annotations
+
+import base64
+import concurrent.futures
+import time
+from pathlib import Path
+
+import numpy as np
+import requests
+
+from conftest import Server, StartServer, b64
+
+ITERATIONS = 400  # slow.onnx: about 0.15-0.6 s per run on this kind of machine
+
+
+def slow_body(iterations: int = ITERATIONS) -> dict:
+    x = np.random.default_rng(0).random((256, 256), dtype=np.float32)
+    return {"model_id": "slow", "inputs": {"x": {"data": b64(x)},
+                                           "iterations": {"data": b64(np.array(iterations, dtype=np.int64)), "shape": []}}}
+
+
+def burst(server: Server, send, count: int) -> list[requests.Response]:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(lambda _: send(), range(count)))
+
+
+def test_full_queue_is_refused_at_once_and_the_rest_are_served(start_server: StartServer) -> None:
+    s = start_server()
+    r = s.post("/models/load", json={"model_path": "slow.onnx", "model_id": "slow",
+                                     "options": {"max_in_flight": 1, "max_queue": 2}})
+    assert r.status_code == 201, r.text
+    start = time.monotonic()
+    answers = burst(s, lambda: s.post("/inference", json=slow_body()), 8)
+    codes = sorted(a.status_code for a in answers)
+    assert codes.count(200) >= 3 and codes.count(429) >= 1 and set(codes) <= {200, 429}, codes
+    refused = [a for a in answers if a.status_code == 429]
+    assert all(a.headers.get("Retry-After") == "1" and a.json()["error"]["code"] == "queue_full" for a in refused)
+    assert time.monotonic() - start < 30
+    status = s.get("/status").json()
+    model = next(m for m in status["models"] if m["model_id"] == "slow")
+    assert model["queue_depth"] == 0 and model["in_flight"] == 0, model
+
+    # The KServe route reports the same refusal as Triton does: 503.
+    kserve = {"inputs": [
+        {"name": "x", "datatype": "FP32", "shape": [256, 256], "data": np.zeros((256, 256), dtype=np.float32).ravel().tolist()},
+        {"name": "iterations", "datatype": "INT64", "shape": [], "data": [ITERATIONS]}]}
+    answers = burst(s, lambda: s.post("/v2/models/slow/infer", json=kserve), 8)
+    codes = sorted(a.status_code for a in answers)
+    assert 200 in codes and 503 in codes and set(codes) <= {200, 503}, codes
+    assert all("error" in a.json() for a in answers if a.status_code == 503)
+
+
+def test_deepstack_route_answers_busy_with_503(start_server: StartServer, tmp_path: Path) -> None:
+    images = Path(__file__).resolve().parents[2] / ".test-images"
+    jpeg = (images / "astronaut.jpg").read_bytes()
+    s = start_server(args=["--deepstack-model", "demo"])
+    r = s.post("/models/load", json={"model_path": "nudenet-320n.onnx", "model_id": "demo",
+                                     "options": {"max_in_flight": 1, "max_queue": 0}})
+    assert r.status_code == 201, r.text
+    answers = burst(s, lambda: s.post("/v1/vision/detection", files={"image": ("a.jpg", jpeg, "image/jpeg")}), 12)
+    codes = sorted(a.status_code for a in answers)
+    assert 200 in codes and 503 in codes and set(codes) <= {200, 503}, codes
+    busy = next(a for a in answers if a.status_code == 503)
+    assert busy.json()["success"] is False and busy.headers.get("Retry-After") == "1"
