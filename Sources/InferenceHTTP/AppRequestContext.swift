@@ -4,8 +4,11 @@ import Hummingbird
 /// configured `--max-body-size`, so the context needs nothing beyond the basics.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The peer's IP address, when the transport has one (not in router tests).
+    public let peer: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.peer = source.channel.remoteAddress?.ipAddress
     }
 }

@@ -8,6 +8,7 @@ import Logging
 public func buildRouter(service: InferenceService, configuration: HTTPConfiguration, pipeline: VisionPipeline = .shared) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ClientMiddleware())
     if !configuration.apiKeys.isEmpty {
         router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys, maxBodySize: configuration.maxBodySize))
     }

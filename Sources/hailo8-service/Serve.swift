@@ -7,6 +7,7 @@ import InferenceHTTP
 import InferenceVision
 import Logging
 import ONNXBackend
+import ServiceLifecycle
 import UnixSignals
 
 /// `hailo8-service serve`: the HTTP service.
@@ -33,6 +34,8 @@ struct Serve: AsyncParsableCommand {
     var maxImagePixels: Int?
     @Option(help: "Threads that decode and prepare images, default one per core (env HAILO8_VISION_THREADS).")
     var visionThreads: Int?
+    @Option(help: "Seconds running async tasks get to finish at shutdown (env HAILO8_SHUTDOWN_GRACE, default 10).") var shutdownGrace: Int?
+    @Option(help: "Requests that may wait per model, default 64; a model's load options may set max_queue (env HAILO8_MAX_QUEUE).") var maxQueue: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical (env HAILO8_LOG_LEVEL, default info).") var logLevel: String?
     @OptionGroup var runtime: RuntimeOptions
 
@@ -76,7 +79,8 @@ struct Serve: AsyncParsableCommand {
         let hailo = HailoBackend(configuration: runtime.hailoConfiguration(dataDirectory: dataDirectory), logger: logger)
         await hailo.start()
         let backends: [any InferenceBackend] = [onnx, hailo]
-        let registry = ModelRegistry(backends: backends, modelsDirectory: modelsDirectory, dataDirectory: dataDirectory, logger: logger)
+        let registry = ModelRegistry(backends: backends, modelsDirectory: modelsDirectory, dataDirectory: dataDirectory,
+                                     defaultMaxQueue: try Environment.int(maxQueue, "HAILO8_MAX_QUEUE", default: 64), logger: logger)
         await registry.restore()
         for (id, path) in preloads {
             do {
@@ -90,7 +94,11 @@ struct Serve: AsyncParsableCommand {
             tasks: TaskStore(capacity: capacity, timeToLive: .seconds(ttl)),
             defaultTimeout: .milliseconds(timeout), logger: logger)
         let app = buildApplication(service: service, configuration: http, pipeline: pipeline, logger: logger)
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        let grace = try Environment.int(shutdownGrace, "HAILO8_SHUTDOWN_GRACE", default: 10)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: app), .init(service: TaskShutdownService(tasks: service.tasks, grace: .seconds(grace)))],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
         // Hailo first: it drains its frames and releases the vdevice once, for every model.
         await hailo.shutdown()
         await registry.closeAll()

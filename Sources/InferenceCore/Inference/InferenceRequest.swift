@@ -46,3 +46,10 @@ public struct InferenceResult: Sendable {
         public var total: Duration
     }
 }
+
+/// Who is asking, for fairness between clients in a model's queue. Protocol layers set it once
+/// per request (from the API key, a client header or the address); the core reads it when a
+/// request does not name its client.
+public enum RequestClient {
+    @TaskLocal public static var current: String?
+}

@@ -21,7 +21,8 @@ public final class InferenceService: Sendable {
     }
 
     /// Runs one request. Errors are always `InferenceError`s.
-    public func infer(_ request: InferenceRequest) async throws(InferenceError) -> InferenceResult {
+    /// `onAdmitted` is called when the request leaves the model's queue.
+    public func infer(_ request: InferenceRequest, onAdmitted: (@Sendable () -> Void)? = nil) async throws(InferenceError) -> InferenceResult {
         let start = ContinuousClock.now
         let deadline = start + (request.timeout ?? defaultTimeout)
         let lease = try await registry.lease(request.modelID)
@@ -31,8 +32,9 @@ public final class InferenceService: Sendable {
         do {
             let inputs = try TensorBinder.bind(request.inputs, to: lease.model.signature)
             try TensorBinder.checkOutputs(request.outputs, of: lease.model.signature)
-            try await lease.scheduler.acquire(client: request.client ?? "", deadline: deadline)
+            try await lease.scheduler.acquire(client: request.client ?? RequestClient.current ?? "", deadline: deadline)
             defer { lease.scheduler.release() }
+            onAdmitted?()
             let admitted = ContinuousClock.now
             let run = try await lease.model.run(inputs, outputs: request.outputs, deadline: deadline) {
                 started.set()
@@ -53,10 +55,10 @@ public final class InferenceService: Sendable {
     }
 
     /// Runs every request of a batch; one failing does not affect the others.
-    public func inferBatch(_ requests: [InferenceRequest]) async -> [Result<InferenceResult, InferenceError>] {
+    public func inferBatch(_ requests: [InferenceRequest], onAdmitted: (@Sendable () -> Void)? = nil) async -> [Result<InferenceResult, InferenceError>] {
         await withTaskGroup(of: (Int, Result<InferenceResult, InferenceError>).self) { group in
             for (index, request) in requests.enumerated() {
-                group.addTask { (index, await self.result(request)) }
+                group.addTask { (index, await self.result(request, onAdmitted: onAdmitted)) }
             }
             var results = [Result<InferenceResult, InferenceError>?](repeating: nil, count: requests.count)
             for await (index, result) in group { results[index] = result }
@@ -65,9 +67,9 @@ public final class InferenceService: Sendable {
     }
 
     /// `infer` with its error as a value.
-    func result(_ request: InferenceRequest) async -> Result<InferenceResult, InferenceError> {
+    func result(_ request: InferenceRequest, onAdmitted: (@Sendable () -> Void)? = nil) async -> Result<InferenceResult, InferenceError> {
         do {
-            return .success(try await infer(request))
+            return .success(try await infer(request, onAdmitted: onAdmitted))
         } catch {
             return .failure(error)
         }
@@ -76,16 +78,16 @@ public final class InferenceService: Sendable {
     /// Queues a request as an async task; returns its id.
     public func submit(_ request: InferenceRequest, attributes: [String: String] = [:]) async throws(InferenceError) -> String {
         _ = try await registry.info(request.modelID)
-        return try await tasks.submit(modelID: request.modelID, kind: "inference", attributes: attributes) {
-            .single(try await self.infer(request))
+        return try await tasks.submit(modelID: request.modelID, kind: "inference", attributes: attributes) { progress in
+            .single(try await self.infer(request, onAdmitted: progress.running))
         }
     }
 
     /// Queues a batch as one async task; returns its id.
     public func submitBatch(modelID: String, _ requests: [InferenceRequest], attributes: [String: String] = [:]) async throws(InferenceError) -> String {
         _ = try await registry.info(modelID)
-        return try await tasks.submit(modelID: modelID, kind: "batch", attributes: attributes) {
-            .batch(await self.inferBatch(requests))
+        return try await tasks.submit(modelID: modelID, kind: "batch", attributes: attributes) { progress in
+            .batch(await self.inferBatch(requests, onAdmitted: progress.running))
         }
     }
 

@@ -42,6 +42,7 @@ public struct InferenceError: Error, Sendable, CustomStringConvertible {
         public static let taskStoreFull = Code("task_store_full")
         public static let queueFull = Code("queue_full")
         public static let cancelled = Code("cancelled")
+        public static let shuttingDown = Code("shutdown")
         public static let inferenceFailed = Code("inference_failed")
         public static let internalError = Code("internal_error")
     }

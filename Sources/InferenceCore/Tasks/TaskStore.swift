@@ -2,9 +2,19 @@ import Foundation
 
 /// Asynchronous inference tasks (`"async": true`): bounded in number, kept for a time after they
 /// finish, then forgotten.
+///
+/// Guarantees: an accepted task always reaches a final status (`succeeded`, `failed`, `expired`
+/// or `cancelled`) that stays retrievable for `timeToLive`; at shutdown, tasks still queued are
+/// marked `failed` with code `shutdown` at once and tasks running get a grace period to finish.
 public actor TaskStore {
     public enum Status: String, Sendable, Codable {
         case queued, running, succeeded, failed
+        /// The task's deadline passed before it could run.
+        case expired
+        /// Cancelled by `DELETE /inference/{task_id}`.
+        case cancelled
+
+        public var isFinal: Bool { ![.queued, .running].contains(self) }
     }
 
     /// What a finished task produced.
@@ -27,9 +37,21 @@ public actor TaskStore {
         public var error: InferenceError?
     }
 
+    /// Handed to a task's work so that it can say when it leaves the queue.
+    public struct Progress: Sendable {
+        let store: TaskStore
+        let id: String
+
+        public func running() {
+            Task { await store.update(id) { if $0.status == .queued { $0.status = .running; $0.startedAt = Date() } } }
+        }
+    }
+
     public nonisolated let capacity: Int
     public nonisolated let timeToLive: Duration
     private var tasks: [String: Snapshot] = [:]
+    private var handles: [String: Task<Void, Never>] = [:]
+    private var accepting = true
 
     public init(capacity: Int, timeToLive: Duration) {
         self.capacity = max(1, capacity)
@@ -37,51 +59,92 @@ public actor TaskStore {
     }
 
     /// Queues `work` and returns the task's id at once. Throws 429 `task_store_full` when the
-    /// store holds `capacity` tasks that have not expired.
+    /// store holds `capacity` tasks that have not expired, 503 after shutdown began.
     public func submit(
         modelID: String, kind: String, attributes: [String: String] = [:],
-        work: @escaping @Sendable () async throws -> Outcome
+        work: @escaping @Sendable (Progress) async throws -> Outcome
     ) throws(InferenceError) -> String {
+        guard accepting else {
+            throw InferenceError(.unavailable, .shuttingDown, "the service is shutting down and accepts no new tasks")
+        }
         purgeExpired()
         guard tasks.count < capacity else {
             throw InferenceError(.resourceExhausted, .taskStoreFull,
-                "the task store holds \(capacity) tasks; fetch or wait for finished ones to expire, then retry")
+                "the task store holds \(capacity) tasks; fetch or delete finished ones, or wait for them to expire, then retry")
         }
         let id = UUID().uuidString.lowercased()
         tasks[id] = Snapshot(id: id, modelID: modelID, kind: kind, attributes: attributes, status: .queued, createdAt: Date())
-        Task {
-            self.update(id) {
-                $0.status = .running
-                $0.startedAt = Date()
-            }
+        let progress = Progress(store: self, id: id)
+        handles[id] = Task {
+            let result: Result<Outcome, InferenceError>
             do {
-                let outcome = try await work()
-                self.update(id) {
-                    $0.status = .succeeded
-                    $0.outcome = outcome
-                    $0.finishedAt = Date()
-                }
+                result = .success(try await work(progress))
             } catch {
-                let failure = error as? InferenceError ?? InferenceError(.internal, .internalError, "\(error)")
-                self.update(id) {
-                    $0.status = .failed
-                    $0.error = failure
-                    $0.finishedAt = Date()
-                }
+                result = .failure(error as? InferenceError ?? InferenceError(.internal, .internalError, "\(error)"))
             }
+            self.finish(id, result)
         }
         return id
     }
 
     public func get(_ id: String) throws(InferenceError) -> Snapshot {
         purgeExpired()
-        guard let task = tasks[id] else {
-            throw InferenceError(.notFound, .taskNotFound, "no task with id '\(id)' (unknown, or expired \(timeToLive) after it finished)")
-        }
+        guard let task = tasks[id] else { throw Self.notFound(id, ttl: timeToLive) }
         return task
     }
 
+    /// Cancels a queued or running task (its result, if the run completes, is dropped), or
+    /// deletes a finished one. Returns the task as it is now.
+    public func cancel(_ id: String) throws(InferenceError) -> Snapshot {
+        purgeExpired()
+        guard var task = tasks[id] else { throw Self.notFound(id, ttl: timeToLive) }
+        if task.status.isFinal {
+            tasks[id] = nil
+            return task
+        }
+        task.status = .cancelled
+        task.finishedAt = Date()
+        task.error = InferenceError(.unavailable, .cancelled, "the task was cancelled")
+        tasks[id] = task
+        handles.removeValue(forKey: id)?.cancel()
+        return task
+    }
+
+    /// Stops accepting tasks, fails the queued ones with `shutdown`, and waits up to `grace` for
+    /// the running ones.
+    public func shutdown(grace: Duration) async {
+        accepting = false
+        for (id, task) in tasks where task.status == .queued {
+            update(id) {
+                $0.status = .failed
+                $0.finishedAt = Date()
+                $0.error = InferenceError(.unavailable, .shuttingDown, "the service shut down before the task could run")
+            }
+            handles.removeValue(forKey: id)?.cancel()
+        }
+        let deadline = ContinuousClock.now + grace
+        while tasks.values.contains(where: { $0.status == .running }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     public var count: Int { tasks.count }
+
+    private func finish(_ id: String, _ result: Result<Outcome, InferenceError>) {
+        handles[id] = nil
+        update(id) { task in
+            guard !task.status.isFinal else { return }  // cancelled, or failed at shutdown
+            task.finishedAt = Date()
+            switch result {
+            case .success(let outcome):
+                task.status = .succeeded
+                task.outcome = outcome
+            case .failure(let error):
+                task.status = error.kind == .deadlineExceeded && task.status == .queued ? .expired : .failed
+                task.error = error
+            }
+        }
+    }
 
     private func update(_ id: String, _ change: (inout Snapshot) -> Void) {
         guard var task = tasks[id] else { return }
@@ -96,5 +159,9 @@ public actor TaskStore {
             guard let finished = task.finishedAt else { return true }
             return now.timeIntervalSince(finished) < ttl
         }
+    }
+
+    static func notFound(_ id: String, ttl: Duration) -> InferenceError {
+        InferenceError(.notFound, .taskNotFound, "no task with id '\(id)' (unknown, deleted, or expired \(ttl) after it finished)")
     }
 }

@@ -15,6 +15,7 @@ struct InferenceController {
         router.post("/inference", use: infer)
         router.post("/inference/batch", use: batch)
         router.get("/inference/{task_id}", use: task)
+        router.delete("/inference/{task_id}", use: cancel)
     }
 
     @Sendable func infer(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -121,6 +122,14 @@ struct InferenceController {
         let snapshot = try await service.tasks.get(id)
         let format = request.uri.queryParameters["output_format"].flatMap { OutputFormat(rawValue: String($0)) }
             ?? snapshot.attributes["output_format"].flatMap(OutputFormat.init) ?? .base64
+        return try JSONResponse.make(TaskResponse(snapshot, format: format))
+    }
+
+    /// Cancels a queued or running task, or deletes a finished one; answers the task as it is.
+    @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.parameters.require("task_id")
+        let snapshot = try await service.tasks.cancel(id)
+        let format = snapshot.attributes["output_format"].flatMap(OutputFormat.init) ?? .base64
         return try JSONResponse.make(TaskResponse(snapshot, format: format))
     }
 

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+@testable import InferenceCore
+
+@Suite("Async task store")
+struct TaskStoreTests {
+    static let result = TaskStore.Outcome.batch([])
+
+    func waitFor(_ store: TaskStore, _ id: String, _ status: TaskStore.Status) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)  // generous: the machine may be busy
+        while ContinuousClock.now < deadline {
+            if try await store.get(id).status == status { return }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        Issue.record("task \(id) never became \(status)")
+    }
+
+    @Test("queued, running, succeeded, and retrievable until the TTL")
+    func lifecycle() async throws {
+        let store = TaskStore(capacity: 4, timeToLive: .seconds(1))
+        let admit = AsyncStream<Void>.makeStream()
+        let complete = AsyncStream<Void>.makeStream()
+        let id = try await store.submit(modelID: "m", kind: "inference") { progress in
+            for await _ in admit.stream { break }
+            progress.running()
+            for await _ in complete.stream { break }
+            return Self.result
+        }
+        #expect(try await store.get(id).status == .queued)
+        admit.continuation.yield()
+        try await waitFor(store, id, .running)
+        complete.continuation.yield()
+        try await waitFor(store, id, .succeeded)
+        try await Task.sleep(for: .milliseconds(1200))
+        await #expect { try await store.get(id) } throws: { ($0 as! InferenceError).code == .taskNotFound }
+    }
+
+    @Test("a deadline that passes while queued gives expired; other failures give failed")
+    func failures() async throws {
+        let store = TaskStore(capacity: 4, timeToLive: .seconds(60))
+        let expired = try await store.submit(modelID: "m", kind: "inference") { _ in
+            throw InferenceError(.deadlineExceeded, .deadlineExceeded, "late")
+        }
+        let failed = try await store.submit(modelID: "m", kind: "inference") { progress in
+            progress.running()
+            try await Task.sleep(for: .milliseconds(20))
+            throw InferenceError(.unprocessable, .shapeMismatch, "bad")
+        }
+        try await waitFor(store, expired, .expired)
+        try await waitFor(store, failed, .failed)
+        #expect(try await store.get(failed).error?.code == .shapeMismatch)
+    }
+
+    @Test("the store is bounded; cancelling frees nothing until deleted")
+    func capacityAndCancel() async throws {
+        let store = TaskStore(capacity: 2, timeToLive: .seconds(60))
+        let forever: @Sendable (TaskStore.Progress) async throws -> TaskStore.Outcome = { _ in
+            try await Task.sleep(for: .seconds(60))
+            return Self.result
+        }
+        let a = try await store.submit(modelID: "m", kind: "inference", work: forever)
+        _ = try await store.submit(modelID: "m", kind: "inference", work: forever)
+        await #expect { try await store.submit(modelID: "m", kind: "inference", work: forever) } throws: { error in
+            (error as! InferenceError).code == .taskStoreFull && (error as! InferenceError).kind == .resourceExhausted
+        }
+        #expect(try await store.cancel(a).status == .cancelled)
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(try await store.get(a).status == .cancelled)  // the cancelled run does not overwrite it
+        #expect(try await store.cancel(a).status == .cancelled)  // a second DELETE removes it
+        await #expect { try await store.get(a) } throws: { ($0 as! InferenceError).code == .taskNotFound }
+        _ = try await store.submit(modelID: "m", kind: "inference", work: forever)
+    }
+
+    @Test("shutdown fails queued tasks with 'shutdown', lets running ones finish, refuses new ones")
+    func shutdown() async throws {
+        let store = TaskStore(capacity: 4, timeToLive: .seconds(60))
+        let complete = AsyncStream<Void>.makeStream()
+        let running = try await store.submit(modelID: "m", kind: "inference") { progress in
+            progress.running()
+            for await _ in complete.stream { break }
+            return Self.result
+        }
+        let queued = try await store.submit(modelID: "m", kind: "inference") { _ in
+            try await Task.sleep(for: .seconds(60))
+            return Self.result
+        }
+        try await waitFor(store, running, .running)
+        Task {
+            try await Task.sleep(for: .milliseconds(50))
+            complete.continuation.yield()  // finishes within the grace period
+        }
+        await store.shutdown(grace: .seconds(5))
+        #expect(try await store.get(running).status == .succeeded)
+        let failed = try await store.get(queued)
+        #expect(failed.status == .failed && failed.error?.code == .shuttingDown)
+        await #expect { try await store.submit(modelID: "m", kind: "inference") { _ in Self.result } } throws: { error in
+            (error as! InferenceError).code == .shuttingDown
+        }
+    }
+}

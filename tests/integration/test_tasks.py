@@ -1,0 +1,60 @@
+"""Async tasks end to end: cancellation, and what happens to accepted tasks at shutdown."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import numpy as np
+
+from conftest import StartServer, assert_error, b64
+
+
+def slow_task(iterations: int) -> dict:
+    x = np.random.default_rng(0).random((256, 256), dtype=np.float32)
+    return {"model_id": "slow", "async": True, "timeout_ms": 60000, "inputs": {
+        "x": {"data": b64(x)}, "iterations": {"data": b64(np.array(iterations, dtype=np.int64)), "shape": []}}}
+
+
+def test_cancel_a_queued_task_and_delete_a_finished_one(start_server: StartServer) -> None:
+    s = start_server()
+    assert s.post("/models/load", json={"model_path": "slow.onnx", "model_id": "slow",
+                                        "options": {"max_in_flight": 1}}).status_code == 201
+    busy = s.post("/inference", json=slow_task(3000)).json()["task_id"]
+    queued = s.post("/inference", json=slow_task(10)).json()["task_id"]
+    assert s.get(f"/inference/{queued}").json()["status"] == "queued"
+    r = s.delete(f"/inference/{queued}")
+    assert r.status_code == 200 and r.json()["status"] == "cancelled", r.text
+    assert s.get(f"/inference/{queued}").json()["status"] == "cancelled"
+    assert s.delete(f"/inference/{queued}").status_code == 200  # finished: deleted
+    assert_error(s.get(f"/inference/{queued}"), 404, "task_not_found")
+    assert_error(s.delete("/inference/no-such-task"), 404, "task_not_found")
+    s.delete(f"/inference/{busy}")
+
+
+def test_shutdown_fails_queued_tasks_visibly_and_exits_cleanly(start_server: StartServer) -> None:
+    s = start_server(args=["--shutdown-grace", "3"])
+    assert s.post("/models/load", json={"model_path": "slow.onnx", "model_id": "slow",
+                                        "options": {"max_in_flight": 1}}).status_code == 201
+    running = s.post("/inference", json=slow_task(400)).json()["task_id"]
+    queued = [s.post("/inference", json=slow_task(10)).json()["task_id"] for _ in range(3)]
+    deadline = time.monotonic() + 10
+    while s.get(f"/inference/{running}").json()["status"] != "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert s.process is not None
+    s.process.send_signal(signal.SIGTERM)
+    # During the grace period the server still answers: queued tasks failed with 'shutdown'.
+    seen = {}
+    deadline = time.monotonic() + 5
+    while len(seen) < len(queued) and time.monotonic() < deadline:
+        for task_id in queued:
+            try:
+                task = s.get(f"/inference/{task_id}", timeout=2).json()
+            except Exception:
+                break
+            if task["status"] == "failed":
+                seen[task_id] = task["error"]["code"]
+        time.sleep(0.02)
+    assert seen == {task_id: "shutdown" for task_id in queued}, seen
+    assert s.process.wait(timeout=15) == 0
