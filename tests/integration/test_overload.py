@@ -66,3 +66,26 @@ def test_deepstack_route_answers_busy_with_503(start_server: StartServer, tmp_pa
     assert 200 in codes and 503 in codes and set(codes) <= {200, 503}, codes
     busy = next(a for a in answers if a.status_code == 503)
     assert busy.json()["success"] is False and busy.headers.get("Retry-After") == "1"
+
+
+def test_dynamic_batching_gives_each_request_its_own_rows(start_server: StartServer) -> None:
+    s = start_server()
+    r = s.post("/models/load", json={"model_path": "affine.onnx", "model_id": "batched",
+                                     "options": {"max_batch_size": 8, "max_in_flight": 1, "max_queue_delay_us": 2000}})
+    assert r.status_code == 201, r.text
+
+    def one(seed: int) -> bool:
+        rows = 1 + seed % 3
+        x = np.random.default_rng(seed).random((rows, 3), dtype=np.float32)
+        answer = s.post("/inference", json={"model_id": "batched", "input_data": b64(x), "shape": [rows, 3]})
+        assert answer.status_code == 200, answer.text
+        out = answer.json()["outputs"][0]
+        y = np.frombuffer(base64.b64decode(out["data"]), dtype=np.float32).reshape(out["shape"])
+        return out["shape"] == [rows, 3] and np.allclose(y, 2 * x + 1)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        assert all(pool.map(one, range(48)))
+
+    # A model whose batch dimension is fixed cannot be batched: refused at load with the reason.
+    r = s.post("/models/load", json={"model_path": "types.onnx", "options": {"max_batch_size": 4}})
+    assert r.status_code == 422 and "dynamic first dimension" in r.json()["error"]["message"], r.text

@@ -32,16 +32,31 @@ public final class InferenceService: Sendable {
         do {
             let inputs = try TensorBinder.bind(request.inputs, to: lease.model.signature)
             try TensorBinder.checkOutputs(request.outputs, of: lease.model.signature)
-            try await lease.scheduler.acquire(client: request.client ?? RequestClient.current ?? "", deadline: deadline)
-            defer { lease.scheduler.release() }
-            onAdmitted?()
-            let admitted = ContinuousClock.now
-            let run = try await lease.model.run(inputs, outputs: request.outputs, deadline: deadline) {
+            let client = request.client ?? RequestClient.current ?? ""
+            let onStart: @Sendable () -> Void = {
                 started.set()
                 lease.stats.running()
             }
+            let run: RunResult
+            if let batcher = lease.batcher {
+                let outputs = request.outputs
+                run = try await batcher.run(
+                    inputs, outputs: outputs, deadline: deadline,
+                    admit: {
+                        try await lease.scheduler.acquire(client: client, deadline: deadline)
+                        onAdmitted?()
+                    },
+                    release: { lease.scheduler.release() },
+                    execute: { merged, deadline in try await lease.model.run(merged, outputs: outputs, deadline: deadline, onStart: onStart) })
+            } else {
+                try await lease.scheduler.acquire(client: client, deadline: deadline)
+                defer { lease.scheduler.release() }
+                onAdmitted?()
+                run = try await lease.model.run(inputs, outputs: request.outputs, deadline: deadline, onStart: onStart)
+            }
             success = true
-            let queued = (admitted - start) + run.queueTime
+            // Everything but the run itself was waiting: the model's queue, a batch, the backend's queue.
+            let queued = max(.zero, (.now - start) - run.inferenceTime)
             lease.stats.ran(queue: queued, inference: run.inferenceTime)
             return InferenceResult(
                 modelID: request.modelID, outputs: run.outputs,

@@ -17,6 +17,7 @@ public actor ModelRegistry {
         var loadedAt: Date?
         var loading: Task<Void, Never>?
         var scheduler: ModelScheduler?
+        var batcher: BatchCollector?
         let stats = ModelStats()
 
         init(record: ModelRecord, state: ModelState) {
@@ -30,6 +31,8 @@ public actor ModelRegistry {
         public let model: any LoadedModel
         public let stats: ModelStats
         public let scheduler: ModelScheduler
+        /// Set when the model was loaded with dynamic batching.
+        public let batcher: BatchCollector?
     }
 
     public let resolver: ModelPathResolver
@@ -135,6 +138,7 @@ public actor ModelRegistry {
         let task = Task {
             do {
                 let model = try await backend.load(path: file.path, options: record.options)
+                entry.batcher = try await Self.batcher(for: model, options: record.options)
                 entry.scheduler = ModelScheduler(policy: SchedulerPolicy(
                     maxQueue: record.options.maxQueue ?? defaultMaxQueue,
                     maxInFlight: record.options.maxInFlight ?? model.preferredInFlight))
@@ -203,7 +207,7 @@ public actor ModelRegistry {
             throw InferenceError(.unavailable, .modelNotReady, "model '\(id)' is not ready: \(why)")
         }
         entry.stats.started()
-        return Lease(model: model, stats: entry.stats, scheduler: scheduler)
+        return Lease(model: model, stats: entry.stats, scheduler: scheduler, batcher: entry.batcher)
     }
 
     // MARK: Listing and unloading
@@ -260,6 +264,17 @@ public actor ModelRegistry {
         ModelInfo(record: entry.record, state: entry.state, signature: entry.model?.signature,
                   error: entry.error, loadedAt: entry.loadedAt, stats: entry.stats.snapshot(),
                   scheduler: entry.scheduler.map { SchedulerSnapshot(policy: $0.policy, load: $0.load) })
+    }
+
+    /// The model's batch collector when its load options ask for dynamic batching.
+    static func batcher(for model: any LoadedModel, options: ModelOptions) async throws -> BatchCollector? {
+        guard let rows = options.maxBatchSize, rows > 1 else { return nil }
+        guard BatchCollector.supports(model.signature) else {
+            await model.close()
+            throw InferenceError(.unprocessable, .modelLoadFailed,
+                "max_batch_size \(rows) needs every input and output to have a dynamic first dimension (-1); this model's are \((model.signature.inputs + model.signature.outputs).map(\.shape))")
+        }
+        return BatchCollector(maxRows: rows, maxDelay: .microseconds(max(0, options.maxQueueDelayUs ?? 0)))
     }
 
     // MARK: Ids

@@ -35,6 +35,11 @@ public struct ModelOptions: Sendable, Codable, Equatable {
     public var maxQueue: Int?
     /// Requests handed to the backend at once (default: what the backend needs to stay busy).
     public var maxInFlight: Int?
+    /// Dynamic batching: most rows (first-dimension entries) run together; 1 or nil is off.
+    public var maxBatchSize: Int?
+    /// Dynamic batching: how long a batch may wait for company before it runs, in µs (default 0:
+    /// only requests that would wait for a run slot anyway share a run).
+    public var maxQueueDelayUs: Int?
     /// Hailo: batch size of the network group (the scheduler's burst); 0 or nil lets HailoRT choose.
     public var batchSize: Int?
     /// Hailo: `performance` (default) or `ultra_performance`.
@@ -82,6 +87,7 @@ public struct ModelOptions: Sendable, Codable, Equatable {
         case graphOptimization = "graph_optimization"
         case inputShapes = "input_shapes"
         case maxQueue = "max_queue", maxInFlight = "max_in_flight"
+        case maxBatchSize = "max_batch_size", maxQueueDelayUs = "max_queue_delay_us"
         case batchSize = "batch_size", powerMode = "power_mode"
         case schedulerPriority = "scheduler_priority", schedulerTimeoutMs = "scheduler_timeout_ms", schedulerThreshold = "scheduler_threshold"
         case nmsScoreThreshold = "nms_score_threshold", nmsIouThreshold = "nms_iou_threshold"
