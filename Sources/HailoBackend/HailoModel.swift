@@ -123,11 +123,7 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
     /// Stops the pipeline after the frames on the device came back; unwritten frames wait for
     /// the next pipeline. Releases the vstreams.
     func detachDraining() {
-        lock.lock()
-        let pipeline = self.pipeline, vstreams = self.vstreams
-        self.pipeline = nil
-        self.vstreams = nil
-        lock.unlock()
+        let (pipeline, vstreams) = takePipeline()
         guard let pipeline else { return }
         let unwritten = pipeline.drain()
         hold(unwritten)
@@ -137,11 +133,7 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
     /// After a device fault: fails the frames that were on the device, keeps the unwritten ones.
     /// The caller has already shut the network group down so that blocked I/O returns.
     func detachAborting(_ error: HailoError) {
-        lock.lock()
-        let pipeline = self.pipeline, vstreams = self.vstreams
-        self.pipeline = nil
-        self.vstreams = nil
-        lock.unlock()
+        let (pipeline, vstreams) = takePipeline()
         guard let pipeline else { return }
         vstreams?.group.shutdown()
         let (lost, unwritten) = pipeline.abort()
@@ -149,6 +141,16 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
         pipeline.join()
         hold(unwritten)
         vstreams?.release()
+    }
+
+    /// Detaches the current pipeline and its vstreams (new frames are held from now on).
+    private func takePipeline() -> (HailoPipeline?, HailoVStreams?) {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = (pipeline, vstreams)
+        pipeline = nil
+        vstreams = nil
+        return taken
     }
 
     /// Fails every waiting frame (the model is gone, or the device cannot be recovered).

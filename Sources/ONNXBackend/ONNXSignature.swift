@@ -40,41 +40,19 @@ enum ONNXSignature {
         return TensorSpec(name: info.name, dtype: dtype, shape: info.shape.map { Int($0) })
     }
 
+    /// ORT's element types and the service's, one pair each.
+    static let elementTypes: [(ORTElementType, ElementType)] = [
+        (.float, .float32), (.double, .float64), (.float16, .float16), (.bfloat16, .bfloat16),
+        (.uint8, .uint8), (.int8, .int8), (.uint16, .uint16), (.int16, .int16),
+        (.uint32, .uint32), (.int32, .int32), (.uint64, .uint64), (.int64, .int64), (.bool, .bool),
+    ]
+
     static func elementType(_ type: ORTElementType) -> ElementType? {
-        switch type {
-        case .float: .float32
-        case .double: .float64
-        case .float16: .float16
-        case .bfloat16: .bfloat16
-        case .uint8: .uint8
-        case .int8: .int8
-        case .uint16: .uint16
-        case .int16: .int16
-        case .uint32: .uint32
-        case .int32: .int32
-        case .uint64: .uint64
-        case .int64: .int64
-        case .bool: .bool
-        default: nil
-        }
+        elementTypes.first { $0.0 == type }?.1
     }
 
     static func ortType(_ type: ElementType) -> ORTElementType {
-        switch type {
-        case .float32: .float
-        case .float64: .double
-        case .float16: .float16
-        case .bfloat16: .bfloat16
-        case .uint8: .uint8
-        case .int8: .int8
-        case .uint16: .uint16
-        case .int16: .int16
-        case .uint32: .uint32
-        case .int32: .int32
-        case .uint64: .uint64
-        case .int64: .int64
-        case .bool: .bool
-        }
+        elementTypes.first { $0.1 == type }!.0  // every ElementType has its ORT twin
     }
 
     /// The full shape of a 4-D image input (NCHW or NHWC, by where the 1 or 3 channels are) of
