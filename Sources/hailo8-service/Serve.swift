@@ -6,7 +6,9 @@ import HailoBackend
 import InferenceHTTP
 import InferenceVision
 import Logging
+import Metrics
 import ONNXBackend
+import Prometheus
 import UnixSignals
 
 /// `hailo8-service serve`: the HTTP service.
@@ -46,6 +48,9 @@ struct Serve: AsyncParsableCommand {
         }
         var logger = Logger(label: "hailo8-service")
         logger.logLevel = level
+        // Metrics: bootstrapped once, here; every library emits through swift-metrics.
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusExport.factory(registry: metrics))
 
         var http = HTTPConfiguration(
             host: Environment.string(host, "HAILO8_HOST") ?? "0.0.0.0",
@@ -89,7 +94,7 @@ struct Serve: AsyncParsableCommand {
             backends: backends, registry: registry,
             tasks: TaskStore(capacity: capacity, timeToLive: .seconds(ttl)),
             defaultTimeout: .milliseconds(timeout), logger: logger)
-        let app = buildApplication(service: service, configuration: http, pipeline: pipeline, logger: logger)
+        let app = buildApplication(service: service, configuration: http, pipeline: pipeline, metrics: metrics, logger: logger)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         // Hailo first: it drains its frames and releases the vdevice once, for every model.
         await hailo.shutdown()

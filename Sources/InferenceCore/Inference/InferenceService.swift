@@ -10,6 +10,8 @@ public final class InferenceService: Sendable {
     public let backends: [any InferenceBackend]
     public let defaultTimeout: Duration
     public let startedAt = Date()
+    /// Metrics go to the factory current when the service is made (see `InferenceMetrics`).
+    public let metrics = InferenceMetrics()
     let logger: Logger
 
     public init(backends: [any InferenceBackend], registry: ModelRegistry, tasks: TaskStore, defaultTimeout: Duration, logger: Logger) {
@@ -25,6 +27,8 @@ public final class InferenceService: Sendable {
         let start = ContinuousClock.now
         let deadline = start + (request.timeout ?? defaultTimeout)
         let lease = try await registry.lease(request.modelID)
+        RequestScope.current?.note(modelID: request.modelID)
+        let observed = metrics.model(request.modelID)
         var success = false
         let started = StartFlag()
         defer { lease.stats.finished(success: success, latency: .now - start, wasRunning: started.isSet) }
@@ -41,13 +45,15 @@ public final class InferenceService: Sendable {
             success = true
             let queued = (admitted - start) + run.queueTime
             lease.stats.ran(queue: queued, inference: run.inferenceTime)
-            return InferenceResult(
-                modelID: request.modelID, outputs: run.outputs,
-                timing: .init(queue: queued, inference: run.inferenceTime, total: .now - start))
+            let timing = InferenceResult.Timing(queue: queued, inference: run.inferenceTime, total: .now - start)
+            observed.succeeded(timing, batchSize: 1)  // batching: record the batch's size instead
+            return InferenceResult(modelID: request.modelID, outputs: run.outputs, timing: timing)
         } catch let error as InferenceError {
+            observed.count(outcome: error.code.rawValue)
             throw error
         } catch {
-            logger.error("inference failed", metadata: ["model_id": "\(request.modelID)", "error": "\(error)"])
+            observed.count(outcome: InferenceError.Code.inferenceFailed.rawValue)
+            logger.error("inference failed", metadata: ["model_id": "\(request.modelID)", "error": "\(error)", "request_id": "\(RequestScope.current?.requestID ?? "-")"])
             throw InferenceError(.internal, .inferenceFailed, "\(error)")
         }
     }
@@ -76,6 +82,7 @@ public final class InferenceService: Sendable {
     /// Queues a request as an async task; returns its id.
     public func submit(_ request: InferenceRequest, attributes: [String: String] = [:]) async throws(InferenceError) -> String {
         _ = try await registry.info(request.modelID)
+        RequestScope.current?.note(modelID: request.modelID)
         return try await tasks.submit(modelID: request.modelID, kind: "inference", attributes: attributes) {
             .single(try await self.infer(request))
         }
@@ -84,6 +91,7 @@ public final class InferenceService: Sendable {
     /// Queues a batch as one async task; returns its id.
     public func submitBatch(modelID: String, _ requests: [InferenceRequest], attributes: [String: String] = [:]) async throws(InferenceError) -> String {
         _ = try await registry.info(modelID)
+        RequestScope.current?.note(modelID: modelID)
         return try await tasks.submit(modelID: modelID, kind: "batch", attributes: attributes) {
             .batch(await self.inferBatch(requests))
         }

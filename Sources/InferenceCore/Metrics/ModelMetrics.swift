@@ -1,0 +1,56 @@
+import Metrics
+
+/// The per-request metrics of one model, created once and kept (creating a metric asks the
+/// factory, which takes a lock and looks the name up).
+public final class ModelMetrics: Sendable {
+    public let modelID: String
+    private let stages: [MetricNames.Stage: Timer]
+    private let batchSize: Recorder
+    private let outcomes: OutcomeCounters
+
+    init(modelID: String, factory: any MetricsFactory) {
+        self.modelID = modelID
+        var stages: [MetricNames.Stage: Timer] = [:]
+        for stage in MetricNames.Stage.allCases {
+            stages[stage] = Timer(label: MetricNames.stageDuration,
+                                  dimensions: [("model", modelID), ("stage", stage.rawValue)], factory: factory)
+        }
+        self.stages = stages
+        self.batchSize = Recorder(label: MetricNames.batchSize, dimensions: [("model", modelID)], aggregate: true, factory: factory)
+        self.outcomes = OutcomeCounters { outcome in
+            Counter(label: MetricNames.inferences, dimensions: [("model", modelID), ("outcome", outcome)], factory: factory)
+        }
+    }
+
+    public func record(_ stage: MetricNames.Stage, _ duration: Duration) {
+        stages[stage]!.recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// A request that succeeded: the stages the core measures, its outcome, and the size of the
+    /// run it was part of.
+    public func succeeded(_ timing: InferenceResult.Timing, batchSize size: Int) {
+        record(.queue, timing.queue)
+        record(.inference, timing.inference)
+        record(.total, timing.total)
+        recordBatch(size: size)
+        count(outcome: "succeeded")
+    }
+
+    /// The image stages of the vision path.
+    public func recordImage(decode: Duration, preprocess: Duration, postprocess: Duration) {
+        record(.decode, decode)
+        record(.preprocess, preprocess)
+        record(.postprocess, postprocess)
+    }
+
+    /// How many requests ran together in one backend run. Every run records here: the core
+    /// records 1 per request it runs alone; a batching scheduler records each batch it forms.
+    public func recordBatch(size: Int) {
+        batchSize.record(size)
+    }
+
+    /// A request finished: `succeeded`, or the code of its error (`queue_full`, …).
+    public func count(outcome: String) {
+        outcomes.counter(outcome).increment()
+    }
+}
