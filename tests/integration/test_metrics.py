@@ -137,3 +137,24 @@ def test_metrics_follow_the_api_key(start_server: StartServer) -> None:
     samples = scrape(server, headers={"Authorization": "Bearer sekret"})
     assert value(samples, "hailo8_http_requests_total", model="", route="/metrics", method="GET", code="401") == 1
     assert requests.get(f"{server.url}/health").status_code == 200
+
+
+def test_simulated_hailo_devices_export_temperature_power_and_state(start_server: StartServer, tmp_path) -> None:
+    from test_hailo import start_hailo, wait_ready
+
+    server = start_hailo(start_server, tmp_path, {"HAILO_SIM_DEVICES": "2"})
+    wait_ready(server)
+    samples = scrape(server)
+    devices = [d for d in server.get("/devices").json()["devices"] if d["kind"] == "hailo"]
+    assert len(devices) == 2
+    for device in devices:
+        labels = {"device": device["id"], "kind": "hailo"}
+        assert value(samples, "hailo8_device_available", **labels) == 1
+        states = {s.labels["state"]: s.value for s in samples["hailo8_device_state"] if s.labels["device"] == device["id"]}
+        assert states["ready"] == 1 and sum(states.values()) == 1, states
+        assert value(samples, "hailo8_device_temperature_celsius", **labels) == float(device["details"]["temperature_c"])
+        power = device["details"].get("power_w")
+        assert value(samples, "hailo8_device_power_watts", **labels) == (float(power) if power else None)
+    status = server.get("/status").json()
+    assert {d["id"]: d["temperature_c"] for d in status["devices"] if d["kind"] == "hailo"} == \
+        {d["id"]: float(d["details"]["temperature_c"]) for d in devices}

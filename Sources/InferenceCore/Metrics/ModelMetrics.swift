@@ -7,6 +7,8 @@ public final class ModelMetrics: Sendable {
     private let stages: [MetricNames.Stage: Timer]
     private let batchSize: Recorder
     private let outcomes: OutcomeCounters
+    /// The outcome of nearly every request, looked up once.
+    private let succeededCount: Counter
 
     init(modelID: String, factory: any MetricsFactory) {
         self.modelID = modelID
@@ -17,9 +19,11 @@ public final class ModelMetrics: Sendable {
         }
         self.stages = stages
         self.batchSize = Recorder(label: MetricNames.batchSize, dimensions: [("model", modelID)], aggregate: true, factory: factory)
-        self.outcomes = OutcomeCounters { outcome in
+        let outcomes = OutcomeCounters { outcome in
             Counter(label: MetricNames.inferences, dimensions: [("model", modelID), ("outcome", outcome)], factory: factory)
         }
+        self.outcomes = outcomes
+        self.succeededCount = outcomes.counter("succeeded")
     }
 
     public func record(_ stage: MetricNames.Stage, _ duration: Duration) {
@@ -33,7 +37,7 @@ public final class ModelMetrics: Sendable {
         record(.inference, timing.inference)
         record(.total, timing.total)
         recordBatch(size: size)
-        count(outcome: "succeeded")
+        succeededCount.increment()
     }
 
     /// The image stages of the vision path.
