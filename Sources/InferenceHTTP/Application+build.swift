@@ -2,11 +2,18 @@ import Hummingbird
 import InferenceCore
 import InferenceVision
 import Logging
+import Prometheus
 
 /// Builds the router with every route and middleware; tests call it directly.
-/// Image work runs on `pipeline`'s threads (the process-wide one unless given).
-public func buildRouter(service: InferenceService, configuration: HTTPConfiguration, pipeline: VisionPipeline = .shared) -> Router<AppRequestContext> {
+/// Image work runs on `pipeline`'s threads (the process-wide one unless given). `GET /metrics`
+/// renders `metrics`, the registry behind the service's metrics factory; without one the route
+/// is absent.
+public func buildRouter(
+    service: InferenceService, configuration: HTTPConfiguration, pipeline: VisionPipeline = .shared,
+    metrics: PrometheusCollectorRegistry? = nil
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestObservationMiddleware(metrics: HTTPMetrics(factory: service.metrics.factory)))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: ClientMiddleware())
     if !configuration.apiKeys.isEmpty {
@@ -18,15 +25,19 @@ public func buildRouter(service: InferenceService, configuration: HTTPConfigurat
     InferenceController(service: service, vision: vision, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
     DeepStackController(vision: vision, configuration: configuration).addRoutes(to: router)
     KServeController(service: service, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
+    if let metrics {
+        MetricsController(service: service, registry: metrics).addRoutes(to: router)
+    }
     return router
 }
 
 /// The HTTP application serving `service`.
 public func buildApplication(
-    service: InferenceService, configuration: HTTPConfiguration, pipeline: VisionPipeline = .shared, logger: Logger
+    service: InferenceService, configuration: HTTPConfiguration, pipeline: VisionPipeline = .shared,
+    metrics: PrometheusCollectorRegistry? = nil, logger: Logger
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(service: service, configuration: configuration, pipeline: pipeline),
+        router: buildRouter(service: service, configuration: configuration, pipeline: pipeline, metrics: metrics),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hailo8-service"),
         logger: logger)
 }

@@ -6,7 +6,9 @@ import HailoBackend
 import InferenceHTTP
 import InferenceVision
 import Logging
+import Metrics
 import ONNXBackend
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -49,6 +51,9 @@ struct Serve: AsyncParsableCommand {
         }
         var logger = Logger(label: "hailo8-service")
         logger.logLevel = level
+        // Metrics: bootstrapped once, here; every library emits through swift-metrics.
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusExport.factory(registry: metrics))
 
         var http = HTTPConfiguration(
             host: Environment.string(host, "HAILO8_HOST") ?? "0.0.0.0",
@@ -93,7 +98,7 @@ struct Serve: AsyncParsableCommand {
             backends: backends, registry: registry,
             tasks: TaskStore(capacity: capacity, timeToLive: .seconds(ttl)),
             defaultTimeout: .milliseconds(timeout), logger: logger)
-        let app = buildApplication(service: service, configuration: http, pipeline: pipeline, logger: logger)
+        let app = buildApplication(service: service, configuration: http, pipeline: pipeline, metrics: metrics, logger: logger)
         let grace = try Environment.int(shutdownGrace, "HAILO8_SHUTDOWN_GRACE", default: 10)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: app), .init(service: TaskShutdownService(tasks: service.tasks, grace: .seconds(grace)))],

@@ -5,8 +5,10 @@ import HummingbirdTesting
 import InferenceCore
 import InferenceHTTP
 import Logging
+import Metrics
 import NIOCore
 import ONNXBackend
+import Prometheus
 import TestSupport
 import Testing
 
@@ -17,8 +19,11 @@ struct TestService {
     let service: InferenceService
     let configuration: HTTPConfiguration
     let models: URL
+    /// The registry of the service's own metrics factory, with `metrics: true`.
+    let prometheus: PrometheusCollectorRegistry?
 
-    init(apiKeys: Set<String> = [], maxBodySize: Int = 1 << 20, withDemoModel: Bool = false, deepStackModel: String? = nil) throws {
+    init(apiKeys: Set<String> = [], maxBodySize: Int = 1 << 20, withDemoModel: Bool = false, deepStackModel: String? = nil,
+         metrics: Bool = false) throws {
         let base = try TestEnvironment.temporaryDirectory()
         models = base.appendingPathComponent("models")
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
@@ -30,13 +35,20 @@ struct TestService {
         }
         let logger = Logger(label: "test")
         let registry = ModelRegistry(backends: [Self.backend], modelsDirectory: models, dataDirectory: base.appendingPathComponent("data"), logger: logger)
-        service = InferenceService(backends: [Self.backend], registry: registry, tasks: TaskStore(capacity: 16, timeToLive: .seconds(60)),
-                                   defaultTimeout: .seconds(30), logger: logger)
+        let prometheus = metrics ? PrometheusCollectorRegistry() : nil
+        // The service keeps the factory current when it is made: this test's own, or the no-op one.
+        var factory: any MetricsFactory = NOOPMetricsHandler.instance
+        if let prometheus { factory = PrometheusExport.factory(registry: prometheus) }
+        service = withMetricsFactory(factory) {
+            InferenceService(backends: [Self.backend], registry: registry, tasks: TaskStore(capacity: 16, timeToLive: .seconds(60)),
+                             defaultTimeout: .seconds(30), logger: logger)
+        }
+        self.prometheus = prometheus
         configuration = HTTPConfiguration(host: "127.0.0.1", port: 0, maxBodySize: maxBodySize, apiKeys: apiKeys, deepStackModel: deepStackModel)
     }
 
     var application: some ApplicationProtocol {
-        buildApplication(service: service, configuration: configuration, logger: Logger(label: "test"))
+        buildApplication(service: service, configuration: configuration, metrics: prometheus, logger: Logger(label: "test"))
     }
 }
 

@@ -10,6 +10,8 @@ public final class InferenceService: Sendable {
     public let backends: [any InferenceBackend]
     public let defaultTimeout: Duration
     public let startedAt = Date()
+    /// Metrics go to the factory current when the service is made (see `InferenceMetrics`).
+    public let metrics = InferenceMetrics()
     let logger: Logger
 
     public init(backends: [any InferenceBackend], registry: ModelRegistry, tasks: TaskStore, defaultTimeout: Duration, logger: Logger) {
@@ -26,6 +28,8 @@ public final class InferenceService: Sendable {
         let start = ContinuousClock.now
         let deadline = start + (request.timeout ?? defaultTimeout)
         let lease = try await registry.lease(request.modelID)
+        RequestScope.current?.note(modelID: request.modelID)
+        let observed = metrics.model(request.modelID)
         var success = false
         let started = StartFlag()
         defer { lease.stats.finished(success: success, latency: .now - start, wasRunning: started.isSet) }
@@ -47,7 +51,10 @@ public final class InferenceService: Sendable {
                         onAdmitted?()
                     },
                     release: { lease.scheduler.release() },
-                    execute: { merged, deadline in try await lease.model.run(merged, outputs: outputs, deadline: deadline, onStart: onStart) })
+                    execute: { merged, deadline in
+                        observed.recordBatch(size: merged.first?.shape.first ?? 1)
+                        return try await lease.model.run(merged, outputs: outputs, deadline: deadline, onStart: onStart)
+                    })
             } else {
                 try await lease.scheduler.acquire(client: client, deadline: deadline)
                 defer { lease.scheduler.release() }
@@ -58,13 +65,15 @@ public final class InferenceService: Sendable {
             // Everything but the run itself was waiting: the model's queue, a batch, the backend's queue.
             let queued = max(.zero, (.now - start) - run.inferenceTime)
             lease.stats.ran(queue: queued, inference: run.inferenceTime)
-            return InferenceResult(
-                modelID: request.modelID, outputs: run.outputs,
-                timing: .init(queue: queued, inference: run.inferenceTime, total: .now - start))
+            let timing = InferenceResult.Timing(queue: queued, inference: run.inferenceTime, total: .now - start)
+            observed.succeeded(timing, batchSize: lease.batcher == nil ? 1 : nil)
+            return InferenceResult(modelID: request.modelID, outputs: run.outputs, timing: timing)
         } catch let error as InferenceError {
+            observed.count(outcome: error.code.rawValue)
             throw error
         } catch {
-            logger.error("inference failed", metadata: ["model_id": "\(request.modelID)", "error": "\(error)"])
+            observed.count(outcome: InferenceError.Code.inferenceFailed.rawValue)
+            logger.error("inference failed", metadata: ["model_id": "\(request.modelID)", "error": "\(error)", "request_id": "\(RequestScope.current?.requestID ?? "-")"])
             throw InferenceError(.internal, .inferenceFailed, "\(error)")
         }
     }
@@ -93,6 +102,7 @@ public final class InferenceService: Sendable {
     /// Queues a request as an async task; returns its id.
     public func submit(_ request: InferenceRequest, attributes: [String: String] = [:]) async throws(InferenceError) -> String {
         _ = try await registry.info(request.modelID)
+        RequestScope.current?.note(modelID: request.modelID)
         return try await tasks.submit(modelID: request.modelID, kind: "inference", attributes: attributes) { progress in
             .single(try await self.infer(request, onAdmitted: progress.running))
         }
@@ -101,6 +111,7 @@ public final class InferenceService: Sendable {
     /// Queues a batch as one async task; returns its id.
     public func submitBatch(modelID: String, _ requests: [InferenceRequest], attributes: [String: String] = [:]) async throws(InferenceError) -> String {
         _ = try await registry.info(modelID)
+        RequestScope.current?.note(modelID: modelID)
         return try await tasks.submit(modelID: modelID, kind: "batch", attributes: attributes) { progress in
             .batch(await self.inferBatch(requests, onAdmitted: progress.running))
         }

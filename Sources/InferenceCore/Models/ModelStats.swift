@@ -2,7 +2,24 @@ import Foundation
 import Synchronization
 
 /// Request counters and recent latencies of one model. Updated from any task; cheap to read.
+///
+/// Two views of the latencies: the most recent `window` requests (KServe's statistics and the
+/// `latency_ms` of `/status`), and the last minute by the clock (`lastMinute`: requests/s and
+/// percentiles that go back to nothing when a model is idle).
 public final class ModelStats: Sendable {
+    /// The requests that finished in the last minute (fewer seconds when the model is younger).
+    public struct RecentStats: Sendable, Codable, Equatable {
+        public var requests: Int = 0
+        public var failed: Int = 0
+        /// The seconds the figures cover: 60, or the model's age when it is younger.
+        public var seconds: Double = 0
+        public var requestsPerSecond: Double = 0
+        public var latencyP50Ms: Double?
+        public var latencyP99Ms: Double?
+
+        public init() {}
+    }
+
     public struct Snapshot: Sendable, Codable, Equatable {
         public var requests: Int
         public var succeeded: Int
@@ -23,6 +40,8 @@ public final class ModelStats: Sendable {
         public var inferenceNanoseconds: Int64 = 0
         /// When the last request finished.
         public var lastFinishedAt: Date?
+        /// Requests finished in the last minute.
+        public var lastMinute = RecentStats()
     }
 
     private struct State {
@@ -38,11 +57,13 @@ public final class ModelStats: Sendable {
         var queueNanoseconds: Int64 = 0
         var inferenceNanoseconds: Int64 = 0
         var lastFinishedAt: Date?
+        var recent = RecentWindow()
     }
 
     /// How many recent latencies are kept for the percentiles.
     public static let window = 1024
     private let state = Mutex(State())
+    private let createdAt = ContinuousClock.now
 
     public init() {}
 
@@ -60,6 +81,7 @@ public final class ModelStats: Sendable {
 
     public func finished(success: Bool, latency: Duration, wasRunning: Bool) {
         let ms = latency.milliseconds
+        let second = Int((ContinuousClock.now - createdAt).components.seconds)
         state.withLock {
             $0.inFlight -= 1
             if !wasRunning { $0.queued -= 1 }
@@ -77,6 +99,7 @@ public final class ModelStats: Sendable {
                 $0.latencies[$0.next] = ms
             }
             $0.next = ($0.next + 1) % Self.window
+            $0.recent.add(ms: ms, success: success, second: second)
         }
     }
 
@@ -91,7 +114,16 @@ public final class ModelStats: Sendable {
     public var inFlight: Int { state.withLock { $0.inFlight } }
 
     public func snapshot() -> Snapshot {
+        let age = ContinuousClock.now - createdAt
         let (s, sorted) = state.withLock { ($0, $0.latencies) }
+        let recent = s.recent.summary(second: Int(age.components.seconds), age: age.milliseconds / 1000)
+        var lastMinute = RecentStats()
+        lastMinute.requests = recent.requests
+        lastMinute.failed = recent.failed
+        lastMinute.seconds = recent.seconds
+        lastMinute.requestsPerSecond = Double(recent.requests) / recent.seconds
+        lastMinute.latencyP50Ms = recent.p50Ms
+        lastMinute.latencyP99Ms = recent.p99Ms
         let latencies = sorted.sorted()
         func percentile(_ p: Double) -> Double? {
             latencies.isEmpty ? nil : latencies[min(latencies.count - 1, Int((Double(latencies.count) * p).rounded(.down)))]
@@ -103,7 +135,7 @@ public final class ModelStats: Sendable {
             latencyWindow: latencies.count,
             succeededNanoseconds: s.succeededNanoseconds, failedNanoseconds: s.failedNanoseconds,
             queueNanoseconds: s.queueNanoseconds, inferenceNanoseconds: s.inferenceNanoseconds,
-            lastFinishedAt: s.lastFinishedAt)
+            lastFinishedAt: s.lastFinishedAt, lastMinute: lastMinute)
     }
 }
 

@@ -69,9 +69,10 @@ struct ServiceController {
         var backends: [String: BackendStatus]
         var models: [ModelStatus]
         var tasks: [String: Int]
+        var devices: [DeviceStatus]
 
         enum CodingKeys: String, CodingKey {
-            case status, uptimeSeconds = "uptime_seconds", startedAt = "started_at", backends, models, tasks
+            case status, uptimeSeconds = "uptime_seconds", startedAt = "started_at", backends, models, tasks, devices
         }
     }
 
@@ -86,10 +87,12 @@ struct ServiceController {
         var queueDepth: Int
         var latencyMs: [String: Double]
         var latencyWindow: Int
+        var lastMinute: LastMinute
 
         enum CodingKeys: String, CodingKey {
             case modelID = "model_id", device, state, requests, succeeded, failed, inFlight = "in_flight"
             case queueDepth = "queue_depth", latencyMs = "latency_ms", latencyWindow = "latency_window"
+            case lastMinute = "last_minute"
         }
 
         init(_ info: ModelInfo) {
@@ -108,6 +111,7 @@ struct ServiceController {
             latency["mean"] = s.latencyMeanMs.map(Self.rounded)
             latencyMs = latency
             latencyWindow = s.latencyWindow
+            lastMinute = LastMinute(s.lastMinute)
         }
 
         static func rounded(_ ms: Double) -> Double { (ms * 1000).rounded() / 1000 }
@@ -120,7 +124,8 @@ struct ServiceController {
             uptimeSeconds: (service.uptime * 1000).rounded() / 1000, startedAt: service.startedAt,
             backends: backendStatuses,
             models: models.map(ModelStatus.init),
-            tasks: ["stored": await service.tasks.count, "capacity": service.tasks.capacity])
+            tasks: ["stored": await service.tasks.count, "capacity": service.tasks.capacity],
+            devices: service.backends.flatMap { $0.devices() }.map(DeviceStatus.init))
         return try JSONResponse.make(body)
     }
 }

@@ -61,6 +61,7 @@ public struct VisionService: Sendable {
             }
         }
         let end = ContinuousClock.now
+        inference.metrics.model(modelID).recordImage(decode: prepared.decodeTime, preprocess: prepared.preprocessTime, postprocess: end - postStart)
         return DetectionResult(
             modelID: modelID, imageWidth: prepared.geometry.imageWidth, imageHeight: prepared.geometry.imageHeight,
             detections: detections, outputs: result.outputs,
