@@ -80,3 +80,11 @@ extension TestEnvironment {
         throw SetupError(message: "libHailoRTSimulator.so not found next to the tests: run `swift build --build-tests` (scripts/test.sh does)")
     }
 }
+
+/// Runs blocking work (a runtime call in a test) on a thread of its own, so that tests never
+/// occupy Swift's cooperative pool, which other tests' timers and continuations need.
+public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}

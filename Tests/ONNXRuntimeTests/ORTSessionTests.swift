@@ -10,7 +10,9 @@ let sharedLibrary = Result { () throws -> ORTLibrary in
     try ORTLibrary.load(candidates: ORTLibrary.searchPaths(explicit: TestEnvironment.libraryPath, workingDirectory: TestEnvironment.repositoryRoot.path))
 }
 
-@Suite("ONNX Runtime binding")
+/// Serialized: these tests call the runtime synchronously, and one at a time leaves the other
+/// cooperative thread to the rest of the test run.
+@Suite("ONNX Runtime binding", .serialized)
 struct ORTSessionTests {
     let library: ORTLibrary
 
@@ -164,11 +166,11 @@ struct ORTSessionTests {
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for i in 0..<8 {
                 group.addTask {
-                    try await Task.detached {
+                    try await offPool {
                         let x = [Float](repeating: Float(i), count: 3)
                         let out = try x.withUnsafeBytes { try session.run(inputs: [ORTInputTensor(name: "x", elementType: .float, shape: [1, 3], data: $0)]) }
                         return out[0].data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } == [Float](repeating: Float(2 * i + 1), count: 3)
-                    }.value
+                    }
                 }
             }
             for try await ok in group { #expect(ok) }
