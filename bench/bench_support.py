@@ -133,31 +133,33 @@ def ratio(run: dict) -> str:
 
 
 def http_rows(results: dict) -> list[str]:
-    rows = ["| scenario | conn | req/s | p50 ms | p99 ms | errors / non-2xx | in-process ceiling runs/s (p50 ms) | ratio | service CPU | wrk CPU |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| scenario | conn | req/s | p50 ms | p99 ms | errors / non-2xx | in-process ceiling runs/s (p50 ms) | ratio | added p50 ms | service CPU | wrk CPU |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for run in results["http"]:
         ceiling = f"{run['ceiling_rps']:.1f} ({run['ceiling_p50_ms']:.3f})" if run.get("ceiling_rps") else "–"
+        added = f"{run['p50_ms'] - run['ceiling_p50_ms']:+.3f}" if run.get("ceiling_rps") else "–"
         rows.append(f"| {run['title']} | {run['connections']} | {run['rps']:.1f} | {run['p50_ms']:.3f} | {run['p99_ms']:.3f} "
-                    f"| {run['errors']} / {run['non2xx']} | {ceiling} | {ratio(run)} | {run['server_cpu']:.2f} | {run['wrk_cpu']:.2f} |")
+                    f"| {run['errors']} / {run['non2xx']} | {ceiling} | {ratio(run)} | {added} | {run['server_cpu']:.2f} | {run['wrk_cpu']:.2f} |")
     return rows
 
 
 def overload_rows(results: dict) -> list[str]:
-    rows = ["| scenario | sustained req/s | offered req/s | deadline ms | sent | 2xx | 429/503 | other status | late or unanswered | connection errors | 2xx p50 / p99 ms | slowest answer ms | RSS MiB start → max → end |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| scenario | sustained req/s | offered req/s | deadline ms | sent | 2xx | 429/503 | other status | late or unanswered | connection errors | 2xx p50 / p99 ms | slowest answer ms | RSS MiB start → max → end | generator lag ms |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results["overload"]:
         rss = [v for _, v in r["rss_kib"]] or [0]
         others = ", ".join(f"{k}: {v}" for k, v in r["statuses"].items() if k not in ("200", "429", "503"))
         rows.append(f"| {r['title']} | {r['sustained']:.0f} | {r['rate']:.0f} | {r['deadline_ms']:.0f} | {r['sent']} | {r['ok']} "
                     f"| {r['refused']} | {r['other_status']}{f' ({others})' if others else ''} | {r['late']} | {r['connection_errors']} "
                     f"| {fmt(r['ok_p50_ms'])} / {fmt(r['ok_p99_ms'])} | {fmt(r['answer_max_ms'])} "
-                    f"| {rss[0] / 1024:.0f} → {max(rss) / 1024:.0f} → {rss[-1] / 1024:.0f} |")
+                    f"| {rss[0] / 1024:.0f} → {max(rss) / 1024:.0f} → {rss[-1] / 1024:.0f} | {r['max_schedule_lag_ms']:.0f} |")
     return rows
 
 
 def ceiling_rows(results: dict) -> list[str]:
     rows = ["| model | callers | runs/s | p50 ms | p99 ms |", "|---|---|---|---|---|"]
     for key, name in (("ceiling_demo", "nudenet-320n.onnx on the CPU (1×3×320×320 float32)"),
+                      ("ceiling_demo_intra1", "the same with `--intra-op-threads 1` (reference, not the default)"),
                       ("ceiling_zero", "sim_zero_640.hef on the simulated Hailo (640×640×3 uint8, zero compute)")):
         for callers, r in sorted(results[key].items(), key=lambda item: int(item[0])):
             rows.append(f"| {name} | {callers} | {r['runs_per_second']:.1f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} |")

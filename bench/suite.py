@@ -48,9 +48,9 @@ def require(path: Path, hint: str) -> Path:
     return path
 
 
-def inprocess(model: Path, env: dict[str, str], concurrency: tuple[int, ...], seconds: float) -> dict[int, dict]:
+def inprocess(model: Path, env: dict[str, str], concurrency: tuple[int, ...], seconds: float, *extra: str) -> dict[int, dict]:
     command = [str(BINARY), "bench", "model", str(model), "--json", "--duration", str(seconds),
-               "--concurrency", ",".join(map(str, concurrency))]
+               "--concurrency", ",".join(map(str, concurrency)), *extra]
     out = subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=120).stdout
     results = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     return {r["concurrency"]: r for r in results}
@@ -94,6 +94,9 @@ def main() -> int:
     print(f"bench: in-process ceilings ({DURATION:.0f} s each)", flush=True)
     results["ceiling_demo"] = inprocess(DEMO, env, CONNECTIONS, DURATION)
     results["ceiling_zero"] = inprocess(zero_hef, env, CONNECTIONS, DURATION)
+    # Not a setting the service runs with: how much of the CPU ceiling ORT's thread pools lose
+    # when two runs, each with one intra-op thread per core, share 2 cores.
+    results["ceiling_demo_intra1"] = inprocess(DEMO, env, CONNECTIONS, DURATION, "--intra-op-threads", "1")
 
     files = bodies(work)
     models = work / "models"

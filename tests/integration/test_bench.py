@@ -62,3 +62,34 @@ def test_overload_generator_counts_answers(start_server: StartServer, tmp_path: 
     assert report["sent"] == 50 and report["ok"] == 50 and report["late"] == 0, report
     assert report["statuses"] == {"200": 50}, report
     assert report["rss_kib"] and all(kib > 1000 for _, kib in report["rss_kib"]), report
+
+
+def test_frames_do_not_accumulate_in_memory(start_server: StartServer, tmp_path: Path) -> None:
+    """Each 640x640x3 frame (1.2 MB) must be freed when its answer is sent, not at its deadline:
+    800 frames that stayed alive would add about 1 GB."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+    from test_hailo import start_hailo
+
+    s = start_hailo(start_server, tmp_path, {"HAILO8_REQUEST_TIMEOUT_MS": "60000"})
+    assert s.post("/models/load", json={"model_path": "sim_zero_640.hef", "model_id": "zero"}).status_code == 201
+    frame = os.urandom(640 * 640 * 3)
+
+    def send(count: int) -> None:
+        def one(_: int) -> int:
+            return requests.post(f"{s.url}/inference?model_id=zero&shape=1,640,640,3", data=frame,
+                                 headers={"Content-Type": "application/octet-stream",
+                                          "Accept": "application/octet-stream"}, timeout=30).status_code
+        with ThreadPoolExecutor(4) as pool:
+            assert set(pool.map(one, range(count))) == {200}
+
+    def rss_mib() -> float:
+        with open(f"/proc/{s.pid}/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+
+    send(200)  # the allocator's caches settle
+    before = rss_mib()
+    send(800)
+    grown = rss_mib() - before
+    assert grown < 300, f"RSS grew by {grown:.0f} MiB over 800 frames of 1.2 MB"
