@@ -27,6 +27,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def busy_seconds() -> float:
+    """CPU time all processes have used so far, in seconds of one core (from /proc/stat)."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / TICKS
+
+
+def children_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far."""
     with open(f"/proc/{pid}/stat") as f:
@@ -86,24 +98,24 @@ def wrk(url: str, body: Path | None, content_type: str | None, accept: str | Non
     env = dict(os.environ, BENCH_BODY=str(body or ""), BENCH_CONTENT_TYPE=content_type or "", BENCH_ACCEPT=accept or "")
     command = ["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{seconds:g}s",
                "--timeout", "10s", "--latency", "-s", str(REPO / "bench/wrk/scenario.lua"), url]
-    server_before = cpu_seconds(server_pid)
-    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before, children_before, busy_before = cpu_seconds(server_pid), children_seconds(), busy_seconds()
     started = time.monotonic()
     out = subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=seconds + 30).stdout
     wall = time.monotonic() - started
-    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cpu = cpu_seconds(server_pid) - server_before
+    wrk_cpu = children_seconds() - children_before
+    other_cpu = busy_seconds() - busy_before - server_cpu - wrk_cpu
     line = next((l for l in out.splitlines() if l.startswith("BENCH_JSON ")), None)
     if line is None:
         sys.exit(f"wrk printed no summary:\n{out}")
     raw = json.loads(line.removeprefix("BENCH_JSON "))
-    wrk_cpu = (children_after.ru_utime + children_after.ru_stime - children_before.ru_utime - children_before.ru_stime)
     return {
         "rps": raw["requests"] / (raw["duration_us"] / 1e6),
         "p50_ms": raw["p50_us"] / 1000, "p90_ms": raw["p90_us"] / 1000, "p99_ms": raw["p99_us"] / 1000,
         "max_ms": raw["max_us"] / 1000, "requests": raw["requests"],
         "errors": raw["connect_errors"] + raw["read_errors"] + raw["write_errors"] + raw["timeouts"],
         "non2xx": raw["non2xx"],
-        "server_cpu": (cpu_seconds(server_pid) - server_before) / wall, "wrk_cpu": wrk_cpu / wall,
+        "server_cpu": server_cpu / wall, "wrk_cpu": wrk_cpu / wall, "other_cpu": max(0.0, other_cpu / wall),
     }
 
 
@@ -116,7 +128,7 @@ def machine() -> dict:
                 break
     with open("/proc/meminfo") as f:
         mem_kib = int(next(l for l in f if l.startswith("MemTotal:")).split()[1])
-    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0].strip()
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0].split(" Copyright")[0].strip()
     return {
         "nproc": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem_kib / 1024 / 1024, 1),
         "kernel": platform.release(), "load_before": os.getloadavg()[0], "wrk": wrk_version,
@@ -129,17 +141,18 @@ def fmt(value: float | None, digits: int = 1) -> str:
 
 
 def ratio(run: dict) -> str:
-    return f"{100 * run['rps'] / run['ceiling_rps']:.0f}%" if run.get("ceiling_rps") else "–"
+    return f"{100 * run['rps'] / run['ceiling']['runs_per_second']:.0f}%" if run.get("ceiling") else "–"
 
 
 def http_rows(results: dict) -> list[str]:
-    rows = ["| scenario | conn | req/s | p50 ms | p99 ms | errors / non-2xx | in-process ceiling runs/s (p50 ms) | ratio | added p50 ms | service CPU | wrk CPU |",
-            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| scenario | conn | req/s | p50 ms | p99 ms | errors / non-2xx | in-process ceiling runs/s (p50 ms) | ratio | added p50 ms | CPU: service / wrk / other processes |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for run in results["http"]:
-        ceiling = f"{run['ceiling_rps']:.1f} ({run['ceiling_p50_ms']:.3f})" if run.get("ceiling_rps") else "–"
-        added = f"{run['p50_ms'] - run['ceiling_p50_ms']:+.3f}" if run.get("ceiling_rps") else "–"
+        c = run.get("ceiling")
+        ceiling = f"{c['runs_per_second']:.1f} ({c['p50_ms']:.3f})" if c else "–"
+        added = f"{run['p50_ms'] - c['p50_ms']:+.3f}" if c else "–"
         rows.append(f"| {run['title']} | {run['connections']} | {run['rps']:.1f} | {run['p50_ms']:.3f} | {run['p99_ms']:.3f} "
-                    f"| {run['errors']} / {run['non2xx']} | {ceiling} | {ratio(run)} | {added} | {run['server_cpu']:.2f} | {run['wrk_cpu']:.2f} |")
+                    f"| {run['errors']} / {run['non2xx']} | {ceiling} | {ratio(run)} | {added} | {run['server_cpu']:.2f} / {run['wrk_cpu']:.2f} / {run['other_cpu']:.2f} |")
     return rows
 
 
@@ -157,12 +170,12 @@ def overload_rows(results: dict) -> list[str]:
 
 
 def ceiling_rows(results: dict) -> list[str]:
-    rows = ["| model | callers | runs/s | p50 ms | p99 ms |", "|---|---|---|---|---|"]
-    for key, name in (("ceiling_demo", "nudenet-320n.onnx on the CPU (1×3×320×320 float32)"),
-                      ("ceiling_demo_intra1", "the same with `--intra-op-threads 1` (reference, not the default)"),
-                      ("ceiling_zero", "sim_zero_640.hef on the simulated Hailo (640×640×3 uint8, zero compute)")):
-        for callers, r in sorted(results[key].items(), key=lambda item: int(item[0])):
-            rows.append(f"| {name} | {callers} | {r['runs_per_second']:.1f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} |")
+    rows = ["| model | before the HTTP row | callers | runs/s | p50 ms | p99 ms | CPU: bench / other processes |",
+            "|---|---|---|---|---|---|---|"]
+    for run in results["http"]:
+        if r := run.get("ceiling"):
+            rows.append(f"| {r['model']} ({r['device']}) | {run['title']} | {r['concurrency']} | {r['runs_per_second']:.1f} "
+                        f"| {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['bench_cpu']:.2f} / {r['other_cpu']:.2f} |")
     return rows
 
 
@@ -172,10 +185,12 @@ def render_markdown(results: dict) -> str:
              f"Measured {m['date']} by `bench/run.sh`: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, "
              f"Linux {m['kernel']}, {m['wrk']}; load average {m['load_before']:.2f} when the run began. "
              f"wrk runs {results['duration']:.0f} s per row, after a 2 s warm-up per scenario; its threads are "
-             "min(connections, 2). CPU columns are cores used on average (2.00 = both cores).", "",
-             "### In-process ceiling (`hailo8-service bench model`, no HTTP)", "", *ceiling_rows(results), "",
-             "### HTTP (wrk, keep-alive connections on 127.0.0.1)", "", *http_rows(results), "",
-             "### Overload (bench/overload.py: fixed arrival rate, 4× the sustained rate)", "", *overload_rows(results), "",
+             "min(connections, 2). Each HTTP row's ceiling was measured just before it, with as many callers as "
+             "connections, so that both saw the same machine. CPU columns are cores used on average "
+             "(2.00 = both cores); \"other processes\" is everything else that ran on the machine meanwhile.", "",
+             "#### In-process ceiling (`hailo8-service bench model`, no HTTP)", "", *ceiling_rows(results), "",
+             "#### HTTP (wrk, keep-alive connections on 127.0.0.1)", "", *http_rows(results), "",
+             "#### Overload (bench/overload.py: fixed arrival rate, 4× the sustained rate)", "", *overload_rows(results), "",
              END]
     return "\n".join(lines)
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """The benchmark suite behind bench/run.sh (which builds the release binaries first).
 
-1. In-process ceilings: `hailo8-service bench model` on the demo model (CPU) and on the simulated
-   zero-compute Hailo model, at the concurrencies the HTTP scenarios use.
-2. One service on a free 127.0.0.1 port with those models; wrk (bench/wrk/scenario.lua) runs each
-   HTTP scenario at 1, 4 and 16 connections, while the service's and wrk's CPU time are recorded.
+1. One service on a free 127.0.0.1 port with the demo model (CPU) and simulated Hailo models; wrk
+   (bench/wrk/scenario.lua) runs each HTTP scenario at 1, 4 and 16 connections, while the CPU time
+   of the service, of wrk and of everything else is recorded.
+2. Just before each wrk run, its in-process ceiling: `hailo8-service bench model` on the same model
+   with as many callers as connections (paired, because other work on the machine moves both).
 3. Overload: bench/overload.py at 4x the rate the service sustained, with per-request deadlines,
    on the CPU model and on a simulated Hailo device limited to a fixed frame rate.
 4. Prints a table and writes the results between the markers in docs/performance.md.
@@ -28,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_support import (  # noqa: E402
-    REPO, Server, machine, render_markdown, write_docs, print_table, wrk, free_port,
+    REPO, Server, busy_seconds, children_seconds, free_port, machine, print_table, render_markdown, wrk, write_docs,
 )
 
 BINARY = Path(os.environ.get("HAILO8_BINARY") or REPO / ".build/release/hailo8-service")
@@ -48,12 +49,17 @@ def require(path: Path, hint: str) -> Path:
     return path
 
 
-def inprocess(model: Path, env: dict[str, str], concurrency: tuple[int, ...], seconds: float, *extra: str) -> dict[int, dict]:
+def inprocess(model: Path, env: dict[str, str], callers: int, seconds: float) -> dict:
+    """One `bench model` measurement, with the CPU it and everything else used meanwhile."""
     command = [str(BINARY), "bench", "model", str(model), "--json", "--duration", str(seconds),
-               "--concurrency", ",".join(map(str, concurrency)), *extra]
-    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=120).stdout
-    results = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    return {r["concurrency"]: r for r in results}
+               "--warmup", "1", "--concurrency", str(callers)]
+    children, busy, started = children_seconds(), busy_seconds(), time.monotonic()
+    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=seconds + 120).stdout
+    wall = time.monotonic() - started
+    bench_cpu = children_seconds() - children
+    result = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
+    result.update(bench_cpu=bench_cpu / wall, other_cpu=max(0.0, (busy_seconds() - busy - bench_cpu) / wall))
+    return result
 
 
 def bodies(directory: Path) -> dict[str, Path]:
@@ -91,12 +97,10 @@ def main() -> int:
                HAILO_SIM_FPS=str(SIM_DEVICE_FPS))
     results: dict = {"machine": machine(), "duration": DURATION}
 
-    print(f"bench: in-process ceilings ({DURATION:.0f} s each)", flush=True)
-    results["ceiling_demo"] = inprocess(DEMO, env, CONNECTIONS, DURATION)
-    results["ceiling_zero"] = inprocess(zero_hef, env, CONNECTIONS, DURATION)
-    # Not a setting the service runs with: how much of the CPU ceiling ORT's thread pools lose
-    # when two runs, each with one intra-op thread per core, share 2 cores.
-    results["ceiling_demo_intra1"] = inprocess(DEMO, env, CONNECTIONS, DURATION, "--intra-op-threads", "1")
+    # The in-process runs use their own simulated board (the service owns the other one).
+    (work / "inprocess-sim").mkdir()
+    inprocess_env = dict(env, HAILO_SIM_STATE_DIR=str(work / "inprocess-sim"))
+    ceilings = {"ceiling_demo": DEMO, "ceiling_zero": zero_hef}
 
     files = bodies(work)
     models = work / "models"
@@ -123,19 +127,18 @@ def main() -> int:
     ]
     results["http"] = []
     with server:
-        print(f"bench: service on {base} (pid {server.pid}); wrk {DURATION:.0f} s per run", flush=True)
+        print(f"bench: service on {base} (pid {server.pid}); wrk {DURATION:.0f} s per run, "
+              "each after its in-process ceiling", flush=True)
         for key, title, path, body, content_type, accept, ceiling in scenarios:
             wrk(base + path, body, content_type, accept, 16, 2, server.pid)  # warm-up
             for connections in CONNECTIONS:
+                reference = inprocess(ceilings[ceiling], inprocess_env, connections, DURATION) if ceiling else None
                 run = wrk(base + path, body, content_type, accept, connections, DURATION, server.pid)
-                run.update(key=key, title=title, connections=connections, ceiling=ceiling)
-                if ceiling:
-                    reference = results[ceiling][connections]
-                    run["ceiling_rps"] = reference["runs_per_second"]
-                    run["ceiling_p50_ms"] = reference["p50_ms"]
+                run.update(key=key, title=title, connections=connections, ceiling=reference)
                 results["http"].append(run)
+                against = f" (in-process {reference['runs_per_second']:.1f} runs/s, p50 {reference['p50_ms']:.3f} ms)" if reference else ""
                 print(f"  {title}, {connections} conn: {run['rps']:.1f} req/s, p50 {run['p50_ms']:.3f} ms, "
-                      f"p99 {run['p99_ms']:.3f} ms, errors {run['errors']}, non-2xx {run['non2xx']}", flush=True)
+                      f"p99 {run['p99_ms']:.3f} ms, errors {run['errors']}, non-2xx {run['non2xx']}{against}", flush=True)
         results["overload"] = []
         overloads = [
             ("CPU, demo model, raw tensor", "raw", f"/inference?model_id=demo&shape=1,3,320,320&timeout_ms=2000",
