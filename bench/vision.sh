@@ -12,7 +12,7 @@ done
 swift build -c release --product hailo8-service >/dev/null
 BIN="$(swift build -c release --show-bin-path)/hailo8-service"
 echo "# $(lscpu | sed -n 's/^Model name: *//p'), one thread"
-"$BIN" bench-image "$IMAGES/astronaut-1080p.jpg" --size 640
-"$BIN" bench-image "$IMAGES/small-320.jpg" --size 320
+"$BIN" bench image "$IMAGES/astronaut-1080p.jpg" --size 640
+"$BIN" bench image "$IMAGES/small-320.jpg" --size 320
 "$ROOT/.venv/bin/python" bench/vision_python.py "$IMAGES/astronaut-1080p.jpg" 640
 "$ROOT/.venv/bin/python" bench/vision_python.py "$IMAGES/small-320.jpg" 320

@@ -1,4 +1,4 @@
-"""The same work as `hailo8-service bench-image` in Python: decode a JPEG and letterbox it to a
+"""The same work as `hailo8-service bench image` in Python: decode a JPEG and letterbox it to a
 square uint8 RGB array (pad 114), with Pillow (draft mode = DCT scaling, as the service does, and
 without) and with OpenCV (cv2.imdecode with IMREAD_REDUCED_* and without). One thread each."""
 import statistics

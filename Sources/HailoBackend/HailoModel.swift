@@ -73,7 +73,10 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
             let job = HailoJob(frames: frames, outputCount: signature.outputs.count, deadline: deadline, started: started) { result in
                 continuation.resume(with: result.mapError { $0 as any Error })
             }
-            let timer = DispatchWorkItem { [weak self] in
+            // Weak: the timer lives until the deadline even when the frame finished long before,
+            // and must not keep the frame's bytes alive that long.
+            let timer = DispatchWorkItem { [weak self, weak job] in
+                guard let job, !job.isFinished else { return }
                 let waiting = self?.withdraw(job) ?? false
                 job.finish(.failure(waiting
                     ? InferenceError(.unavailable, .backendUnavailable, "the Hailo device is recovering; the frame could not run before the request's deadline")

@@ -155,8 +155,13 @@ static void *scheduler_main(void *arg) {
         }
         if (ng->shutdown || vd->fault != ST_SUCCESS) continue;  // the frame is dropped
 
+        // Only NMS outputs use the sum: a model without one costs no time per byte here.
         uint64_t sum = 0;
-        for (size_t i = 0; i < in0_len; i++) sum += scratch[i];
+        bool needs_sum = false;
+        for (int j = 0; j < ng->model.n_outputs; j++) {
+            if (ng->outputs[j] != NULL && ng->outputs[j]->layer->kind == LAYER_NMS) needs_sum = true;
+        }
+        for (size_t i = 0; needs_sum && i < in0_len; i++) sum += scratch[i];
         for (int j = 0; j < ng->model.n_outputs; j++) {
             sim_vstream_t *out = ng->outputs[j];
             if (out == NULL || out->releasing || out->count >= out->capacity) continue;

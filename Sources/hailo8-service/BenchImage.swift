@@ -3,11 +3,11 @@ import Foundation
 import InferenceCore
 import InferenceVision
 
-/// `hailo8-service bench-image FILE`: times decode + letterbox of one image to a square uint8
+/// `hailo8-service bench image FILE`: times decode + letterbox of one image to a square uint8
 /// NHWC input on one thread (the work the service does before each inference).
 struct BenchImage: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-image", abstract: "Time decoding and letterboxing an image on one thread (see bench/).")
+        commandName: "image", abstract: "Time decoding and letterboxing an image on one thread (see bench/).")
 
     @Argument(help: "A JPEG or PNG file.") var image: String
     @Option(help: "Side of the square model input.") var size = 640

@@ -14,6 +14,8 @@ Files:
 * sim_two_outputs.hef      8x8x3 input, outputs .../out_b and .../out_a, listed in the file in
                            the reverse of name order
 * sim_slow.hef             64x64x3 input, NMS 3 x 5, fps 5 (one frame takes 200 ms per device)
+* sim_zero_640.hef         640x640x3 input, output 1x1x16 uint8, fps 0 (no compute: the benchmark
+                           of the host path, bench/run.sh)
 * sim_hailo15.hef          a Hailo-15H model: loads, but does not configure on a Hailo-8
 * sim_bad_magic.hef        random bytes (not a HEF)
 * sim_corrupt.hef          good magic line, then a malformed input line
@@ -67,6 +69,14 @@ arch hailo8
 fps 5
 input slow/input_layer1 64 64 3
 output_nms slow/nms_postprocess 3 5
+""",
+    "sim_zero_640.hef": """\
+# Zero compute and a 16-byte output: what the host path alone can move (bench/run.sh).
+network_group zero_640
+arch hailo8
+fps 0
+input zero_640/input_layer1 640 640 3
+output zero_640/out 1 1 16 0 1
 """,
     "sim_hailo15.hef": """\
 network_group hailo15_model

@@ -9,10 +9,9 @@ import NIOCore
 /// or a multipart form, answered with detections as JSON or as an annotated JPEG.
 extension InferenceController {
     /// An `application/octet-stream` or `image/*` body that holds an image; nil for a tensor.
-    func imageBody(_ request: Request, body: ByteBuffer) throws -> ImageRequest? {
+    func imageBody(_ request: Request, bytes: [UInt8]) throws -> ImageRequest? {
         let query = request.uri.queryParameters
         let parameter = { (key: String) in query[Substring(key)].map(String.init) }
-        let bytes = Array(buffer: body)
         let inputType = parameter("input_type") ?? (MediaKind(request).isImage ? "image" : nil)
         guard let image = try ImageRequest.image(bytes, inputType: inputType, width: parameter("width").flatMap { Int($0) },
                                                  height: parameter("height").flatMap { Int($0) }) else { return nil }

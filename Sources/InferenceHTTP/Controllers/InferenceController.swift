@@ -19,7 +19,13 @@ struct InferenceController {
     }
 
     @Sendable func infer(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await request.body.collect(upTo: maxBodySize)
+        switch MediaKind(request) {
+        case .octetStream, .image:  // straight into the bytes the core takes: one copy
+            return try await inferBytes(request, bytes: try await request.collectBytes(limit: maxBodySize))
+        default:
+            break
+        }
+        let body = try await request.collectBody(limit: maxBodySize)
         switch MediaKind(request, body: body) {
         case .json:
             let decoded = try JSONResponse.decode(InferenceBody.self, from: body)
@@ -36,8 +42,7 @@ struct InferenceController {
             }
             return try JSONResponse.make(InferenceResponse(try await service.infer(inference), format: format))
         case .octetStream, .image:
-            if let image = try imageBody(request, body: body) { return try await respond(image, request) }
-            return try await inferRaw(request, body: body)
+            return try await inferBytes(request, bytes: Array(buffer: body))
         case .multipart(let boundary):
             return try await respond(try imageForm(MultipartForm(body: Array(buffer: body), boundary: boundary)), request)
         case .other:
@@ -45,8 +50,14 @@ struct InferenceController {
         }
     }
 
+    /// An `application/octet-stream` or `image/*` body: an image, or the only input's bytes.
+    func inferBytes(_ request: Request, bytes: [UInt8]) async throws -> Response {
+        if let image = try imageBody(request, bytes: bytes) { return try await respond(image, request) }
+        return try await inferRaw(request, bytes: bytes)
+    }
+
     /// An `application/octet-stream` body holding the only input's bytes; parameters in the query.
-    func inferRaw(_ request: Request, body: ByteBuffer) async throws -> Response {
+    func inferRaw(_ request: Request, bytes: [UInt8]) async throws -> Response {
         let query = request.uri.queryParameters
         guard let modelID = query["model_id"].map(String.init), !modelID.isEmpty else {
             throw APIError.badRequest("an application/octet-stream body needs the 'model_id' query parameter")
@@ -60,7 +71,7 @@ struct InferenceController {
             }
         }
         let input = InputTensor(name: query["input"].map(String.init), dtype: try InferenceBody.dtype(query["dtype"].map(String.init)),
-                                shape: shape, data: Array(buffer: body))
+                                shape: shape, data: bytes)
         let outputs = query["output"].map { [String($0)] } ?? []
         let inference = InferenceRequest(modelID: modelID, inputs: [input], outputs: outputs,
                                          timeout: try InferenceBody.timeout(query["timeout_ms"].flatMap { Int($0) }))
