@@ -24,7 +24,7 @@ public func buildRouter(
     ModelsController(service: service, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
     InferenceController(service: service, vision: vision, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
     DeepStackController(vision: vision, configuration: configuration).addRoutes(to: router)
-    KServeController(service: service, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
+    KServeController(service: service, vision: vision, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
     if let metrics {
         MetricsController(service: service, registry: metrics).addRoutes(to: router)
     }

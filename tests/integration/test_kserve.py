@@ -4,7 +4,9 @@ binary. Every output is compared with onnxruntime's own result on the same input
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 from pathlib import Path
 from typing import Any, Callable
 
@@ -15,7 +17,7 @@ import requests
 import tritonclient.http as httpclient
 from tritonclient.utils import InferenceServerException
 
-from conftest import DEMO_MODEL, TEST_MODELS, Server, StartServer, demo_input
+from conftest import DEMO_MODEL, REPO_ROOT, TEST_MODELS, Server, StartServer, demo_input
 
 ATOL = RTOL = 1e-4
 HEADER_LENGTH = "Inference-Header-Content-Length"
@@ -341,3 +343,36 @@ def test_api_keys_on_v2(start_server: StartServer) -> None:
         np.testing.assert_array_equal(result.as_numpy("y"), 2 * x + 1)
     finally:
         c.close()
+
+
+def test_images_as_bytes_give_the_native_detections(kserver: Server, client: httpclient.InferenceServerClient) -> None:
+    """One encoded JPEG/PNG per BYTES element (OpenVINO Model Server's way), answered with
+    detection tensors; the same detections as the native route for the same images. (Binary
+    tensor data: JSON cannot carry the images' bytes, and tritonclient refuses to try.)"""
+    binary = True
+    client.load_model("demo", config=json.dumps({"model_path": "nudenet-320n.onnx"}))
+    images_dir = Path(os.environ.get("HAILO8_TEST_IMAGES") or REPO_ROOT / ".test-images")
+    images = [(images_dir / name).read_bytes() for name in ("astronaut.jpg", "coffee.png", "astronaut.png")]
+    tensor = httpclient.InferInput("images", [len(images)], "BYTES")
+    tensor.set_data_from_numpy(np.array(images, dtype=np.object_), binary_data=binary)
+    result = client.infer("demo", [tensor])
+    boxes, scores = result.as_numpy("detection_boxes"), result.as_numpy("detection_scores")
+    classes, counts = result.as_numpy("detection_classes"), result.as_numpy("num_detections")
+    assert boxes.shape[0] == 3 and boxes.shape[2] == 4 and counts.tolist()[1] == 0
+    for index, image in enumerate(images):
+        native = kserver.post("/inference", json={"model_id": "demo", "input_data": base64.b64encode(image).decode()}).json()
+        expected = native["detections"]
+        assert counts[index] == len(expected), (index, counts, expected)
+        for k, detection in enumerate(expected):
+            box = detection["box"]
+            np.testing.assert_allclose(boxes[index, k], [box["x_min"], box["y_min"], box["x_max"], box["y_max"]], atol=0.01)
+            assert scores[index, k] == pytest.approx(detection["score"], abs=1e-3)
+            assert classes[index, k] == detection["class_id"]
+        assert (classes[index, len(expected):] == -1).all()
+    # A BYTES element that is not an image: 415 (not a supported image), and the service keeps serving.
+    bad = httpclient.InferInput("images", [1], "BYTES")
+    bad.set_data_from_numpy(np.array([b"not an image"], dtype=np.object_))
+    with pytest.raises(InferenceServerException) as error:
+        client.infer("demo", [bad])
+    assert error.value.status() == "415" and "image" in error.value.message()
+    assert client.is_server_ready()

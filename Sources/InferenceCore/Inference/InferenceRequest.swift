@@ -44,6 +44,18 @@ public struct InferenceResult: Sendable {
         public var queue: Duration
         public var inference: Duration
         public var total: Duration
+
+        public init(queue: Duration, inference: Duration, total: Duration) {
+            self.queue = queue
+            self.inference = inference
+            self.total = total
+        }
+    }
+
+    public init(modelID: String, outputs: [Tensor], timing: Timing) {
+        self.modelID = modelID
+        self.outputs = outputs
+        self.timing = timing
     }
 }
 

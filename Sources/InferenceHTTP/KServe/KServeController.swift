@@ -2,12 +2,15 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import InferenceCore
+import InferenceVision
 
 /// The KServe v2 / Open Inference Protocol REST API under `/v2`, with Triton's binary tensor
 /// data, model repository, configuration and statistics extensions: a thin adapter over the same
 /// registry and inference service as the native API. Every model has the single version `1`.
 struct KServeController {
     let service: InferenceService
+    /// Images as BYTES tensors go through the same pipeline as the native and DeepStack routes.
+    let vision: VisionService
     let maxBodySize: Int
 
     static let version = "1"

@@ -45,6 +45,15 @@ enum KServeParameter: Codable, Equatable, Sendable {
         }
     }
 
+    /// A number, integer or not.
+    var doubleValue: Double? {
+        switch self {
+        case .int(let value): Double(value)
+        case .double(let value): value
+        default: nil
+        }
+    }
+
     var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
