@@ -28,10 +28,7 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
 
     // MARK: Running
 
-    func run(
-        _ inputs: [Tensor], outputs: [String], deadline: ContinuousClock.Instant,
-        onStart: @escaping @Sendable () -> Void
-    ) async throws -> RunResult {
+    func run(_ inputs: [Tensor], outputs: [String], deadline: ContinuousClock.Instant) async throws -> RunResult {
         let frameCounts = Set(inputs.map { $0.shape.first ?? 1 })
         guard frameCounts.count == 1, let frames = frameCounts.first, frames >= 1 else {
             throw InferenceError(.unprocessable, .shapeMismatch, "every input must hold the same number (≥ 1) of frames, got \(inputs.map(\.shape))")
@@ -45,10 +42,7 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
                     return Array(tensor.data[(frame * size)..<((frame + 1) * size)])
                 }
                 group.addTask {
-                    (frame, try await self.runFrame(bytes, deadline: deadline) {
-                        firstWrite.mark()
-                        onStart()
-                    })
+                    (frame, try await self.runFrame(bytes, deadline: deadline) { firstWrite.mark() })
                 }
             }
             var ordered = [[[UInt8]]](repeating: [], count: frames)

@@ -20,14 +20,10 @@ final class ONNXModel: LoadedModel {
         self.preferredInFlight = max(1, threads)
     }
 
-    func run(
-        _ inputs: [Tensor], outputs: [String], deadline: ContinuousClock.Instant,
-        onStart: @escaping @Sendable () -> Void
-    ) async throws -> RunResult {
+    func run(_ inputs: [Tensor], outputs: [String], deadline: ContinuousClock.Instant) async throws -> RunResult {
         let enqueued = ContinuousClock.now
         let session = session
         return try await pool.runIfActive {
-            onStart()
             let started = ContinuousClock.now
             guard started < deadline else {
                 throw InferenceError(.deadlineExceeded, .deadlineExceeded,

@@ -82,7 +82,7 @@ struct BenchRunner: Sendable {
         case .service:
             _ = try await service.infer(request)
         case .model:
-            _ = try await lease.model.run(tensors, outputs: [], deadline: .now + .seconds(30)) {}
+            _ = try await lease.model.run(tensors, outputs: [], deadline: .now + .seconds(30))
         }
     }
 }

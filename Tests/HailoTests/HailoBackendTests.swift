@@ -17,7 +17,7 @@ struct HailoBackendTests {
     static func run(_ model: any LoadedModel, _ frames: [[UInt8]], deadline: Duration = .seconds(10)) async throws -> [Tensor] {
         let spec = model.signature.inputs[0]
         let input = Tensor(name: spec.name, dtype: .uint8, shape: [frames.count] + spec.shape.dropFirst(), data: frames.flatMap { $0 })
-        return try await model.run([input], outputs: [], deadline: .now + deadline) {}.outputs
+        return try await model.run([input], outputs: [], deadline: .now + deadline).outputs
     }
 
     static func floats(_ tensor: Tensor) -> [Float] {

@@ -111,7 +111,7 @@ struct CoreMetricsTests {
     @Test("the last minute's view counts requests and rate, and percentiles within 8 %")
     func lastMinute() async throws {
         let stats = ModelStats()
-        for ms in 1...100 { stats.finished(success: ms != 100, latency: .milliseconds(ms), wasRunning: true) }
+        for ms in 1...100 { stats.finished(success: ms != 100, latency: .milliseconds(ms)) }
         let recent = stats.snapshot().lastMinute
         #expect(recent.requests == 100 && recent.failed == 1)
         #expect(recent.seconds >= 1 && recent.seconds < 5)

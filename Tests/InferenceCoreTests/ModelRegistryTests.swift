@@ -96,7 +96,7 @@ struct ModelRegistryTests {
         try await Task.sleep(for: .milliseconds(50))
         #expect(try await registry.info("affine").state == .unloading)
         await #expect { try await registry.lease("affine") } throws: { ($0 as! InferenceError).code == .modelNotReady }
-        lease.stats.finished(success: true, latency: .zero, wasRunning: false)
+        lease.stats.finished(success: true, latency: .zero)
         try await unloading.value
         await #expect { try await registry.unload("affine") } throws: { ($0 as! InferenceError).code == .modelNotFound }
     }

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// The core's entry point for every protocol layer: runs requests on the registry's models,
 /// keeps async tasks, and reports the state of backends and models.
@@ -31,16 +30,11 @@ public final class InferenceService: Sendable {
         RequestScope.current?.note(modelID: request.modelID)
         let observed = metrics.model(request.modelID)
         var success = false
-        let started = StartFlag()
-        defer { lease.stats.finished(success: success, latency: .now - start, wasRunning: started.isSet) }
+        defer { lease.stats.finished(success: success, latency: .now - start) }
         do {
             let inputs = try TensorBinder.bind(request.inputs, to: lease.model.signature)
             try TensorBinder.checkOutputs(request.outputs, of: lease.model.signature)
             let client = request.client ?? RequestClient.current ?? ""
-            let onStart: @Sendable () -> Void = {
-                started.set()
-                lease.stats.running()
-            }
             let run: RunResult
             if let batcher = lease.batcher {
                 let outputs = request.outputs
@@ -53,13 +47,13 @@ public final class InferenceService: Sendable {
                     release: { lease.scheduler.release() },
                     execute: { merged, deadline in
                         observed.recordBatch(size: merged.first?.shape.first ?? 1)
-                        return try await lease.model.run(merged, outputs: outputs, deadline: deadline, onStart: onStart)
+                        return try await lease.model.run(merged, outputs: outputs, deadline: deadline)
                     })
             } else {
                 try await lease.scheduler.acquire(client: client, deadline: deadline)
                 defer { lease.scheduler.release() }
                 onAdmitted?()
-                run = try await lease.model.run(inputs, outputs: request.outputs, deadline: deadline, onStart: onStart)
+                run = try await lease.model.run(inputs, outputs: request.outputs, deadline: deadline)
             }
             success = true
             // Everything but the run itself was waiting: the model's queue, a batch, the backend's queue.
@@ -121,11 +115,4 @@ public final class InferenceService: Sendable {
     public var isServing: Bool { backends.contains { $0.status.available } }
 
     public var uptime: TimeInterval { Date().timeIntervalSince(startedAt) }
-}
-
-/// Whether a run has left its backend's queue.
-final class StartFlag: Sendable {
-    private let value = Atomic<Bool>(false)
-    func set() { value.store(true, ordering: .relaxed) }
-    var isSet: Bool { value.load(ordering: .relaxed) }
 }

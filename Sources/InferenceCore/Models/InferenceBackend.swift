@@ -106,12 +106,8 @@ public struct RunResult: Sendable {
 public protocol LoadedModel: Sendable {
     var signature: ModelSignature { get }
     /// Runs once. `inputs` match the signature already (the core validated them). A run not
-    /// finished by `deadline` is stopped and throws `deadline_exceeded`. `onStart` is called when
-    /// the run leaves the backend's queue.
-    func run(
-        _ inputs: [Tensor], outputs: [String], deadline: ContinuousClock.Instant,
-        onStart: @escaping @Sendable () -> Void
-    ) async throws -> RunResult
+    /// finished by `deadline` is stopped and throws `deadline_exceeded`.
+    func run(_ inputs: [Tensor], outputs: [String], deadline: ContinuousClock.Instant) async throws -> RunResult
     /// Frees the model. Called once, after the last run finished.
     func close() async
     /// Runs worth handing to the backend at once to keep its device busy.

@@ -25,8 +25,6 @@ public final class ModelStats: Sendable {
         public var succeeded: Int
         public var failed: Int
         public var inFlight: Int
-        /// Requests accepted and waiting for a backend thread.
-        public var queued: Int
         /// Percentiles of the total latency of the most recent requests, in milliseconds.
         public var latencyP50Ms: Double?
         public var latencyP99Ms: Double?
@@ -49,7 +47,6 @@ public final class ModelStats: Sendable {
         var succeeded = 0
         var failed = 0
         var inFlight = 0
-        var queued = 0
         var latencies: [Double] = []
         var next = 0
         var succeededNanoseconds: Int64 = 0
@@ -71,20 +68,14 @@ public final class ModelStats: Sendable {
         state.withLock {
             $0.requests += 1
             $0.inFlight += 1
-            $0.queued += 1
         }
     }
 
-    public func running() {
-        state.withLock { $0.queued -= 1 }
-    }
-
-    public func finished(success: Bool, latency: Duration, wasRunning: Bool) {
+    public func finished(success: Bool, latency: Duration) {
         let ms = latency.milliseconds
         let second = Int((ContinuousClock.now - createdAt).components.seconds)
         state.withLock {
             $0.inFlight -= 1
-            if !wasRunning { $0.queued -= 1 }
             if success {
                 $0.succeeded += 1
                 $0.succeededNanoseconds &+= latency.nanoseconds
@@ -129,7 +120,7 @@ public final class ModelStats: Sendable {
             latencies.isEmpty ? nil : latencies[min(latencies.count - 1, Int((Double(latencies.count) * p).rounded(.down)))]
         }
         return Snapshot(
-            requests: s.requests, succeeded: s.succeeded, failed: s.failed, inFlight: s.inFlight, queued: s.queued,
+            requests: s.requests, succeeded: s.succeeded, failed: s.failed, inFlight: s.inFlight,
             latencyP50Ms: percentile(0.5), latencyP99Ms: percentile(0.99),
             latencyMeanMs: latencies.isEmpty ? nil : latencies.reduce(0, +) / Double(latencies.count),
             latencyWindow: latencies.count,

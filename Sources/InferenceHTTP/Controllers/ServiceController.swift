@@ -104,7 +104,7 @@ struct ServiceController {
             succeeded = s.succeeded
             failed = s.failed
             inFlight = s.inFlight
-            queueDepth = s.queued
+            queueDepth = info.scheduler?.queued ?? 0  // the same figure as hailo8_model_queue_depth
             var latency: [String: Double] = [:]
             latency["p50"] = s.latencyP50Ms.map(Self.rounded)
             latency["p99"] = s.latencyP99Ms.map(Self.rounded)
