@@ -15,6 +15,7 @@ public func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestObservationMiddleware(metrics: HTTPMetrics(factory: service.metrics.factory)))
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: DisconnectMiddleware())
     router.add(middleware: ClientMiddleware())
     if !configuration.apiKeys.isEmpty {
         router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys, maxBodySize: configuration.maxBodySize))
@@ -38,6 +39,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(service: service, configuration: configuration, pipeline: pipeline, metrics: metrics),
+        server: .inferenceHTTP1,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hailo8-service"),
         logger: logger)
 }

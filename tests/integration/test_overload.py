@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import concurrent.futures
+import json
+import socket
 import time
 from pathlib import Path
 
@@ -89,3 +91,53 @@ def test_dynamic_batching_gives_each_request_its_own_rows(start_server: StartSer
     # A model whose batch dimension is fixed cannot be batched: refused at load with the reason.
     r = s.post("/models/load", json={"model_path": "types.onnx", "options": {"max_batch_size": 4}})
     assert r.status_code == 422 and "dynamic first dimension" in r.json()["error"]["message"], r.text
+
+
+def test_a_client_that_goes_away_leaves_the_queue_at_once(start_server: StartServer) -> None:
+    """A request waiting in a model's queue is given up as soon as its client closes the
+    connection (not when its deadline passes): it never runs, the queue empties while the model
+    is still busy, and the request is counted as `499` and `cancelled`."""
+    from test_metrics import scrape, value
+
+    s = start_server()
+    r = s.post("/models/load", json={"model_path": "slow.onnx", "model_id": "slow",
+                                     "options": {"max_in_flight": 1, "max_queue": 4}})
+    assert r.status_code == 201, r.text
+
+    def model() -> dict:
+        return next(m for m in s.get("/status").json()["models"] if m["model_id"] == "slow")
+
+    def queued() -> int:
+        return model()["queue_depth"]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        # Holds the only run slot for several seconds.
+        busy = pool.submit(lambda: s.post("/inference", json=slow_body(30 * ITERATIONS)))
+        deadline = time.monotonic() + 10
+        while model()["in_flight"] != 1:
+            assert time.monotonic() < deadline, model()
+            time.sleep(0.02)
+
+        # A client sends a request with a long deadline, sees it queued, and goes away.
+        body = json.dumps({**slow_body(), "timeout_ms": 120_000}).encode()
+        client = socket.create_connection(("127.0.0.1", s.port))
+        client.sendall(b"POST /inference HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                       b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        deadline = time.monotonic() + 10
+        while queued() != 1:
+            assert time.monotonic() < deadline and not busy.done(), "the request was not queued behind the slow one"
+            time.sleep(0.02)
+        client.close()
+        closed = time.monotonic()
+        while queued() != 0:
+            assert time.monotonic() - closed < 2, "the vanished client's request stayed queued"
+            time.sleep(0.02)
+        assert not busy.done(), "the slow request ended before the check could be made; make it slower"
+        assert busy.result().status_code == 200
+
+    samples = scrape(s)
+    assert value(samples, "hailo8_inference_requests_total", model="slow", outcome="cancelled") == 1
+    assert value(samples, "hailo8_inference_requests_total", model="slow", outcome="succeeded") == 1
+    assert value(samples, "hailo8_http_requests_total", model="slow", route="/inference", method="POST", code="499") == 1
+    # The service goes on serving, the same model included.
+    assert s.post("/inference", json=slow_body(10)).status_code == 200

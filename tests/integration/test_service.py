@@ -727,3 +727,25 @@ def test_json_sent_as_a_curl_form_body_is_accepted(server: Server) -> None:
     np.testing.assert_array_equal(
         np.frombuffer(base64.b64decode(r.json()["outputs"][0]["data"]), dtype=np.float32), [3, 5, 7])
     assert_error(server.post("/inference", data="model_id=aff", headers={"Content-Type": "application/x-www-form-urlencoded"}), 415)
+
+
+def test_expect_100_continue_is_answered(server: Server) -> None:
+    """A client that asks `Expect: 100-continue` (curl does for bodies over 1 MB) is told to go on
+    at once, then answered as usual; it does not have to wait out its own timeout first."""
+    import socket
+
+    body = json.dumps({"model_id": "aff", "input_data": b64(np.array([[1, 2, 3]], dtype=np.float32))}).encode()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as client:
+        client.sendall(b"POST /inference HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                       b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(body))
+        interim = b""
+        while b"\r\n\r\n" not in interim:
+            chunk = client.recv(4096)
+            assert chunk, "connection closed before 100 Continue"
+            interim += chunk
+        assert interim.startswith(b"HTTP/1.1 100 Continue\r\n"), interim
+        client.sendall(body)
+        answer = interim.split(b"\r\n\r\n", 1)[1]
+        while b"\r\n\r\n" not in answer:
+            answer += client.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer[:200]

@@ -1,0 +1,64 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import NIOHTTPTypes
+import Logging
+import NIOCore
+
+extension HTTPServerBuilder {
+    /// Hummingbird's HTTP/1.1 server, with two additions every connection gets: requests are
+    /// cancelled when their client goes away (`ClientDisconnectHandler`), and `Expect:
+    /// 100-continue` is answered (`ExpectContinueHandler`) so clients such as curl send large
+    /// bodies at once instead of waiting a second for an answer that never comes.
+    static var inferenceHTTP1: HTTPServerBuilder {
+        .init { responder in
+            WatchedHTTP1Channel(inner: HTTP1Channel(
+                responder: responder, configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])))
+        }
+    }
+}
+
+/// An `HTTP1Channel` whose connections each have a `ConnectionWatch`, current while their
+/// requests are served.
+struct WatchedHTTP1Channel: ServerChildChannel {
+    struct Value: ServerChildChannelValue {
+        let inner: HTTP1Channel.Value
+        let watch: ConnectionWatch
+        var channel: any Channel { inner.channel }
+    }
+
+    let inner: HTTP1Channel
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let watch = ConnectionWatch()
+        do {
+            try channel.pipeline.syncOperations.addHandler(ClientDisconnectHandler(watch: watch), position: .first)
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        return inner.setup(channel: channel, logger: logger).map { Value(inner: $0, watch: watch) }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await ConnectionWatch.$current.withValue(value.watch) {
+            await inner.handle(value: value.inner, logger: logger)
+        }
+    }
+}
+
+/// Answers `Expect: 100-continue` with `100 Continue` as the request's head arrives. Every
+/// request body is read (or refused by size after it is read, as without the header), so the
+/// answer is always to go on.
+final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundOut = HTTPResponsePart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let head) = Self.unwrapInboundIn(data),
+           let expect = head.headerFields[.expect], expect.lowercased() == "100-continue" {
+            context.writeAndFlush(Self.wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+        }
+        context.fireChannelRead(data)
+    }
+}
