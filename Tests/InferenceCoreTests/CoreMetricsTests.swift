@@ -47,6 +47,20 @@ struct CoreMetricsTests {
         InferenceRequest(modelID: "aff", inputs: [InputTensor(data: values.withUnsafeBytes { Array($0) })])
     }
 
+    @Test("the deadline counts from when the request arrived, as its protocol layer says")
+    func deadlineFromArrival() async throws {
+        try await load()
+        var late = affine([1, 2, 3])
+        late.timeout = .seconds(1)
+        let scope = RequestScope(requestID: "late", receivedAt: .now - .seconds(2))
+        await #expect { try await RequestScope.$current.withValue(scope) { try await service.infer(late) } } throws: { error in
+            (error as! InferenceError).code == .deadlineExceeded
+        }
+        let fresh = RequestScope(requestID: "fresh")
+        _ = try await RequestScope.$current.withValue(fresh) { try await service.infer(late) }
+        #expect(try await scrape().value("hailo8_inference_requests_total", ["model": "aff", "outcome": "deadline_exceeded"]) == 1)
+    }
+
     @Test("a request fills the stage histograms, the batch size and the outcome counter of its model")
     func stagesRecorded() async throws {
         try await load()

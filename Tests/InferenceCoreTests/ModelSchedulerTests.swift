@@ -66,6 +66,15 @@ struct ModelSchedulerTests {
         scheduler.release()
     }
 
+    @Test("a request whose deadline has already passed gets no slot, even a free one")
+    func pastDeadline() async throws {
+        let scheduler = ModelScheduler(policy: SchedulerPolicy(maxQueue: 4, maxInFlight: 1))
+        await #expect { try await scheduler.acquire(client: "a", deadline: .now - .milliseconds(1)) } throws: { error in
+            (error as! InferenceError).code == .deadlineExceeded
+        }
+        #expect(scheduler.load == (0, 0))
+    }
+
     @Test("a cancelled request leaves the queue")
     func cancellation() async throws {
         let scheduler = ModelScheduler(policy: SchedulerPolicy(maxQueue: 4, maxInFlight: 1))

@@ -749,3 +749,27 @@ def test_expect_100_continue_is_answered(server: Server) -> None:
         while b"\r\n\r\n" not in answer:
             answer += client.recv(65536)
         assert answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer[:200]
+
+
+def test_deadline_counts_from_when_the_request_arrived(server: Server) -> None:
+    """`timeout_ms` counts from the request's head, as the client's clock does: a body that takes
+    longer than the deadline to arrive is answered 504 without running."""
+    import socket
+
+    body = json.dumps({"model_id": "aff", "timeout_ms": 300,
+                       "input_data": b64(np.array([[1, 2, 3]], dtype=np.float32))}).encode()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as client:
+        client.sendall(b"POST /inference HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                       b"Content-Length: %d\r\n\r\n" % len(body) + body[:10])
+        time.sleep(0.6)
+        client.sendall(body[10:])
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+            chunk = client.recv(65536)
+            assert chunk, answer
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 504 "), answer[:300]
+    assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"]["code"] == "deadline_exceeded"
+    # The same request sent at once is served.
+    r = server.post("/inference", data=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 200, r.text

@@ -20,7 +20,8 @@ public struct InferenceRequest: Sendable {
     public var inputs: [InputTensor]
     /// Outputs to return; all when empty.
     public var outputs: [String]
-    /// The request's deadline, counted from when the core receives it; nil for the default.
+    /// The request's deadline, counted from when it arrived (`RequestScope.receivedAt`), else
+    /// from when the core receives it; nil for the default.
     public var timeout: Duration?
     /// Who sent it (API key, client header or address): clients take turns in a model's queue.
     public var client: String?

@@ -25,7 +25,9 @@ public final class InferenceService: Sendable {
     /// `onAdmitted` is called when the request leaves the model's queue.
     public func infer(_ request: InferenceRequest, onAdmitted: (@Sendable () -> Void)? = nil) async throws(InferenceError) -> InferenceResult {
         let start = ContinuousClock.now
-        let deadline = start + (request.timeout ?? defaultTimeout)
+        // The client's clock started when it sent the request: so does the deadline, when the
+        // protocol layer says when that was (reading and decoding the body count against it).
+        let deadline = (RequestScope.current?.receivedAt ?? start) + (request.timeout ?? defaultTimeout)
         let lease = try await registry.lease(request.modelID)
         RequestScope.current?.note(modelID: request.modelID)
         let observed = metrics.model(request.modelID)

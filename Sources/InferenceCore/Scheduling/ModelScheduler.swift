@@ -34,8 +34,12 @@ public final class ModelScheduler: Sendable {
         state.withLock { ($0.inFlight, $0.waiting) }
     }
 
-    /// Waits for a run slot; `release()` must follow a successful return.
+    /// Waits for a run slot; `release()` must follow a successful return. A request whose
+    /// deadline has already passed (its body took that long to arrive) gets none.
     public func acquire(client: String, deadline: ContinuousClock.Instant) async throws(InferenceError) {
+        guard deadline > .now else {
+            throw InferenceError(.deadlineExceeded, .deadlineExceeded, "the request's deadline passed before it reached the model")
+        }
         let immediate: Bool? = state.withLock { state in
             if state.inFlight < policy.maxInFlight && state.waiting == 0 {
                 state.inFlight += 1

@@ -17,7 +17,7 @@ struct RequestObservationMiddleware<Context: RequestContext>: RouterMiddleware {
         let id = request.headers[Self.requestIDHeader].flatMap(Self.acceptedID) ?? context.id
         var context = context
         context.logger[metadataKey: "request_id"] = "\(id)"
-        let scope = RequestScope(requestID: id)
+        let scope = RequestScope(requestID: id, receivedAt: start)
         do {
             var response = try await RequestScope.$current.withValue(scope) {
                 try await next(request, context)
