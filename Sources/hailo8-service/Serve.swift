@@ -101,7 +101,10 @@ struct Serve: AsyncParsableCommand {
         let app = buildApplication(service: service, configuration: http, pipeline: pipeline, metrics: metrics, logger: logger)
         let grace = try Environment.int(shutdownGrace, "HAILO8_SHUTDOWN_GRACE", default: 10)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app), .init(service: TaskShutdownService(tasks: service.tasks, grace: .seconds(grace)))],
+            services: [
+                .init(service: app), .init(service: TaskShutdownService(tasks: service.tasks, grace: .seconds(grace))),
+                .init(service: ModelRestoreService(registry: registry)),
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         // Hailo first: it drains its frames and releases the vdevice once, for every model.

@@ -87,6 +87,31 @@ struct ModelRegistryTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("uploads").path).isEmpty)
     }
 
+    @Test("a recorded model that fails to load at start is tried again until it loads, in its place and with a growing wait")
+    func restoreRetried() async throws {
+        let first = registry()
+        _ = try await first.load(LoadRequest(source: .path("affine.onnx"), modelID: "a"))
+        _ = try await first.load(LoadRequest(source: .path("two_inputs.onnx"), modelID: "b"))
+        await first.closeAll()
+        let file = models.appendingPathComponent("two_inputs.onnx")
+        let aside = models.appendingPathComponent("two_inputs.aside")
+        try FileManager.default.moveItem(at: file, to: aside)
+
+        let second = ModelRegistry(backends: [Self.backend], modelsDirectory: models, dataDirectory: data,
+                                   firstRetryDelay: .milliseconds(300), logger: Logger(label: "test"))
+        await second.restore()
+        #expect(try await second.info("b").state == .failed)
+        #expect(await second.retryRestores() == [], "tried at once, and still missing")
+        try FileManager.default.moveItem(at: aside, to: file)
+        #expect(await second.retryRestores() == [], "not tried again before its wait is over")
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(await second.retryRestores() == ["b"])
+        #expect(await second.list().map(\.record.modelID) == ["a", "b"])
+        #expect(try await second.info("b").state == .ready)
+        #expect(await second.retryRestores() == [], "nothing left to retry")
+        _ = try await second.lease("b")
+    }
+
     @Test("unload waits for requests in flight, then unknown ids are 404")
     func unload() async throws {
         let registry = registry()

@@ -574,6 +574,24 @@ def test_restart_persistence(start_server: StartServer, demo_session: onnxruntim
     assert "uploaded" not in listed and "demo" in listed, listed
     third.stop()
 
+    # A recorded model whose file is missing at start is listed as failed, and loads by itself
+    # once the file is back, while the service runs.
+    model_file = third.models_dir / "nudenet-320n.onnx"
+    aside = model_file.with_suffix(".aside")
+    model_file.rename(aside)
+    fourth = start_server(root=root, populate=False)
+    demo_model = fourth.get("/models/demo").json()
+    assert demo_model["state"] == "failed", demo_model
+    assert_error(fourth.post("/inference", json={"model_id": "demo", "input_data": b64(x)}), 503, "model_not_ready")
+    aside.rename(model_file)
+    deadline = time.monotonic() + 30
+    while fourth.get("/models/demo").json()["state"] != "ready":
+        assert time.monotonic() < deadline, fourth.log_tail()
+        time.sleep(0.25)
+    r = fourth.post("/inference", json={"model_id": "demo", "input_data": b64(x)})
+    assert r.status_code == 200, r.text[:300]
+    fourth.stop()
+
 
 def test_missing_onnxruntime_library(start_server: StartServer) -> None:
     """Without ONNX Runtime the service still starts, says why in /health and /devices, refuses

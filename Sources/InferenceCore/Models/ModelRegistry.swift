@@ -18,6 +18,9 @@ public actor ModelRegistry {
         var loading: Task<Void, Never>?
         var scheduler: ModelScheduler?
         var batcher: BatchCollector?
+        /// For a recorded model that failed to load at start: when to try again, and the wait
+        /// after that.
+        var retry: (at: ContinuousClock.Instant, delay: Duration)?
         let stats = ModelStats()
 
         init(record: ModelRecord, state: ModelState) {
@@ -46,8 +49,15 @@ public actor ModelRegistry {
     /// Queue length of a model whose load options set none.
     let defaultMaxQueue: Int
 
-    public init(backends: [any InferenceBackend], modelsDirectory: URL, dataDirectory: URL, defaultMaxQueue: Int = 64, logger: Logger) {
+    /// The wait before a recorded model that failed to load at start is tried again the second
+    /// time (`retryRestores()`); it doubles after each failure, up to `longestRetryDelay`.
+    let firstRetryDelay: Duration
+    static let longestRetryDelay = Duration.seconds(300)
+
+    public init(backends: [any InferenceBackend], modelsDirectory: URL, dataDirectory: URL, defaultMaxQueue: Int = 64,
+                firstRetryDelay: Duration = .seconds(5), logger: Logger) {
         self.defaultMaxQueue = defaultMaxQueue
+        self.firstRetryDelay = firstRetryDelay
         self.backends = Dictionary(backends.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
         self.resolver = ModelPathResolver(root: modelsDirectory)
         self.dataDirectory = dataDirectory.standardizedFileURL
@@ -132,8 +142,9 @@ public actor ModelRegistry {
     private func startLoading(_ record: ModelRecord, file: URL) async throws -> Entry {
         let backend = try backend(for: record)
         let entry = Entry(record: record, state: .loading)
-        entries[record.modelID] = entry
-        order.append(record.modelID)
+        if entries.updateValue(entry, forKey: record.modelID) == nil {
+            order.append(record.modelID)
+        }
         let logger = logger
         let task = Task {
             do {
@@ -174,7 +185,7 @@ public actor ModelRegistry {
     }
 
     /// Loads every model recorded in the data directory. Models that fail stay listed as
-    /// `failed` (and recorded), so that they come back once their backend does.
+    /// `failed` (and recorded), and `retryRestores()` tries them again until they load.
     public func restore() async {
         let records: [ModelRecord]
         do {
@@ -184,17 +195,47 @@ public actor ModelRegistry {
             return
         }
         for record in records where entries[record.modelID] == nil {
-            let file = record.uploaded ? dataDirectory.appendingPathComponent(record.source) : resolver.root.appendingPathComponent(record.source)
+            let entry: Entry
             do {
-                _ = try await startLoading(record, file: file)
+                entry = try await startLoading(record, file: file(of: record))
             } catch {
-                let entry = Entry(record: record, state: .failed)
+                entry = Entry(record: record, state: .failed)
                 entry.error = (error as? InferenceError)?.message ?? "\(error)"
                 entries[record.modelID] = entry
                 order.append(record.modelID)
                 logger.error("model not restored", metadata: ["model_id": "\(record.modelID)", "error": "\(entry.error!)"])
             }
+            if entry.state == .failed {
+                entry.retry = (at: .now, delay: firstRetryDelay)
+            }
         }
+    }
+
+    /// Tries again to load the recorded models that failed at start (the Hailo board was busy or
+    /// not yet there, a file was missing), each when its wait is over: at once, then
+    /// `firstRetryDelay` (5 s) after the next failure, doubling up to 5 minutes. A model whose backend is not available is not tried:
+    /// waiting for it costs nothing, and it loads soon after the backend comes back. Returns the
+    /// ids that loaded.
+    @discardableResult
+    public func retryRestores() async -> [String] {
+        var restored: [String] = []
+        for id in order {
+            guard let entry = entries[id], entry.state == .failed, let retry = entry.retry, retry.at <= .now,
+                  (try? backend(for: entry.record)) != nil else { continue }
+            guard let reloaded = try? await startLoading(entry.record, file: file(of: entry.record)) else { continue }
+            if reloaded.state == .ready {
+                restored.append(id)
+                logger.info("model restored", metadata: ["model_id": "\(id)"])
+            } else {
+                reloaded.retry = (at: .now + retry.delay, delay: min(retry.delay * 2, Self.longestRetryDelay))
+                logger.warning("model still not restored", metadata: ["model_id": "\(id)", "retry_in_s": "\(retry.delay.components.seconds)"])
+            }
+        }
+        return restored
+    }
+
+    private func file(of record: ModelRecord) -> URL {
+        record.uploaded ? dataDirectory.appendingPathComponent(record.source) : resolver.root.appendingPathComponent(record.source)
     }
 
     // MARK: Serving
