@@ -26,6 +26,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a finished task is kept (env HAILO8_TASK_TTL, default 600).") var taskTtl: Int?
     @Option(help: ArgumentHelp("Load a model at start-up, repeatable (env HAILO8_PRELOAD, comma-separated).", valueName: "id=path"))
     var preload: [String] = []
+    @Option(help: ArgumentHelp("YAML file of models to load at start-up, with their load options (env HAILO8_CONFIG; docs/api.md).", valueName: "file"))
+    var config: String?
     @Option(help: ArgumentHelp("Require this API key, repeatable (env HAILO8_API_KEYS, comma-separated). Off when none.", valueName: "key"))
     var apiKey: [String] = []
     @Option(help: "Model that serves POST /v1/vision/detection (env HAILO8_DEEPSTACK_MODEL, default: the first detection model loaded).")
@@ -86,12 +88,22 @@ struct Serve: AsyncParsableCommand {
         let backends: [any InferenceBackend] = [onnx, hailo]
         let registry = ModelRegistry(backends: backends, modelsDirectory: modelsDirectory, dataDirectory: dataDirectory,
                                      defaultMaxQueue: try Environment.int(maxQueue, "HAILO8_MAX_QUEUE", default: 64), logger: logger)
+        // A models file that cannot be read or names an unknown setting stops the start: better
+        // than a service running without what it was told to load.
+        var configured: [LoadRequest] = []
+        if let path = Environment.string(config, "HAILO8_CONFIG") {
+            configured = try await ModelsFile(contentsOf: path).loadRequests(resolver: registry.resolver)
+        }
         await registry.restore()
-        for (id, path) in preloads {
+        // Models that do not load now (the board is busy, the backend missing) stay listed as
+        // failed and are tried again while the service runs (ModelRestoreService).
+        let startup = configured + preloads.map { id, path in LoadRequest(source: .path(path), modelID: id) }
+        for request in startup {
             do {
-                _ = try await registry.load(LoadRequest(source: .path(path), modelID: id))
+                _ = try await registry.load(request, keepIfFailed: true)
             } catch {
-                logger.error("preload failed", metadata: ["model_id": "\(id ?? "(from file name)")", "model_path": "\(path)", "error": "\(error)"])
+                logger.error("model not loaded at start", metadata: [
+                    "model_id": "\(request.modelID ?? "(from file name)")", "source": "\(request.source)", "error": "\(error)"])
             }
         }
         let service = InferenceService(

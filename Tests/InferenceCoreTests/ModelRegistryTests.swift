@@ -112,6 +112,22 @@ struct ModelRegistryTests {
         _ = try await second.lease("b")
     }
 
+    @Test("a model named at start that cannot load now is kept as failed, recorded, and retried only once its backend is there")
+    func keptIfFailed() async throws {
+        let first = registry()
+        await #expect { try await first.load(LoadRequest(source: .path("affine.onnx"), modelID: "later", device: .hailo), keepIfFailed: true) }
+            throws: { ($0 as! InferenceError).code == .backendUnavailable }
+        #expect(try await first.info("later").state == .failed)
+        #expect(await first.retryRestores() == [], "no Hailo backend in this registry: not tried")
+        // Without keepIfFailed (the API), a failed load leaves nothing behind.
+        await #expect(throws: InferenceError.self) { try await first.load(LoadRequest(source: .path("bad.onnx"), modelID: "bad")) }
+        #expect(await first.list().map(\.record.modelID) == ["later"])
+
+        let restarted = registry()
+        await restarted.restore()
+        #expect(try await restarted.info("later").state == .failed, "recorded, so it comes back after a restart too")
+    }
+
     @Test("unload waits for requests in flight, then unknown ids are 404")
     func unload() async throws {
         let registry = registry()

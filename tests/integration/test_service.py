@@ -791,3 +791,35 @@ def test_deadline_counts_from_when_the_request_arrived(server: Server) -> None:
     # The same request sent at once is served.
     r = server.post("/inference", data=body, headers={"Content-Type": "application/json"})
     assert r.status_code == 200, r.text
+
+
+def test_models_file_loads_models_at_start_with_their_options(start_server: StartServer, tmp_path: Path) -> None:
+    """`--config FILE` names models to load at start with the options of POST /models/load
+    (dynamic batching included); a file with an unknown setting stops the start with a message."""
+    config = tmp_path / "models.yaml"
+    config.write_text(
+        "models:\n"
+        "  - model_id: batched\n"
+        "    model_path: affine.onnx\n"
+        "    labels: [a, b]\n"
+        "    options:\n"
+        "      max_batch_size: 8\n"
+        "      max_queue_delay_us: 1000\n"
+        "      max_queue: 5\n"
+        "  - model_path: two_inputs.onnx\n")
+    server = start_server(args=["--config", str(config)])
+    batched = server.get("/models/batched").json()
+    assert batched["state"] == "ready" and batched["labels"] == ["a", "b"], batched
+    assert batched["options"]["max_batch_size"] == 8 and batched["options"]["max_queue_delay_us"] == 1000, batched
+    assert server.get("/models/two_inputs").json()["state"] == "ready"
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: server.post("/inference", json={
+            "model_id": "batched", "input_data": b64(np.array([[1, 2, 3]], dtype=np.float32))}), range(16)))
+    assert all(a.status_code == 200 for a in answers), [a.text for a in answers if a.status_code != 200]
+    server.stop()
+
+    config.write_text("models:\n  - model_path: affine.onnx\n    options: {max_batch_sise: 8}\n")
+    refused = subprocess.run([str(BINARY), "serve", "--port", "0", "--config", str(config), "--models-dir", str(tmp_path),
+                              "--data-dir", str(tmp_path / "data")], capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0
+    assert "unknown key 'models[0].options.max_batch_sise'" in refused.stderr, refused.stderr

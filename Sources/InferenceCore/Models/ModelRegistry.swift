@@ -70,8 +70,11 @@ public actor ModelRegistry {
     // MARK: Loading
 
     /// Loads a model. Returns its info and whether it was newly loaded (false when the same id
-    /// was already loaded from the same file).
-    public func load(_ request: LoadRequest) async throws -> (ModelInfo, created: Bool) {
+    /// was already loaded from the same file). With `keepIfFailed` (the models named at start),
+    /// a model whose file is there but does not load now (its backend is not available, the
+    /// Hailo board is busy) is recorded and kept as `failed`, and `retryRestores()` tries it
+    /// again, as it does the recorded models that fail at start; the error is still thrown.
+    public func load(_ request: LoadRequest, keepIfFailed: Bool = false) async throws -> (ModelInfo, created: Bool) {
         let (record, file) = try await prepare(request)
         if let existing = entries[record.modelID] {
             guard existing.record.fingerprint == record.fingerprint else {
@@ -89,14 +92,37 @@ public actor ModelRegistry {
                 order.removeAll { $0 == record.modelID }
             }
         }
-        let entry = try await startLoading(record, file: file)
+        let entry: Entry
+        do {
+            entry = try await startLoading(record, file: file)
+        } catch where keepIfFailed {
+            keepFailed(record, error: error)
+            try persist()
+            throw error
+        }
         guard entry.state == .ready else {
-            entries[record.modelID] = nil
-            order.removeAll { $0 == record.modelID }
+            if keepIfFailed {
+                entry.retry = (at: .now, delay: firstRetryDelay)
+                try persist()
+            } else {
+                entries[record.modelID] = nil
+                order.removeAll { $0 == record.modelID }
+            }
             throw entry.failure ?? InferenceError(.unprocessable, .modelLoadFailed, entry.error ?? "the model could not be loaded")
         }
         try persist()
         return (info(entry), true)
+    }
+
+    /// A `failed` entry for a model whose backend refused it before loading, to be retried.
+    @discardableResult
+    private func keepFailed(_ record: ModelRecord, error: any Error) -> Entry {
+        let entry = Entry(record: record, state: .failed)
+        entry.error = (error as? InferenceError)?.message ?? "\(error)"
+        entry.retry = (at: .now, delay: firstRetryDelay)
+        entries[record.modelID] = entry
+        order.append(record.modelID)
+        return entry
     }
 
     /// Turns a request into the record to keep and the file to load, writing uploads to disk.
@@ -199,10 +225,7 @@ public actor ModelRegistry {
             do {
                 entry = try await startLoading(record, file: file(of: record))
             } catch {
-                entry = Entry(record: record, state: .failed)
-                entry.error = (error as? InferenceError)?.message ?? "\(error)"
-                entries[record.modelID] = entry
-                order.append(record.modelID)
+                entry = keepFailed(record, error: error)
                 logger.error("model not restored", metadata: ["model_id": "\(record.modelID)", "error": "\(entry.error!)"])
             }
             if entry.state == .failed {

@@ -81,7 +81,10 @@ public struct ModelOptions: Sendable, Codable, Equatable {
         self.inputShapes = inputShapes
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// The field names of the JSON (and YAML) form, for refusing unknown ones.
+    public static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.stringValue)) }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case intraOpThreads = "intra_op_threads"
         case interOpThreads = "inter_op_threads"
         case graphOptimization = "graph_optimization"

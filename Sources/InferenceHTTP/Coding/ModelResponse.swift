@@ -1,5 +1,7 @@
 import Foundation
+import HTTPTypes
 import InferenceCore
+import InferenceVision
 
 /// A model as `GET /models` shows it.
 struct ModelResponse: Encodable {
@@ -70,7 +72,34 @@ struct LoadBody: Decodable {
     var labelsFile: String?
     var options: ModelOptions?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case modelPath = "model_path", modelID = "model_id", device, labels, labelsFile = "labels_file", options
+    }
+
+    /// The load it asks for, with `labels_file` read from the models root; options checked.
+    func loadRequest(resolver: ModelPathResolver) async throws -> LoadRequest {
+        var labels = labels
+        if let labelsFile {
+            guard labels == nil else { throw APIError.badRequest("give either 'labels' or 'labels_file', not both") }
+            labels = try await Self.readLabels(try resolver.resolve(labelsFile), name: labelsFile)
+        }
+        let request = LoadRequest(source: .path(modelPath), modelID: modelID, device: device ?? .auto, labels: labels, options: options ?? .init())
+        try VisionOptions.validate(request.options)
+        return request
+    }
+
+    /// Class names from a file: a JSON list, or one name per line (blank lines skipped).
+    static func readLabels(_ url: URL, name: String) async throws -> [String] {
+        let text = try await Blocking.run { () -> String? in
+            guard let data = FileManager.default.contents(atPath: url.path), data.count <= 1 << 20 else { return nil }
+            return String(decoding: data, as: UTF8.self)
+        }
+        guard let text else {
+            throw APIError(.notFound, "labels_file_not_found", "labels_file '\(name)' cannot be read (missing, or over 1 MiB)")
+        }
+        if let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) { return list }
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !lines.isEmpty else { throw APIError.badRequest("labels_file '\(name)' holds no labels") }
+        return lines
     }
 }

@@ -22,14 +22,7 @@ struct ModelsController {
         let loadRequest: LoadRequest
         switch MediaKind(request, body: body) {
         case .json:
-            let decoded = try JSONResponse.decode(LoadBody.self, from: body)
-            var labels = decoded.labels
-            if let file = decoded.labelsFile {
-                guard labels == nil else { throw APIError.badRequest("give either 'labels' or 'labels_file', not both") }
-                labels = try await Self.readLabels(try service.registry.resolver.resolve(file), name: file)
-            }
-            loadRequest = LoadRequest(source: .path(decoded.modelPath), modelID: decoded.modelID, device: decoded.device ?? .auto,
-                                      labels: labels, options: decoded.options ?? .init())
+            loadRequest = try await JSONResponse.decode(LoadBody.self, from: body).loadRequest(resolver: service.registry.resolver)
         case .multipart(let boundary):
             loadRequest = try Self.uploadRequest(MultipartForm(body: Array(buffer: body), boundary: boundary))
         case .octetStream:
@@ -43,24 +36,9 @@ struct ModelsController {
         case .other, .image:
             throw MediaKind.unsupported(request.headers[.contentType] ?? "", expected: "application/json, multipart/form-data or application/octet-stream")
         }
-        try VisionOptions.validate(loadRequest.options)
+        try VisionOptions.validate(loadRequest.options)  // uploads; JSON bodies were checked above
         let (info, created) = try await service.registry.load(loadRequest)
         return try JSONResponse.make(ModelResponse(info), status: created ? .created : .ok)
-    }
-
-    /// Class names from a file: a JSON list, or one name per line (blank lines skipped).
-    static func readLabels(_ url: URL, name: String) async throws -> [String] {
-        let text = try await Blocking.run { () -> String? in
-            guard let data = FileManager.default.contents(atPath: url.path), data.count <= 1 << 20 else { return nil }
-            return String(decoding: data, as: UTF8.self)
-        }
-        guard let text else {
-            throw APIError(.notFound, "labels_file_not_found", "labels_file '\(name)' cannot be read (missing, or over 1 MiB)")
-        }
-        if let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) { return list }
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !lines.isEmpty else { throw APIError.badRequest("labels_file '\(name)' holds no labels") }
-        return lines
     }
 
     static func uploadRequest(_ form: MultipartForm) throws -> LoadRequest {
