@@ -49,8 +49,9 @@ def cpu_seconds(pid: int) -> float:
 class Server:
     """The release binary on 127.0.0.1:port, stopped with SIGTERM when the block ends."""
 
-    def __init__(self, binary: Path, port: int, env: dict[str, str], work: Path, arguments: list[str]) -> None:
+    def __init__(self, binary: Path, port: int, env: dict[str, str], work: Path, arguments: list[str], models: int = 3) -> None:
         self.command = [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port), *arguments]
+        self.models = models  # ready models to wait for
         self.env, self.port, self.log = env, port, work / "server.log"
         self.process: subprocess.Popen | None = None
 
@@ -74,7 +75,7 @@ class Server:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/models", timeout=2) as r:
                     models = json.load(r)
                 listed = models.get("models", models) if isinstance(models, dict) else models
-                if len(listed) >= 3 and all(m.get("state") == "ready" for m in listed):
+                if len(listed) >= self.models and all(m.get("state") == "ready" for m in listed):
                     return self
             except OSError:
                 pass
