@@ -32,27 +32,34 @@ public struct ModelsFile: Sendable {
         }
     }
 
+    /// Parses the file's text. An empty file, or `models:` with no entries, names no models.
     public init(yaml: String) throws(Invalid) {
-        let node: Any?
+        let node: Node?
         do {
-            node = try Yams.load(yaml: yaml)
+            node = try Yams.compose(yaml: yaml)
         } catch {
             throw Invalid(description: "not valid YAML: \(error)")
         }
-        guard let root = node as? [String: Any], let entries = root["models"] as? [Any] else {
-            throw Invalid(description: "expected a mapping with a 'models' list")
+        guard let node, node != Node("", Tag(.null)) else {
+            models = []
+            return
         }
+        guard let root = node.mapping else { throw Invalid(description: "expected a mapping with a 'models' list") }
         try Self.refuseUnknown(root, known: ["models"], at: "")
-        for (index, entry) in entries.enumerated() {
-            guard let fields = entry as? [String: Any] else { throw Invalid(description: "models[\(index)] is not a mapping") }
+        guard let entries = root["models"], entries.null == nil else {
+            models = []
+            return
+        }
+        guard let list = entries.sequence else { throw Invalid(description: "'models' must be a list") }
+        for (index, entry) in list.enumerated() {
+            guard let fields = entry.mapping else { throw Invalid(description: "models[\(index)] is not a mapping") }
             try Self.refuseUnknown(fields, known: Set(LoadBody.CodingKeys.allCases.map(\.stringValue)), at: "models[\(index)].")
-            if let options = fields["options"] as? [String: Any] {
+            if let options = fields["options"]?.mapping {
                 try Self.refuseUnknown(options, known: ModelOptions.fieldNames, at: "models[\(index)].options.")
             }
         }
-        struct Document: Decodable { var models: [LoadBody] }
         do {
-            models = try YAMLDecoder().decode(Document.self, from: yaml).models
+            models = try YAMLDecoder().decode([LoadBody].self, from: entries)
         } catch let error as DecodingError {
             throw Invalid(description: ErrorMiddleware<AppRequestContext>.describe(error))
         } catch {
@@ -60,9 +67,11 @@ public struct ModelsFile: Sendable {
         }
     }
 
-    private static func refuseUnknown(_ fields: [String: Any], known: Set<String>, at path: String) throws(Invalid) {
-        if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw Invalid(description: "unknown key '\(path)\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
+    private static func refuseUnknown(_ fields: Node.Mapping, known: Set<String>, at path: String) throws(Invalid) {
+        for key in fields.keys {
+            guard let name = key.scalar?.string, known.contains(name) else {
+                throw Invalid(description: "unknown key '\(path)\(key.scalar?.string ?? "\(key)")' (known: \(known.sorted().joined(separator: ", ")))")
+            }
         }
     }
 

@@ -100,7 +100,7 @@ struct Serve: AsyncParsableCommand {
         let startup = configured + preloads.map { id, path in LoadRequest(source: .path(path), modelID: id) }
         for request in startup {
             do {
-                _ = try await registry.load(request, keepIfFailed: true)
+                _ = try await registry.load(request, atStart: true)
             } catch {
                 logger.error("model not loaded at start", metadata: [
                     "model_id": "\(request.modelID ?? "(from file name)")", "source": "\(request.source)", "error": "\(error)"])

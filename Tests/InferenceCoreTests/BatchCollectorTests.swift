@@ -61,6 +61,50 @@ struct BatchCollectorTests {
         }
     }
 
+    @Test("a member that leaves a waiting batch fails alone and the others run; a batch every member left gives up its queue place")
+    func membersLeave() async throws {
+        let collector = BatchCollector(maxRows: 8, maxDelay: .zero)
+        let scheduler = ModelScheduler(policy: SchedulerPolicy(maxQueue: 16, maxInFlight: 1))
+        let runner = Runner()
+        let far = ContinuousClock.now + .seconds(30)
+        @Sendable func submit(_ i: Int) -> Task<[Float], any Error> {
+            Task {
+                Self.floats(try await collector.run(
+                    [Self.tensor([Float(i), Float(i)])], outputs: [], deadline: far,
+                    admit: { try await scheduler.acquire(client: "c", deadline: far) },
+                    release: { scheduler.release() },
+                    execute: { merged, _ in runner.execute(merged) }))
+            }
+        }
+        @Sendable func waitQueued(_ count: Int) async throws {
+            for _ in 0..<2000 where scheduler.load.queued != count { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(scheduler.load.queued == count)
+        }
+        try await scheduler.acquire(client: "hold", deadline: far)  // the slot is busy
+        let leader = submit(1)
+        try await waitQueued(1)
+        let others = [submit(2), submit(3)]
+        try await Task.sleep(for: .milliseconds(100))  // they join the waiting batch
+        leader.cancel()
+        await #expect { try await leader.value } throws: { ($0 as! InferenceError).code == .cancelled }
+        scheduler.release()
+        for (i, task) in zip([2, 3], others) {
+            let values = try await task.value
+            #expect(values.count == 2 && Int(values[0]) % 1000 == i)
+        }
+        #expect(runner.batches.withLock { $0 } == [2], "one run, without the member that left")
+
+        try await scheduler.acquire(client: "hold", deadline: far)
+        let alone = submit(4)
+        try await waitQueued(1)
+        alone.cancel()
+        await #expect(throws: InferenceError.self) { try await alone.value }
+        try await waitQueued(0)
+        scheduler.release()
+        #expect(scheduler.load == (0, 0))
+        #expect(runner.batches.withLock { $0 } == [2])
+    }
+
     @Test("different shapes never share a batch; a model that breaks the batch dimension is reported")
     func shapesAndErrors() async throws {
         #expect(BatchCollector.Key(inputs: ["x:float32:[2]"], outputs: []) != BatchCollector.Key(inputs: ["x:float32:[3]"], outputs: []))

@@ -98,13 +98,13 @@ struct ModelRegistryTests {
         try FileManager.default.moveItem(at: file, to: aside)
 
         let second = ModelRegistry(backends: [Self.backend], modelsDirectory: models, dataDirectory: data,
-                                   firstRetryDelay: .milliseconds(300), logger: Logger(label: "test"))
+                                   firstRetryDelay: .seconds(2), logger: Logger(label: "test"))
         await second.restore()
         #expect(try await second.info("b").state == .failed)
         #expect(await second.retryRestores() == [], "tried at once, and still missing")
         try FileManager.default.moveItem(at: aside, to: file)
         #expect(await second.retryRestores() == [], "not tried again before its wait is over")
-        try await Task.sleep(for: .milliseconds(400))
+        try await Task.sleep(for: .milliseconds(2100))
         #expect(await second.retryRestores() == ["b"])
         #expect(await second.list().map(\.record.modelID) == ["a", "b"])
         #expect(try await second.info("b").state == .ready)
@@ -112,20 +112,44 @@ struct ModelRegistryTests {
         _ = try await second.lease("b")
     }
 
-    @Test("a model named at start that cannot load now is kept as failed, recorded, and retried only once its backend is there")
-    func keptIfFailed() async throws {
+    @Test("a model named at start that cannot load now is kept as failed and recorded; one that can never load is not")
+    func keptIfFailedAtStart() async throws {
         let first = registry()
-        await #expect { try await first.load(LoadRequest(source: .path("affine.onnx"), modelID: "later", device: .hailo), keepIfFailed: true) }
+        await #expect { try await first.load(LoadRequest(source: .path("affine.onnx"), modelID: "later", device: .hailo), atStart: true) }
             throws: { ($0 as! InferenceError).code == .backendUnavailable }
         #expect(try await first.info("later").state == .failed)
-        #expect(await first.retryRestores() == [], "no Hailo backend in this registry: not tried")
-        // Without keepIfFailed (the API), a failed load leaves nothing behind.
+        // A file the runtime rejects will not load by waiting: not kept, at start or not.
+        await #expect(throws: InferenceError.self) { try await first.load(LoadRequest(source: .path("bad.onnx"), modelID: "bad"), atStart: true) }
         await #expect(throws: InferenceError.self) { try await first.load(LoadRequest(source: .path("bad.onnx"), modelID: "bad")) }
         #expect(await first.list().map(\.record.modelID) == ["later"])
 
         let restarted = registry()
         await restarted.restore()
         #expect(try await restarted.info("later").state == .failed, "recorded, so it comes back after a restart too")
+    }
+
+    @Test("a recorded model loaded again at start with new settings takes them; the API refuses other settings with 409")
+    func newSettings() async throws {
+        let first = registry()
+        _ = try await first.load(LoadRequest(source: .path("affine.onnx"), modelID: "m"))
+        await first.closeAll()
+
+        let second = registry()
+        await second.restore()
+        var changed = ModelOptions()
+        changed.maxQueue = 3
+        let same = LoadRequest(source: .path("affine.onnx"), modelID: "m")
+        let other = LoadRequest(source: .path("affine.onnx"), modelID: "m", labels: ["a", "b"], options: changed)
+        #expect(try await second.load(same).created == false, "same file, same settings: idempotent")
+        await #expect { try await second.load(other) } throws: { ($0 as! InferenceError).code == .modelIDConflict }
+        let (reloaded, created) = try await second.load(other, atStart: true)
+        #expect(created && reloaded.labels == ["a", "b"] && reloaded.record.options.maxQueue == 3)
+        #expect(reloaded.scheduler?.policy.maxQueue == 3)
+        await second.closeAll()
+
+        let third = registry()
+        await third.restore()
+        #expect(try await third.info("m").record.options.maxQueue == 3, "the new settings are the recorded ones")
     }
 
     @Test("unload waits for requests in flight, then unknown ids are 404")

@@ -75,6 +75,20 @@ struct ModelSchedulerTests {
         #expect(scheduler.load == (0, 0))
     }
 
+    @Test("a request cancelled before it reaches the scheduler gets no slot and does not queue")
+    func cancelledBefore() async throws {
+        let scheduler = ModelScheduler(policy: SchedulerPolicy(maxQueue: 4, maxInFlight: 1))
+        try await scheduler.acquire(client: "a", deadline: far)
+        let waiter = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await scheduler.acquire(client: "b", deadline: far)
+        }
+        await #expect { try await waiter.value } throws: { ($0 as! InferenceError).code == .cancelled }
+        #expect(scheduler.load == (1, 0))
+        scheduler.release()
+        #expect(scheduler.load == (0, 0))
+    }
+
     @Test("a cancelled request leaves the queue")
     func cancellation() async throws {
         let scheduler = ModelScheduler(policy: SchedulerPolicy(maxQueue: 4, maxInFlight: 1))

@@ -11,17 +11,7 @@ import Testing
 /// tests/integration/test_overload.py and test_service.py.
 @Suite("Connections: client disconnects and Expect: 100-continue")
 struct ConnectionTests {
-    /// Counts the reads that reach the socket (it sits where the socket is: first).
-    final class ReadCounter: ChannelOutboundHandler {
-        typealias OutboundIn = ByteBuffer
-        var reads = 0
-        func read(context: ChannelHandlerContext) {
-            reads += 1
-            context.read()
-        }
-    }
-
-    /// Stands for the HTTP pipeline while a request is in flight: takes what comes, asks for nothing.
+    /// Stands for the HTTP pipeline after the handler: records the events that reach it.
     final class Sink: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer
         var received: [UInt8] = []
@@ -34,43 +24,25 @@ struct ConnectionTests {
         }
     }
 
-    func channel(watch: ConnectionWatch, limit: Int) throws -> (EmbeddedChannel, ReadCounter, Sink) {
-        let counter = ReadCounter()
+    func channel(watch: ConnectionWatch) throws -> (EmbeddedChannel, Sink) {
         let sink = Sink()
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandlers([counter, ClientDisconnectHandler(watch: watch, readAheadLimit: limit), sink])
-        return (channel, counter, sink)
-    }
-
-    @Test("keeps reading while the handlers after it do not, up to the read-ahead limit, passing everything on in order")
-    func readsAhead() throws {
-        let watch = ConnectionWatch()
-        let (channel, counter, sink) = try channel(watch: watch, limit: 10)
-        channel.read()
-        #expect(counter.reads == 1)
-        try channel.writeInbound(ByteBuffer(bytes: [1, 2, 3, 4]))
-        #expect(counter.reads == 2, "read again after a cycle nobody asked to follow")
-        try channel.writeInbound(ByteBuffer(bytes: [5, 6, 7, 8, 9, 10, 11, 12]))
-        #expect(counter.reads == 2, "12 bytes read ahead: past the limit of 10, it stops")
-        #expect(sink.received == Array(1...12))
-        channel.read()
-        #expect(counter.reads == 3, "the handlers after it asking to read start it over")
-        try channel.writeInbound(ByteBuffer(bytes: [13]))
-        #expect(counter.reads == 4)
-        #expect(!watch.isClosed)
-        _ = try channel.finish()
+        try channel.pipeline.syncOperations.addHandlers([ClientDisconnectHandler(watch: watch), sink])
+        return (channel, sink)
     }
 
     @Test("end of input tells the watch and is passed on; so does the connection closing")
     func endOfInput() throws {
         let watch = ConnectionWatch()
-        let (channel, _, sink) = try channel(watch: watch, limit: 10)
+        let (channel, sink) = try channel(watch: watch)
+        try channel.writeInbound(ByteBuffer(bytes: [1, 2, 3]))
+        #expect(sink.received == [1, 2, 3] && !watch.isClosed)
         channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
         #expect(watch.isClosed)
         #expect(sink.events == [.inputClosed])
 
         let other = ConnectionWatch()
-        let (second, _, _) = try self.channel(watch: other, limit: 10)
+        let (second, _) = try self.channel(watch: other)
         second.pipeline.fireChannelActive()
         #expect(!other.isClosed)
         _ = try second.finish()
@@ -114,10 +86,44 @@ struct ConnectionTests {
         try channel.writeInbound(HTTPRequestPart.head(head))
         #expect(try channel.readOutbound(as: HTTPResponsePart.self) == .head(HTTPResponse(status: .continue)))
         #expect(try channel.readInbound(as: HTTPRequestPart.self) == .head(head))
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok)))
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        _ = try channel.readOutbound(as: HTTPResponsePart.self)
+        _ = try channel.readOutbound(as: HTTPResponsePart.self)
 
         try channel.writeInbound(HTTPRequestPart.head(HTTPRequest(method: .post, scheme: nil, authority: "x", path: "/inference")))
         #expect(try channel.readOutbound(as: HTTPResponsePart.self) == nil)
         #expect(try channel.readInbound(as: HTTPRequestPart.self) != nil)
+        _ = try channel.finish()
+    }
+
+    @Test("a pipelined request's 100 Continue waits for the answer before it to end, and is not sent once its own answer began")
+    func expectContinuePipelined() throws {
+        let channel = EmbeddedChannel(handler: ExpectContinueHandler())
+        var expecting = HTTPRequest(method: .post, scheme: nil, authority: "x", path: "/inference")
+        expecting.headerFields[.expect] = "100-continue"
+        try channel.writeInbound(HTTPRequestPart.head(HTTPRequest(method: .get, scheme: nil, authority: "x", path: "/health")))
+        try channel.writeInbound(HTTPRequestPart.head(expecting))
+        try channel.writeInbound(HTTPRequestPart.head(expecting))
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok)))
+        try channel.writeOutbound(HTTPResponsePart.body(ByteBuffer(string: "{}")))
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == .head(HTTPResponse(status: .ok)))
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == .body(ByteBuffer(string: "{}")))
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == nil, "no 100 inside the first answer")
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == .end(nil))
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == .head(HTTPResponse(status: .continue)), "the second request's turn")
+        // The second is answered at once (say, refused by size): the third gets its 100 after it.
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .contentTooLarge)))
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        _ = try channel.readOutbound(as: HTTPResponsePart.self)
+        _ = try channel.readOutbound(as: HTTPResponsePart.self)
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == .head(HTTPResponse(status: .continue)))
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok)))
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        _ = try channel.readOutbound(as: HTTPResponsePart.self)
+        _ = try channel.readOutbound(as: HTTPResponsePart.self)
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == nil)
         _ = try channel.finish()
     }
 }

@@ -50,7 +50,9 @@ struct ModelsFileTests {
         guard case .path("nudenet-320n.onnx") = requests[0].source else { Issue.record("\(requests[0].source)"); return }
         #expect(requests[1].modelID == nil && requests[1].device == .hailo && requests[1].labels == ["cat", "dog"])
         #expect(requests[1].options.batchSize == 8 && requests[1].options.scoreThreshold == 0.4)
-        #expect(try ModelsFile(yaml: "models: []").models.isEmpty)
+        for empty in ["models: []", "models:\n", "", "# every model commented out\n# models:\n"] {
+            #expect(try ModelsFile(yaml: empty).models.isEmpty, "\(empty)")
+        }
     }
 
     @Test("unknown keys, wrong types and broken YAML are refused, naming what is wrong")
@@ -58,11 +60,14 @@ struct ModelsFileTests {
         #expect(invalid("models:\n  - model_path: a.onnx\n    options: {max_batch_sise: 4}\n")
             .contains("unknown key 'models[0].options.max_batch_sise'"))
         #expect(invalid("models:\n  - model_path: a.onnx\n    modelid: x\n").contains("unknown key 'models[0].modelid'"))
-        #expect(invalid("model:\n  - model_path: a.onnx\n").contains("'models' list"))
+        #expect(invalid("model:\n  - model_path: a.onnx\n").contains("unknown key 'model'"))
+        #expect(invalid("- model_path: a.onnx\n").contains("'models' list"))
         #expect(invalid("models:\n  - model_path: a.onnx\n    options: {max_batch_size: four}\n").contains("max_batch_size"))
         #expect(invalid("models:\n  - model_id: x\n").contains("model_path"))
         #expect(invalid("models: [\n").contains("not valid YAML"))
         #expect(invalid("models:\n  - just-a-string\n").contains("models[0] is not a mapping"))
+        #expect(invalid("models:\n  - model_path: a.onnx\n    on: true\n").contains("unknown key 'models[0].on'"))
+        #expect(invalid("models: a.onnx\n").contains("'models' must be a list"))
         #expect(throws: ModelsFile.Invalid.self) { try ModelsFile(contentsOf: models.appendingPathComponent("missing.yaml").path) }
         // Options are checked as the API checks them; a labels file must be there.
         await #expect(throws: (any Error).self) {

@@ -774,12 +774,12 @@ def test_deadline_counts_from_when_the_request_arrived(server: Server) -> None:
     longer than the deadline to arrive is answered 504 without running."""
     import socket
 
-    body = json.dumps({"model_id": "aff", "timeout_ms": 300,
+    body = json.dumps({"model_id": "aff", "timeout_ms": 1000,
                        "input_data": b64(np.array([[1, 2, 3]], dtype=np.float32))}).encode()
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as client:
         client.sendall(b"POST /inference HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
                        b"Content-Length: %d\r\n\r\n" % len(body) + body[:10])
-        time.sleep(0.6)
+        time.sleep(2.0)
         client.sendall(body[10:])
         answer = b""
         while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):

@@ -69,49 +69,69 @@ public actor ModelRegistry {
 
     // MARK: Loading
 
-    /// Loads a model. Returns its info and whether it was newly loaded (false when the same id
-    /// was already loaded from the same file). With `keepIfFailed` (the models named at start),
-    /// a model whose file is there but does not load now (its backend is not available, the
-    /// Hailo board is busy) is recorded and kept as `failed`, and `retryRestores()` tries it
-    /// again, as it does the recorded models that fail at start; the error is still thrown.
-    public func load(_ request: LoadRequest, keepIfFailed: Bool = false) async throws -> (ModelInfo, created: Bool) {
+    /// Loads a model. Returns its info and whether it was newly loaded (false when the id is
+    /// already loaded from the same file with the same settings).
+    ///
+    /// `atStart` is for the models the service is told to load when it starts (`--config`,
+    /// `--preload`): one already loaded (restored from the data directory) with other settings is
+    /// replaced, since the file it came from changed. And a load that fails for a passing reason
+    /// (503: the backend is not available, the Hailo board is busy) keeps the model recorded and
+    /// listed as `failed`, to be tried again by `retryRestores()`, as does loading again a model
+    /// that is `failed`. The error is thrown either way.
+    public func load(_ request: LoadRequest, atStart: Bool = false) async throws -> (ModelInfo, created: Bool) {
         let (record, file) = try await prepare(request)
+        var replacingFailed = false
         if let existing = entries[record.modelID] {
-            guard existing.record.fingerprint == record.fingerprint else {
-                throw InferenceError(.conflict, .modelIDConflict,
-                    "model id '\(record.modelID)' is already loaded from a different file ('\(existing.record.source)'); unload it first or choose another id")
-            }
             if let loading = existing.loading { await loading.value }
             switch existing.state {
-            case .ready, .loading:
-                return (info(existing), false)
             case .unloading:
                 throw InferenceError(.conflict, .modelIDConflict, "model '\(record.modelID)' is being unloaded; try again when it is gone")
+            case .ready, .loading:
+                if existing.record == record { return (info(existing), false) }
+                guard atStart else {
+                    throw existing.record.fingerprint == record.fingerprint
+                        ? InferenceError(.conflict, .modelIDConflict,
+                            "model '\(record.modelID)' is already loaded from this file with other settings (device, labels or options); unload it first")
+                        : InferenceError(.conflict, .modelIDConflict,
+                            "model id '\(record.modelID)' is already loaded from a different file ('\(existing.record.source)'); unload it first or choose another id")
+                }
+                logger.info("model loaded again with its new settings", metadata: ["model_id": "\(record.modelID)"])
+                try await unload(record.modelID)
             case .failed:
+                replacingFailed = true
                 entries[record.modelID] = nil
                 order.removeAll { $0 == record.modelID }
             }
         }
+        let keep = atStart || replacingFailed
         let entry: Entry
         do {
             entry = try await startLoading(record, file: file)
-        } catch where keepIfFailed {
-            keepFailed(record, error: error)
-            try persist()
+        } catch {
+            if keep && Self.passing(error) {
+                keepFailed(record, error: error)
+                try persist()
+            } else if replacingFailed {
+                try persist()
+            }
             throw error
         }
         guard entry.state == .ready else {
-            if keepIfFailed {
-                entry.retry = (at: .now, delay: firstRetryDelay)
-                try persist()
-            } else {
+            let error = entry.failure ?? InferenceError(.unprocessable, .modelLoadFailed, entry.error ?? "the model could not be loaded")
+            if !(keep && Self.passing(error)) {
                 entries[record.modelID] = nil
                 order.removeAll { $0 == record.modelID }
             }
-            throw entry.failure ?? InferenceError(.unprocessable, .modelLoadFailed, entry.error ?? "the model could not be loaded")
+            if keep { try persist() }
+            throw error
         }
         try persist()
         return (info(entry), true)
+    }
+
+    /// A failure that may pass by itself: the backend or device is not available now.
+    static func passing(_ error: any Error) -> Bool {
+        (error as? InferenceError)?.kind == .unavailable
     }
 
     /// A `failed` entry for a model whose backend refused it before loading, to be retried.
@@ -192,6 +212,9 @@ public actor ModelRegistry {
         await task.value
         entry.loading = nil
         entry.state = entry.model == nil ? .failed : .ready
+        if entry.state == .failed {
+            entry.retry = (at: .now, delay: firstRetryDelay)  // used if the entry is kept (see retryRestores)
+        }
         return entry
     }
 
@@ -221,15 +244,11 @@ public actor ModelRegistry {
             return
         }
         for record in records where entries[record.modelID] == nil {
-            let entry: Entry
             do {
-                entry = try await startLoading(record, file: file(of: record))
+                _ = try await startLoading(record, file: file(of: record))
             } catch {
-                entry = keepFailed(record, error: error)
+                let entry = keepFailed(record, error: error)
                 logger.error("model not restored", metadata: ["model_id": "\(record.modelID)", "error": "\(entry.error!)"])
-            }
-            if entry.state == .failed {
-                entry.retry = (at: .now, delay: firstRetryDelay)
             }
         }
     }
@@ -244,8 +263,7 @@ public actor ModelRegistry {
         var restored: [String] = []
         for id in order {
             guard let entry = entries[id], entry.state == .failed, let retry = entry.retry, retry.at <= .now,
-                  (try? backend(for: entry.record)) != nil else { continue }
-            guard let reloaded = try? await startLoading(entry.record, file: file(of: entry.record)) else { continue }
+                  let reloaded = try? await startLoading(entry.record, file: file(of: entry.record)) else { continue }
             if reloaded.state == .ready {
                 restored.append(id)
                 logger.info("model restored", metadata: ["model_id": "\(id)"])
@@ -293,8 +311,12 @@ public actor ModelRegistry {
         }
         if let loading = entry.loading { await loading.value }
         entry.state = .unloading
+        // Not Task.sleep: it returns at once in a cancelled task (a client that went away), which
+        // would make this a busy loop. An unload once begun finishes.
         while entry.stats.inFlight > 0 {
-            try? await Task.sleep(for: .milliseconds(5))
+            await withCheckedContinuation { done in
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(5)) { done.resume() }
+            }
         }
         await entry.model?.close()
         entry.model = nil

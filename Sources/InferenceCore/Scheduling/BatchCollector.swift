@@ -3,12 +3,16 @@ import Synchronization
 
 /// Dynamic batching for a model whose inputs and outputs all have a dynamic first dimension.
 ///
-/// The first request of a batch leads it: it waits for a run slot of the model's scheduler (and
-/// at most `maxDelay` for company), while later compatible requests (same inputs but for the
-/// first dimension, same outputs requested) join it, up to `maxRows`. When the leader gets its
-/// slot the batch closes and runs once, its inputs concatenated along the first dimension, and
-/// each member gets its own rows of every output. With no load a request runs alone at once; under
-/// load, requests that would wait for a slot anyway share one run.
+/// The first request of a batch opens it, and the batch waits for a run slot of the model's
+/// scheduler (and at most `maxDelay` for company) on its own task, while later compatible requests
+/// (same inputs but for the first dimension, same outputs requested) join it, up to `maxRows`.
+/// When the batch gets its slot it closes and runs once, its members' inputs concatenated along
+/// the first dimension, and each member gets its own rows of every output. With no load a request
+/// runs alone at once; under load, requests that would wait for a slot anyway share one run.
+///
+/// A member whose task is cancelled (its client went away) while the batch waits leaves it and
+/// fails with `cancelled`; the others are not affected, and a batch that every member left gives
+/// up its place in the queue. Once the batch runs, its members get their answers.
 public final class BatchCollector: Sendable {
     public let maxRows: Int
     public let maxDelay: Duration
@@ -19,21 +23,28 @@ public final class BatchCollector: Sendable {
     }
 
     final class Batch: @unchecked Sendable {
-        // @unchecked: `members`, `rows` and `closed` are only touched under the collector's lock.
+        // @unchecked: everything but `full` is only touched under the collector's lock.
         var members: [Member] = []
         var rows = 0
         var closed = false
+        var waiting: Task<Void, Never>?
         let full = AsyncStream<Void>.makeStream()
     }
 
     struct Member {
+        let id: UInt64
         let inputs: [Tensor]
         let rows: Int
         let deadline: ContinuousClock.Instant
-        let continuation: CheckedContinuation<RunResult, any Error>?
+        let continuation: CheckedContinuation<RunResult, any Error>
     }
 
-    private let open = Mutex<[Key: Batch]>([:])
+    private struct State {
+        var open: [Key: Batch] = [:]
+        var nextID: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
 
     public init(maxRows: Int, maxDelay: Duration) {
         self.maxRows = max(1, maxRows)
@@ -54,52 +65,62 @@ public final class BatchCollector: Sendable {
         execute: @escaping @Sendable ([Tensor], ContinuousClock.Instant) async throws -> RunResult
     ) async throws -> RunResult {
         let rows = inputs.first?.shape.first ?? 1
-        let key = Key(inputs: inputs.map { "\($0.name):\($0.dtype.rawValue):\($0.shape.dropFirst())" }, outputs: outputs)
         if rows >= maxRows {
             try await admit()
             defer { release() }
             return try await execute(inputs, deadline)
         }
-        // Join an open batch with room, or lead a new one.
-        let joined: Batch? = open.withLock { batches in
-            guard let batch = batches[key], !batch.closed, batch.rows + rows <= maxRows else { return nil }
-            return batch
+        guard !Task.isCancelled else { throw ModelScheduler.cancelled }
+        let key = Key(inputs: inputs.map { "\($0.name):\($0.dtype.rawValue):\($0.shape.dropFirst())" }, outputs: outputs)
+        let id = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
         }
-        if let batch = joined {
-            return try await withCheckedThrowingContinuation { continuation in
-                let added: Bool = open.withLock { _ in
-                    guard !batch.closed, batch.rows + rows <= maxRows else { return false }
-                    batch.members.append(Member(inputs: inputs, rows: rows, deadline: deadline, continuation: continuation))
-                    batch.rows += rows
-                    if batch.rows >= maxRows { batch.full.continuation.yield() }
-                    return true
-                }
-                if !added {  // closed meanwhile: run alone
-                    Task {
-                        do {
-                            try await admit()
-                            defer { release() }
-                            continuation.resume(returning: try await execute(inputs, deadline))
-                        } catch {
-                            continuation.resume(throwing: error)
-                        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let member = Member(id: id, inputs: inputs, rows: rows, deadline: deadline, continuation: continuation)
+                state.withLock { state in
+                    if let batch = state.open[key], !batch.closed, batch.rows + rows <= maxRows {
+                        batch.members.append(member)
+                        batch.rows += rows
+                        if batch.rows >= maxRows { batch.full.continuation.yield() }
+                        return
                     }
+                    let batch = Batch()
+                    batch.members = [member]
+                    batch.rows = rows
+                    state.open[key] = batch
+                    batch.waiting = Task { await self.runWhenAdmitted(batch, key: key, admit: admit, release: release, execute: execute) }
                 }
             }
+        } onCancel: {
+            leave(id, key: key)
         }
-        let batch = Batch()
-        batch.members = [Member(inputs: inputs, rows: rows, deadline: deadline, continuation: nil)]
-        batch.rows = rows
-        open.withLock { $0[key] = batch }
-        return try await lead(batch, key: key, admit: admit, release: release, execute: execute)
     }
 
-    private func lead(
+    /// Takes a member out of its batch while the batch still waits, failing it with `cancelled`.
+    private func leave(_ id: UInt64, key: Key) {
+        let left: Member? = state.withLock { state in
+            guard let batch = state.open[key], !batch.closed, let index = batch.members.firstIndex(where: { $0.id == id }) else {
+                return nil  // running already, or not in a batch yet
+            }
+            let member = batch.members.remove(at: index)
+            batch.rows -= member.rows
+            if batch.members.isEmpty {
+                batch.closed = true
+                state.open[key] = nil
+                batch.waiting?.cancel()  // gives up its place in the model's queue
+            }
+            return member
+        }
+        left?.continuation.resume(throwing: ModelScheduler.cancelled)
+    }
+
+    private func runWhenAdmitted(
         _ batch: Batch, key: Key,
         admit: @Sendable () async throws -> Void, release: @Sendable () -> Void,
         execute: @Sendable ([Tensor], ContinuousClock.Instant) async throws -> RunResult
-    ) async throws -> RunResult {
-        let members: [Member]
+    ) async {
         do {
             if maxDelay > .zero {
                 await withTaskGroup(of: Void.self) { group in
@@ -111,12 +132,12 @@ public final class BatchCollector: Sendable {
             }
             try await admit()
         } catch {
-            members = close(batch, key: key)
-            for member in members.dropFirst() { member.continuation?.resume(throwing: error) }
-            throw error
+            for member in close(batch, key: key) { member.continuation.resume(throwing: error) }
+            return
         }
         defer { release() }
-        members = close(batch, key: key)
+        let members = close(batch, key: key)
+        guard !members.isEmpty else { return }
         let outcome: Result<[RunResult], any Error>
         do {
             let merged = try Self.concatenate(members.map(\.inputs))
@@ -125,17 +146,19 @@ public final class BatchCollector: Sendable {
         } catch {
             outcome = .failure(error)
         }
-        for (index, member) in members.enumerated().dropFirst() {
-            member.continuation?.resume(with: outcome.map { $0[index] })
+        for (index, member) in members.enumerated() {
+            member.continuation.resume(with: outcome.map { $0[index] })
         }
-        return try outcome.get()[0]
     }
 
+    /// Closes the batch to new members and takes the members it has.
     private func close(_ batch: Batch, key: Key) -> [Member] {
-        open.withLock { batches in
+        state.withLock { state in
             batch.closed = true
-            if batches[key] === batch { batches[key] = nil }
-            return batch.members
+            if state.open[key] === batch { state.open[key] = nil }
+            let members = batch.members
+            batch.members = []
+            return members
         }
     }
 

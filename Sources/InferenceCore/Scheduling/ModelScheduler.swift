@@ -21,6 +21,9 @@ public final class ModelScheduler: Sendable {
         /// Clients with waiting requests, in turn order.
         var turns: [String] = []
         var nextID: UInt64 = 0
+        /// Requests between getting their id and joining a queue, and whether they were
+        /// cancelled meanwhile (a cancellation then has no waiter to withdraw yet).
+        var arriving: [UInt64: Bool] = [:]
     }
 
     private let state = Mutex(State())
@@ -35,8 +38,10 @@ public final class ModelScheduler: Sendable {
     }
 
     /// Waits for a run slot; `release()` must follow a successful return. A request whose
-    /// deadline has already passed (its body took that long to arrive) gets none.
+    /// deadline has already passed (its body took that long to arrive) gets none, nor does one
+    /// whose task is cancelled (its client went away).
     public func acquire(client: String, deadline: ContinuousClock.Instant) async throws(InferenceError) {
+        guard !Task.isCancelled else { throw Self.cancelled }
         guard deadline > .now else {
             throw InferenceError(.deadlineExceeded, .deadlineExceeded, "the request's deadline passed before it reached the model")
         }
@@ -54,12 +59,13 @@ public final class ModelScheduler: Sendable {
         }
         let id = state.withLock { state -> UInt64 in
             state.nextID += 1
+            state.arriving[state.nextID] = false
             return state.nextID
         }
         do {
             try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                    enqueue(Waiter(id: id, continuation: continuation), client: client)
+                    guard enqueue(Waiter(id: id, continuation: continuation), client: client) else { return }
                     let remaining = max(0, (deadline - .now).milliseconds)
                     DispatchQueue.global().asyncAfter(deadline: .now() + .microseconds(Int(remaining * 1000))) { [self] in
                         withdraw(id, error: InferenceError(.deadlineExceeded, .deadlineExceeded,
@@ -67,7 +73,12 @@ public final class ModelScheduler: Sendable {
                     }
                 }
             } onCancel: {
-                withdraw(id, error: InferenceError(.unavailable, .cancelled, "the request was cancelled while it waited"))
+                let early = state.withLock { state in
+                    guard state.arriving[id] != nil else { return false }
+                    state.arriving[id] = true
+                    return true
+                }
+                if !early { withdraw(id, error: Self.cancelled) }
             }
         } catch let error as InferenceError {
             throw error
@@ -88,20 +99,30 @@ public final class ModelScheduler: Sendable {
         next?.continuation.resume()
     }
 
-    private func enqueue(_ waiter: Waiter, client: String) {
-        // A slot may have freed between the first check and now.
-        let runNow: Bool = state.withLock { state in
+    /// Queues `waiter`, or resumes it at once: with a slot that freed since the first check, or
+    /// with `cancelled` when its task was cancelled before it got here. False when resumed.
+    private func enqueue(_ waiter: Waiter, client: String) -> Bool {
+        enum Outcome { case queued, runNow, cancelled }
+        let outcome: Outcome = state.withLock { state in
+            if state.arriving.removeValue(forKey: waiter.id) == true { return .cancelled }
             if state.inFlight < policy.maxInFlight && state.waiting == 0 {
                 state.inFlight += 1
-                return true
+                return .runNow
             }
             if state.queues[client, default: []].isEmpty { state.turns.append(client) }
             state.queues[client, default: []].append(waiter)
             state.waiting += 1
-            return false
+            return .queued
         }
-        if runNow { waiter.continuation.resume() }
+        switch outcome {
+        case .queued: return true
+        case .runNow: waiter.continuation.resume()
+        case .cancelled: waiter.continuation.resume(throwing: Self.cancelled)
+        }
+        return false
     }
+
+    static var cancelled: InferenceError { InferenceError(.unavailable, .cancelled, "the request was cancelled while it waited") }
 
     /// Removes a waiter still in a queue and fails it with `error`.
     private func withdraw(_ id: UInt64, error: InferenceError) {

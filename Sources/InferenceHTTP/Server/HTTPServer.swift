@@ -46,19 +46,43 @@ struct WatchedHTTP1Channel: ServerChildChannel {
     }
 }
 
-/// Answers `Expect: 100-continue` with `100 Continue` as the request's head arrives. Every
-/// request body is read (or refused by size after it is read, as without the header), so the
-/// answer is always to go on.
-final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// Answers `Expect: 100-continue` with `100 Continue`: at once when the request is the only one
+/// on its connection waiting for an answer, else as soon as the answer before it has ended (a
+/// pipelined request's 100 must not land inside the previous answer), and never once the
+/// request's own answer has begun. Every request body is read (or refused by size after it is
+/// read, as without the header), so the answer is always to go on.
+final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
+    /// The requests whose answer has not ended, oldest first: whether each still waits for its 100.
+    private var unanswered = CircularBuffer<Bool>()
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let head) = Self.unwrapInboundIn(data),
-           let expect = head.headerFields[.expect], expect.lowercased() == "100-continue" {
-            context.writeAndFlush(Self.wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+        if case .head(let head) = Self.unwrapInboundIn(data) {
+            unanswered.append(head.headerFields[.expect]?.lowercased() == "100-continue")
+            if unanswered.count == 1 { continueIfAwaited(context) }
         }
         context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let part = Self.unwrapOutboundIn(data)
+        if case .head(let response) = part, response.status.kind != .informational, !unanswered.isEmpty {
+            unanswered[unanswered.startIndex] = false  // answered without the body: no 100 after this
+        }
+        context.write(data, promise: promise)
+        if case .end = part, !unanswered.isEmpty {
+            unanswered.removeFirst()
+            continueIfAwaited(context)
+        }
+    }
+
+    private func continueIfAwaited(_ context: ChannelHandlerContext) {
+        guard unanswered.first == true else { return }
+        unanswered[unanswered.startIndex] = false
+        context.writeAndFlush(Self.wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
     }
 }
