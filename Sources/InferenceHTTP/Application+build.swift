@@ -29,6 +29,7 @@ public func buildRouter(
     if let metrics {
         MetricsController(service: service, registry: metrics).addRoutes(to: router)
     }
+    OpenAPIController().addRoutes(to: router)
     return router
 }
 
