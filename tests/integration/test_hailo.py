@@ -91,7 +91,7 @@ def test_simulated_devices_and_health(start_server: StartServer, tmp_path: Path)
     assert details["board_name"] == "Hailo-8" and details["architecture"] == "HAILO8", details
     assert details["firmware_version"] == "4.23.0" and details["serial_number"] and details["part_number"]
     assert float(details["temperature_c"]) == pytest.approx(48.75, abs=0.06)
-    assert devices[0]["runtimeVersion"] == "4.23.0"
+    assert devices[0]["runtime_version"] == "4.23.0"
     assert s.get("/status").json()["backends"]["hailo"]["state"] == "ready"
 
 

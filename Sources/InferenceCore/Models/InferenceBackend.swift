@@ -72,6 +72,10 @@ public struct DeviceInfo: Sendable, Codable, Equatable {
         self.reason = reason
         self.details = details
     }
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, name, available, state, runtime, runtimeVersion = "runtime_version", library, reason, details
+    }
 }
 
 /// An inference engine: loads models for one kind of device.

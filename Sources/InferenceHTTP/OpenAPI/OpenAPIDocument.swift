@@ -985,9 +985,9 @@ components:
         available: {type: boolean}
         state: {type: string}
         runtime: {type: string}
-        runtimeVersion:
+        runtime_version:
           type: string
-          description: Runtime version (note the camelCase key).
+          description: The runtime's version (ONNX Runtime, HailoRT).
         library: {type: string}
         reason: {type: string}
         details:
