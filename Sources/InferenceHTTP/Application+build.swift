@@ -14,7 +14,8 @@ public func buildRouter(
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestObservationMiddleware(metrics: HTTPMetrics(factory: service.metrics.factory)))
-    router.add(middleware: ErrorMiddleware())
+    let routes = RouteTable()
+    router.add(middleware: ErrorMiddleware(routes: routes))
     router.add(middleware: DisconnectMiddleware())
     router.add(middleware: ClientMiddleware())
     if !configuration.apiKeys.isEmpty {
@@ -30,6 +31,7 @@ public func buildRouter(
         MetricsController(service: service, registry: metrics).addRoutes(to: router)
     }
     OpenAPIController().addRoutes(to: router)
+    routes.set(router.routes.map { ("\($0.path)", $0.method) })
     return router
 }
 

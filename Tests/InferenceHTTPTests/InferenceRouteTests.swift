@@ -85,6 +85,25 @@ struct InferenceRouteTests {
         }
     }
 
+    @Test("a known path asked with another method is 405 with Allow, in each API's error form")
+    func methodNotAllowed() async throws {
+        try await withAffine { client in
+            for (method, path, allow) in [(HTTPRequest.Method.put, "/models", "GET"), (.get, "/inference", "POST"),
+                                          (.put, "/models/aff", "DELETE, GET"), (.delete, "/v2/models/aff/infer", "POST")] {
+                try await client.execute(uri: path, method: method) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+                    #expect(response.headers[.allow] == allow, "\(method) \(path)")
+                    let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                    if path.hasPrefix("/v2") {
+                        #expect((body?["error"] as? String)?.contains("not allowed") == true)
+                    } else {
+                        #expect(errorCode(body ?? [:]) == "method_not_allowed")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("a batch answers every item; a bad item fails alone")
     func batch() async throws {
         try await withAffine { client in

@@ -9,13 +9,24 @@ import InferenceCore
 /// client ever sees Hummingbird's plain-text errors or a dropped connection. On the KServe routes
 /// (`/v2…`) the same error is answered in the Open Inference Protocol's form (`KServeError`).
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The routes, to answer a known path asked with another method 405 instead of 404.
+    var routes = RouteTable()
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as DeepStackError {
             return try error.response(from: request, context: context)
         } catch {
-            let apiError = Self.apiError(for: error, request: request)
+            var apiError = Self.apiError(for: error, request: request)
+            if apiError.status == .notFound, (error as? HTTPError)?.status == .notFound {
+                let allowed = routes.methods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    apiError = APIError(.methodNotAllowed, "method_not_allowed",
+                        "\(request.method) is not allowed on \(request.uri.path); use \(allowed.joined(separator: ", "))")
+                    apiError.headers[.allow] = allowed.joined(separator: ", ")
+                }
+            }
             if apiError.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(apiError)", "path": "\(request.uri.path)"])
             }
