@@ -127,6 +127,7 @@ def test_a_client_that_goes_away_leaves_the_queue_at_once(start_server: StartSer
         while queued() != 1:
             assert time.monotonic() < deadline and not busy.done(), "the request was not queued behind the slow one"
             time.sleep(0.02)
+        assert model()["in_flight"] == 1, "in_flight counts run slots held, as /metrics does"
         client.close()
         closed = time.monotonic()
         while queued() != 0:

@@ -103,8 +103,10 @@ struct ServiceController {
             requests = s.requests
             succeeded = s.succeeded
             failed = s.failed
-            inFlight = s.inFlight
-            queueDepth = info.scheduler?.queued ?? 0  // the same figure as hailo8_model_queue_depth
+            // The same figures as hailo8_model_in_flight and hailo8_model_queue_depth: requests
+            // holding a run slot, and requests waiting for one.
+            inFlight = info.scheduler?.inFlight ?? 0
+            queueDepth = info.scheduler?.queued ?? 0
             var latency: [String: Double] = [:]
             latency["p50"] = s.latencyP50Ms.map(Self.rounded)
             latency["p99"] = s.latencyP99Ms.map(Self.rounded)
