@@ -1,5 +1,6 @@
 import Foundation
 import InferenceCore
+import InferenceVision
 import Yams
 
 /// The YAML file of models to load when the service starts (`serve --config`, docs/api.md):
@@ -75,11 +76,14 @@ public struct ModelsFile: Sendable {
         }
     }
 
-    /// The loads the file asks for, in its order; `labels_file`s are read from the models root.
+    /// The loads the file asks for, in its order; `labels_file`s are read from the models root,
+    /// options checked as `POST /models/load` checks them.
     public func loadRequests(resolver: ModelPathResolver) async throws -> [LoadRequest] {
         var requests: [LoadRequest] = []
         for model in models {
-            requests.append(try await model.loadRequest(resolver: resolver))
+            let request = try await model.loadRequest(resolver: resolver)
+            try VisionOptions.validate(request.options)
+            requests.append(request)
         }
         return requests
     }

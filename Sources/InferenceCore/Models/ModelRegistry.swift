@@ -255,9 +255,9 @@ public actor ModelRegistry {
 
     /// Tries again to load the recorded models that failed at start (the Hailo board was busy or
     /// not yet there, a file was missing), each when its wait is over: at once, then
-    /// `firstRetryDelay` (5 s) after the next failure, doubling up to 5 minutes. A model whose backend is not available is not tried:
-    /// waiting for it costs nothing, and it loads soon after the backend comes back. Returns the
-    /// ids that loaded.
+    /// `firstRetryDelay` (5 s) after the next failure, doubling up to 5 minutes. A model whose
+    /// backend is not available is refused before any loading (its wait does not grow), so it
+    /// loads at the first call after the backend comes back. Returns the ids that loaded.
     @discardableResult
     public func retryRestores() async -> [String] {
         var restored: [String] = []

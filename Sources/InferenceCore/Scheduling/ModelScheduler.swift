@@ -45,23 +45,18 @@ public final class ModelScheduler: Sendable {
         guard deadline > .now else {
             throw InferenceError(.deadlineExceeded, .deadlineExceeded, "the request's deadline passed before it reached the model")
         }
-        let immediate: Bool? = state.withLock { state in
+        // A slot at once (nil), a full queue (throws), or the id to wait under.
+        let waiting: UInt64? = try state.withLock { (state) throws(InferenceError) -> UInt64? in
             if state.inFlight < policy.maxInFlight && state.waiting == 0 {
                 state.inFlight += 1
-                return true
+                return nil
             }
-            return state.waiting < policy.maxQueue ? false : nil
-        }
-        switch immediate {
-        case true?: return
-        case nil: throw Self.queueFull(policy)
-        case false?: break
-        }
-        let id = state.withLock { state -> UInt64 in
+            guard state.waiting < policy.maxQueue else { throw Self.queueFull(policy) }
             state.nextID += 1
             state.arriving[state.nextID] = false
             return state.nextID
         }
+        guard let id = waiting else { return }
         do {
             try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import InferenceCore
-import InferenceVision
 
 /// A model as `GET /models` shows it.
 struct ModelResponse: Encodable {
@@ -76,16 +75,14 @@ struct LoadBody: Decodable {
         case modelPath = "model_path", modelID = "model_id", device, labels, labelsFile = "labels_file", options
     }
 
-    /// The load it asks for, with `labels_file` read from the models root; options checked.
+    /// The load it asks for, with `labels_file` read from the models root.
     func loadRequest(resolver: ModelPathResolver) async throws -> LoadRequest {
         var labels = labels
         if let labelsFile {
             guard labels == nil else { throw APIError.badRequest("give either 'labels' or 'labels_file', not both") }
             labels = try await Self.readLabels(try resolver.resolve(labelsFile), name: labelsFile)
         }
-        let request = LoadRequest(source: .path(modelPath), modelID: modelID, device: device ?? .auto, labels: labels, options: options ?? .init())
-        try VisionOptions.validate(request.options)
-        return request
+        return LoadRequest(source: .path(modelPath), modelID: modelID, device: device ?? .auto, labels: labels, options: options ?? .init())
     }
 
     /// Class names from a file: a JSON list, or one name per line (blank lines skipped).

@@ -36,7 +36,7 @@ struct ModelsController {
         case .other, .image:
             throw MediaKind.unsupported(request.headers[.contentType] ?? "", expected: "application/json, multipart/form-data or application/octet-stream")
         }
-        try VisionOptions.validate(loadRequest.options)  // uploads; JSON bodies were checked above
+        try VisionOptions.validate(loadRequest.options)
         let (info, created) = try await service.registry.load(loadRequest)
         return try JSONResponse.make(ModelResponse(info), status: created ? .created : .ok)
     }
