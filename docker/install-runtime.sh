@@ -1,26 +1,32 @@
-#!/usr/bin/env bash
-# Installs the runtimes into the runtime image (run as root at image build time):
-#   * HailoRT's user-space library from a .deb placed in HAILORT_DEB_DIR (download
-#     hailort_4.23.0_<arch>.deb from Hailo's Developer Zone into docker/hailort/ before building;
-#     without it, mount the host's libhailort.so.4.23.0 and set HAILO8_HAILORT_LIBRARY),
-#   * ONNX Runtime for the CPU backend, from the onnxruntime wheel, into ORT_VENV.
-# Prints the path of libonnxruntime for the entrypoint.
-set -euo pipefail
+#!/bin/sh
+# Prepares the runtime image (run as root while the image is built):
+#   * the libraries the binary links (libjpeg-turbo's TurboJPEG API, libspng; the package names
+#     differ between Debian and Ubuntu), libstdc++ for ONNX Runtime, curl for the health check,
+#   * HailoRT's user-space package, when a hailort_<version>_ARCH.deb was put in DEB_DIR,
+#   * the unprivileged user the service runs as (uid/gid 10001) and its /models and /data.
+#   docker/install-runtime.sh ARCH DEB_DIR
+set -eu
+ARCH="$1" DEB_DIR="$2"
+export DEBIAN_FRONTEND=noninteractive
 
-HAILORT_DEB_DIR="${HAILORT_DEB_DIR:-/tmp/hailort}"
-ORT_VENV="${ORT_VENV:-/opt/onnxruntime}"
-REQUIREMENTS="${REQUIREMENTS:-/opt/hailo8-service/share/requirements-runtime.txt}"
+apt-get update -qq
+available() { [ -n "$(apt-cache madison "$1" 2>/dev/null)" ]; }
+pick() { for name in "$@"; do if available "$name"; then echo "$name"; return; fi; done; echo "install-runtime.sh: none of $* in this base's packages" >&2; exit 1; }
+turbojpeg="$(pick libturbojpeg0 libturbojpeg)"
+spng="$(pick libspng0)"
+apt-get install -y -qq --no-install-recommends ca-certificates curl libstdc++6 "$turbojpeg" "$spng" >/dev/null
 
-shopt -s nullglob
-debs=("$HAILORT_DEB_DIR"/hailort_4.23.0_*.deb)
-if [ "${#debs[@]}" -gt 0 ]; then
-    echo "installing ${debs[0]}"
-    # The package's post-install tries to start hailort_service with systemd: not in a container.
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${debs[0]}" || dpkg --force-depends -i "${debs[0]}"
+deb="$(find "$DEB_DIR" -maxdepth 1 -name "hailort_*_$ARCH.deb" | sort | tail -n 1)"
+if [ -n "$deb" ]; then
+    echo "install-runtime.sh: installing $(basename "$deb")"
+    # Its post-install script starts hailort_service with systemd, which a container lacks.
+    apt-get install -y -qq --no-install-recommends "$deb" >/dev/null || dpkg --force-depends -i "$deb"
 else
-    echo "no hailort_4.23.0_*.deb in $HAILORT_DEB_DIR: the image will use a libhailort mounted from the host"
+    echo "install-runtime.sh: no hailort_*_$ARCH.deb: mount the host's libhailort (docs/container.md)"
 fi
+rm -rf /var/lib/apt/lists/*
 
-python3 -m venv "$ORT_VENV"
-"$ORT_VENV/bin/pip" install --no-cache-dir --disable-pip-version-check -q -r "$REQUIREMENTS"
-find "$ORT_VENV" -name 'libonnxruntime.so.*' -print -quit
+groupadd --system --gid 10001 hailo8
+useradd --system --uid 10001 --gid hailo8 --home-dir /data --no-create-home --shell /usr/sbin/nologin hailo8
+mkdir -p /models /data
+chown 10001:10001 /data

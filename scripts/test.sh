@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: setup, the HailoRT simulator's C self-test (tests/simulator), the Swift tests
-# (swift test), then the Python integration tests (tests/integration) against the release binary
-# over real HTTP. Stops at the first failure.
+# (swift test), the Python integration tests (tests/integration) against the release binary over
+# real HTTP, then the image built from the Dockerfile and run with a real container engine
+# (scripts/test-container.sh; needs root; about 3 minutes, 4 the first time on a machine).
+# Stops at the first failure.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -33,3 +35,6 @@ export HAILO8_SIMULATOR_LIBRARY="${HAILO8_SIMULATOR_LIBRARY:-$BIN_PATH/libHailoR
 
 step "integration tests (pytest tests/integration)"
 "$ROOT/.venv/bin/python" -m pytest -q tests/integration
+
+step "container image (scripts/test-container.sh)"
+bash scripts/test-container.sh

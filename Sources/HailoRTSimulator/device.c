@@ -2,9 +2,11 @@
 #include "sim_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 SIM_HIDDEN void sim_device_id_string(int index, char out[HAILO_MAX_DEVICE_ID_LENGTH]) {
     snprintf(out, HAILO_MAX_DEVICE_ID_LENGTH, "%04x:%02x:%02x.%d", 0, index + 1, 0, 0);
@@ -24,6 +26,13 @@ SIM_HIDDEN int sim_find_device(const char *id) {
 
 SIM_HIDDEN hailo_status sim_driver_check(void) {
     if (g_sim.no_device_node) return ST_DRIVER_OPERATION_FAILED;
+    /* The real library opens /dev/hailoN read-write: a missing node or one this user may not
+       open fails the same way. */
+    if (g_sim.device_node[0] != '\0') {
+        int fd = open(g_sim.device_node, O_RDWR | O_CLOEXEC);
+        if (fd < 0) return ST_DRIVER_OPERATION_FAILED;
+        close(fd);
+    }
     if (g_sim.driver_mismatch) return ST_INVALID_DRIVER_VERSION;
     return ST_SUCCESS;
 }

@@ -67,6 +67,7 @@ typedef struct {
     hailo_version_t library_version;
     bool driver_mismatch;
     bool no_device_node;
+    char device_node[512];  /* HAILO_SIM_DEVICE_NODE: opened like libhailort opens /dev/hailoN */
     char state_dir[512];
     float temperature;
     bool throttling;

@@ -66,6 +66,8 @@ static void load_config(void) {
     }
     s = getenv("HAILO_SIM_NO_DEVICE_NODE");
     g_sim.no_device_node = s != NULL && strcmp(s, "1") == 0;
+    s = getenv("HAILO_SIM_DEVICE_NODE");
+    snprintf(g_sim.device_node, sizeof g_sim.device_node, "%s", s != NULL ? s : "");
 
     s = getenv("HAILO_SIM_STATE_DIR");
     snprintf(g_sim.state_dir, sizeof g_sim.state_dir, "%s", (s != NULL && *s != '\0') ? s : "/tmp");
