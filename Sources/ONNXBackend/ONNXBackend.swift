@@ -9,24 +9,6 @@ import ONNXRuntime
 /// Every blocking ORT call (session creation, `Run`) happens on the backend's own
 /// `NIOThreadPool`, never on Swift's cooperative pool.
 public final class ONNXBackend: InferenceBackend {
-    public struct Configuration: Sendable {
-        /// Path of `libonnxruntime` given by flag or environment; nil searches the usual places.
-        public var libraryPath: String?
-        /// Default threads of each session's intra-op pool (0 = one per core).
-        public var intraOpThreads: Int
-        /// Default threads of each session's inter-op pool.
-        public var interOpThreads: Int
-        /// Dedicated threads that call `Run`: how many runs proceed at once, over all models.
-        public var inferenceThreads: Int
-
-        public init(libraryPath: String? = nil, intraOpThreads: Int = 0, interOpThreads: Int = 1, inferenceThreads: Int = ProcessInfo.processInfo.activeProcessorCount) {
-            self.libraryPath = libraryPath
-            self.intraOpThreads = intraOpThreads
-            self.interOpThreads = interOpThreads
-            self.inferenceThreads = inferenceThreads
-        }
-    }
-
     public let kind = DeviceKind.cpu
     public let formats: Set<ModelFormat> = [.onnx]
     public let configuration: Configuration
@@ -67,16 +49,22 @@ public final class ONNXBackend: InferenceBackend {
 
     public func devices() -> [DeviceInfo] {
         let status = status
+        let resources = configuration.resources
+        let intraOp = configuration.intraOpThreads(requested: nil)
+        var details = [
+            "cores": "\(resources.cpus)",
+            "host_cores": "\(resources.processors.host)",
+            "intra_op_threads": intraOp == 0 ? "auto" : "\(intraOp)",
+            "inter_op_threads": "\(configuration.interOpThreads)",
+            "inference_threads": "\(max(1, configuration.inferenceThreads))",
+        ]
+        details["cpu_limit"] = resources.cpuQuota.map { "\(($0 * 1000).rounded() / 1000)" }
+        details["memory_limit_bytes"] = resources.memoryLimit.map { "\($0)" }
         return [DeviceInfo(
-            id: "cpu", kind: .cpu, name: "CPU (\(ProcessInfo.processInfo.activeProcessorCount) cores)",
+            id: "cpu", kind: .cpu, name: "CPU (\(resources.cpus) cores)",
             available: status.available, state: status.available ? "ready" : "unavailable",
             runtime: "onnxruntime", runtimeVersion: status.version, library: status.library, reason: status.reason,
-            details: [
-                "cores": "\(ProcessInfo.processInfo.activeProcessorCount)",
-                "intra_op_threads": configuration.intraOpThreads == 0 ? "auto" : "\(configuration.intraOpThreads)",
-                "inter_op_threads": "\(configuration.interOpThreads)",
-                "inference_threads": "\(max(1, configuration.inferenceThreads))",
-            ])]
+            details: details)]
     }
 
     public func load(path: String, options: ModelOptions) async throws -> any LoadedModel {
@@ -107,7 +95,10 @@ public final class ONNXBackend: InferenceBackend {
 
     private func sessionOptions(_ options: ModelOptions) throws(InferenceError) -> ORTSessionOptions {
         var result = ORTSessionOptions()
-        result.intraOpThreads = options.intraOpThreads ?? configuration.intraOpThreads
+        if let requested = options.intraOpThreads, requested < 0 {
+            throw InferenceError.invalidRequest("thread counts must be 0 (automatic) or more")
+        }
+        result.intraOpThreads = configuration.intraOpThreads(requested: options.intraOpThreads)
         result.interOpThreads = options.interOpThreads ?? configuration.interOpThreads
         guard result.intraOpThreads >= 0, result.interOpThreads >= 0 else {
             throw InferenceError.invalidRequest("thread counts must be 0 (automatic) or more")

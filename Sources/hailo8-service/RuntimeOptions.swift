@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import HailoBackend
+import InferenceCore
 import ONNXBackend
 
 /// Options that say how to find and use the runtimes; shared by every subcommand.
@@ -9,13 +10,13 @@ struct RuntimeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Path of libonnxruntime.so (env HAILO8_ONNXRUNTIME_LIBRARY). Default: the system's, then ./.venv's onnxruntime wheel.", valueName: "path"))
     var onnxruntimeLibrary: String?
 
-    @Option(help: "Threads of each ONNX model's intra-op pool, 0 = one per core (env HAILO8_INTRA_OP_THREADS).")
+    @Option(help: "Threads of each ONNX model's intra-op pool, 0 = automatic: one per usable CPU (env HAILO8_INTRA_OP_THREADS).")
     var intraOpThreads: Int?
 
     @Option(help: "Threads of each ONNX model's inter-op pool (env HAILO8_INTER_OP_THREADS, default 1).")
     var interOpThreads: Int?
 
-    @Option(help: "Dedicated threads that run models, default one per core (env HAILO8_INFERENCE_THREADS).")
+    @Option(help: "Dedicated threads that run models, default one per CPU the cgroup allows (env HAILO8_INFERENCE_THREADS).")
     var inferenceThreads: Int?
 
     @Option(help: ArgumentHelp("Path of libhailort (env HAILO8_HAILORT_LIBRARY). Default: libhailort.so.4.23.0, then libhailort.so.", valueName: "path"))
@@ -33,12 +34,14 @@ struct RuntimeOptions: ParsableArguments {
             driverVersionFile: Environment.string(nil, "HAILO8_DRIVER_VERSION_FILE") ?? "/sys/module/hailo_pci/version")
     }
 
-    func onnxConfiguration() throws -> ONNXBackend.Configuration {
+    /// Thread counts not given default to the process's usable CPUs (`ResourceSizing`).
+    func onnxConfiguration(resources: ResourceLimits = .current) throws -> ONNXBackend.Configuration {
         let configuration = ONNXBackend.Configuration(
             libraryPath: Environment.string(onnxruntimeLibrary, "HAILO8_ONNXRUNTIME_LIBRARY"),
             intraOpThreads: try Environment.int(intraOpThreads, "HAILO8_INTRA_OP_THREADS", default: 0),
             interOpThreads: try Environment.int(interOpThreads, "HAILO8_INTER_OP_THREADS", default: 1),
-            inferenceThreads: try Environment.int(inferenceThreads, "HAILO8_INFERENCE_THREADS", default: ProcessInfo.processInfo.activeProcessorCount))
+            inferenceThreads: try Environment.int(inferenceThreads, "HAILO8_INFERENCE_THREADS", default: ResourceSizing(resources).threads),
+            resources: resources)
         guard configuration.intraOpThreads >= 0, configuration.interOpThreads >= 0, configuration.inferenceThreads >= 1 else {
             throw ValidationError("thread counts must be positive (intra-op and inter-op may be 0 for automatic)")
         }

@@ -20,7 +20,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (env HAILO8_PORT, default 8080).") var port: Int?
     @Option(help: "Directory that model_path is resolved in (env HAILO8_MODELS_DIR, default ./models).") var modelsDir: String?
     @Option(help: "Directory for the list of loaded models and uploads (env HAILO8_DATA_DIR, default ./data).") var dataDir: String?
-    @Option(help: "Largest request body, bytes with optional K/M/G (env HAILO8_MAX_BODY_SIZE, default 64M).") var maxBodySize: String?
+    @Option(help: "Largest request body, bytes with optional K/M/G (env HAILO8_MAX_BODY_SIZE, default 64M, or an eighth of a smaller cgroup memory limit).")
+    var maxBodySize: String?
     @Option(help: "Default deadline of a request in ms (env HAILO8_REQUEST_TIMEOUT_MS, default 30000).") var requestTimeoutMs: Int?
     @Option(help: "Most async tasks kept at once (env HAILO8_TASK_CAPACITY, default 1024).") var taskCapacity: Int?
     @Option(help: "Seconds a finished task is kept (env HAILO8_TASK_TTL, default 600).") var taskTtl: Int?
@@ -36,7 +37,7 @@ struct Serve: AsyncParsableCommand {
     var deepstackMaxPredictions: Int?
     @Option(help: "Largest image accepted, in pixels, checked from the header before decoding (env HAILO8_MAX_IMAGE_PIXELS, default 40000000).")
     var maxImagePixels: Int?
-    @Option(help: "Threads that decode and prepare images, default one per core (env HAILO8_VISION_THREADS).")
+    @Option(help: "Threads that decode and prepare images, default one per CPU the cgroup allows (env HAILO8_VISION_THREADS).")
     var visionThreads: Int?
     @Option(help: "Seconds running async tasks get to finish at shutdown (env HAILO8_SHUTDOWN_GRACE, default 10).") var shutdownGrace: Int?
     @Option(help: "Requests that may wait per model, default 64; a model's load options may set max_queue (env HAILO8_MAX_QUEUE).") var maxQueue: Int?
@@ -57,16 +58,20 @@ struct Serve: AsyncParsableCommand {
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusExport.factory(registry: metrics))
 
+        // Pools and the body limit are sized from the cgroup's CPU quota and memory limit, not
+        // the host's (docs/api.md, "Resource limits").
+        let resources = ResourceLimits.current
+        let sizing = ResourceSizing(resources)
         var http = HTTPConfiguration(
             host: Environment.string(host, "HAILO8_HOST") ?? "0.0.0.0",
             port: try Environment.int(port, "HAILO8_PORT", default: 8080),
-            maxBodySize: try Environment.byteSize(Environment.string(maxBodySize, "HAILO8_MAX_BODY_SIZE") ?? "64M"),
+            maxBodySize: try Environment.byteSize(Environment.string(maxBodySize, "HAILO8_MAX_BODY_SIZE") ?? "\(sizing.maxBodySize)"),
             apiKeys: Set(Environment.list(apiKey, "HAILO8_API_KEYS")),
             deepStackModel: Environment.string(deepstackModel, "HAILO8_DEEPSTACK_MODEL"),
             deepStackMaxPredictions: try Environment.int(deepstackMaxPredictions, "HAILO8_DEEPSTACK_MAX_PREDICTIONS", default: 20))
         http.imageLimits = ImageLimits(maxBytes: http.maxBodySize,
                                        maxPixels: try Environment.int(maxImagePixels, "HAILO8_MAX_IMAGE_PIXELS", default: 40_000_000))
-        let threads = try Environment.int(visionThreads, "HAILO8_VISION_THREADS", default: ProcessInfo.processInfo.activeProcessorCount)
+        let threads = try Environment.int(visionThreads, "HAILO8_VISION_THREADS", default: sizing.threads)
         guard http.deepStackMaxPredictions > 0, http.imageLimits.maxPixels > 0, threads > 0 else {
             throw ValidationError("--deepstack-max-predictions, --max-image-pixels and --vision-threads must be positive")
         }
@@ -82,7 +87,11 @@ struct Serve: AsyncParsableCommand {
         guard timeout > 0, capacity > 0, ttl > 0 else { throw ValidationError("timeouts, task capacity and TTL must be positive") }
         let preloads = try Environment.list(preload, "HAILO8_PRELOAD").map(Self.parsePreload)
 
-        let onnx = ONNXBackend(configuration: try runtime.onnxConfiguration(), logger: logger)
+        let onnxConfiguration = try runtime.onnxConfiguration(resources: resources)
+        let monitor = ResourceMonitor(limits: resources, threads: .init(
+            inference: onnxConfiguration.inferenceThreads, intraOp: onnxConfiguration.intraOpThreads(requested: nil), vision: threads))
+        logger.info("resource limits", metadata: Self.describe(monitor, maxBodySize: http.maxBodySize))
+        let onnx = ONNXBackend(configuration: onnxConfiguration, logger: logger)
         let hailo = HailoBackend(configuration: runtime.hailoConfiguration(dataDirectory: dataDirectory), logger: logger)
         await hailo.start()
         let backends: [any InferenceBackend] = [onnx, hailo]
@@ -109,7 +118,7 @@ struct Serve: AsyncParsableCommand {
         let service = InferenceService(
             backends: backends, registry: registry,
             tasks: TaskStore(capacity: capacity, timeToLive: .seconds(ttl)),
-            defaultTimeout: .milliseconds(timeout), logger: logger)
+            defaultTimeout: .milliseconds(timeout), resources: monitor, logger: logger)
         let app = buildApplication(service: service, configuration: http, pipeline: pipeline, metrics: metrics, logger: logger)
         let grace = try Environment.int(shutdownGrace, "HAILO8_SHUTDOWN_GRACE", default: 10)
         let group = ServiceGroup(configuration: .init(

@@ -23,7 +23,7 @@ struct TestService {
     let prometheus: PrometheusCollectorRegistry?
 
     init(apiKeys: Set<String> = [], maxBodySize: Int = 1 << 20, withDemoModel: Bool = false, deepStackModel: String? = nil,
-         metrics: Bool = false) throws {
+         metrics: Bool = false, resources: ResourceMonitor = ResourceMonitor()) throws {
         let base = try TestEnvironment.temporaryDirectory()
         models = base.appendingPathComponent("models")
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
@@ -41,7 +41,7 @@ struct TestService {
         if let prometheus { factory = PrometheusExport.factory(registry: prometheus) }
         service = withMetricsFactory(factory) {
             InferenceService(backends: [Self.backend], registry: registry, tasks: TaskStore(capacity: 16, timeToLive: .seconds(60)),
-                             defaultTimeout: .seconds(30), logger: logger)
+                             defaultTimeout: .seconds(30), resources: resources, logger: logger)
         }
         self.prometheus = prometheus
         configuration = HTTPConfiguration(host: "127.0.0.1", port: 0, maxBodySize: maxBodySize, apiKeys: apiKeys, deepStackModel: deepStackModel)

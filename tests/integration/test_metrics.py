@@ -5,8 +5,10 @@ from the live release binary, GET /status's last minute, and X-Request-Id over r
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
+import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -113,6 +115,42 @@ def test_status_summarises_the_last_minute(start_server: StartServer) -> None:
     assert model["queue_depth"] == 0 and model["in_flight"] == 0
     assert any(d["id"] == "cpu" and d["state"] == "ready" for d in body["devices"])
 
+
+
+def start_on_one_cpu(start_server: StartServer, args: list[str]) -> Server:
+    """Starts a service whose CPU affinity is one CPU (it inherits the test process's)."""
+    original = os.sched_getaffinity(0)
+    if len(original) < 2:
+        pytest.skip("needs a host with at least 2 CPUs")
+    os.sched_setaffinity(0, {min(original)})
+    try:
+        return start_server(args=args)
+    finally:
+        os.sched_setaffinity(0, original)
+
+
+def test_pools_follow_the_cpu_affinity_not_the_host(start_server: StartServer) -> None:
+    server = start_on_one_cpu(start_server, ["--preload", "aff=affine.onnx"])
+    resources = server.get("/status").json()["resources"]
+    assert resources["cpus"] == 1 and resources["host_cpus"] >= 2
+    # One usable CPU of a larger host: ONNX Runtime is told 1 intra-op thread, not left to count the host.
+    assert resources["threads"] == {"inference": 1, "intra_op": 1, "vision": 1}
+    assert resources["cgroup"] in ("v1", "v2", None)
+    cpu = next(d for d in server.get("/devices").json()["devices"] if d["id"] == "cpu")
+    assert cpu["details"]["cores"] == "1" and cpu["details"]["host_cores"] == str(resources["host_cpus"])
+    assert cpu["details"]["intra_op_threads"] == "1" and cpu["details"]["inference_threads"] == "1"
+    samples = scrape(server)
+    assert value(samples, "hailo8_resource_cpus") == 1
+    assert value(samples, "hailo8_resource_threads", pool="intra_op") == 1
+    assert server.post("/inference", json={"model_id": "aff", "input_data": b64(affine_input())}).status_code == 200
+    assert "resource limits" in server.log_tail(1_000_000)
+
+
+def test_explicit_thread_flags_win_over_the_limits(start_server: StartServer) -> None:
+    server = start_on_one_cpu(start_server, ["--inference-threads", "3", "--intra-op-threads", "2"])
+    resources = server.get("/status").json()["resources"]
+    assert resources["cpus"] == 1
+    assert resources["threads"] == {"inference": 3, "intra_op": 2, "vision": 1}
 
 def test_request_ids_are_echoed_on_every_answer(server: Server) -> None:
     r = server.get("/health", headers={"X-Request-Id": "client-id-42"})

@@ -11,13 +11,17 @@ public final class InferenceService: Sendable {
     public let startedAt = Date()
     /// Metrics go to the factory current when the service is made (see `InferenceMetrics`).
     public let metrics = InferenceMetrics()
+    /// The process's CPU and memory limits, the threads sized from them, and its usage.
+    public let resources: ResourceMonitor
     let logger: Logger
 
-    public init(backends: [any InferenceBackend], registry: ModelRegistry, tasks: TaskStore, defaultTimeout: Duration, logger: Logger) {
+    public init(backends: [any InferenceBackend], registry: ModelRegistry, tasks: TaskStore, defaultTimeout: Duration,
+                resources: ResourceMonitor = ResourceMonitor(), logger: Logger) {
         self.backends = backends
         self.registry = registry
         self.tasks = tasks
         self.defaultTimeout = defaultTimeout
+        self.resources = resources
         self.logger = logger
     }
 

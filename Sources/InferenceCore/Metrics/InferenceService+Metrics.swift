@@ -47,7 +47,25 @@ extension InferenceService {
                 }
             }
         }
+        values += resourceGauges()
         metrics.gauges.update(values)
+    }
+
+    /// The process's limits and usage; a limit or usage that is not known is not exported.
+    func resourceGauges() -> [(label: String, dimensions: [(String, String)], value: Double)] {
+        let limits = resources.limits, usage = resources.usage(), threads = resources.threads
+        var values: [(label: String, dimensions: [(String, String)], value: Double)] = [
+            (MetricNames.resourceCPUs, [], Double(limits.cpus)),
+            (MetricNames.resourceHostCPUs, [], Double(limits.processors.host)),
+            (MetricNames.resourceThreads, [("pool", "inference")], Double(threads.inference)),
+            (MetricNames.resourceThreads, [("pool", "intra_op")], Double(threads.intraOp)),
+            (MetricNames.resourceThreads, [("pool", "vision")], Double(threads.vision)),
+        ]
+        if let quota = limits.cpuQuota { values.append((MetricNames.resourceCPULimit, [], quota)) }
+        if let bytes = limits.memoryLimit { values.append((MetricNames.resourceMemoryLimit, [], Double(bytes))) }
+        if let bytes = usage.memoryBytes { values.append((MetricNames.resourceMemoryUsage, [], Double(bytes))) }
+        if let seconds = usage.cpuSeconds { values.append((MetricNames.resourceCPUUsage, [], seconds)) }
+        return values
     }
 
     /// A label value from a backend (device ids, states): printable ASCII without quotes or

@@ -23,6 +23,13 @@ public enum MetricNames {
     public static let deviceTemperature = "hailo8_device_temperature_celsius"
     public static let devicePower = "hailo8_device_power_watts"
     public static let deviceUtilization = "hailo8_device_utilization_ratio"
+    public static let resourceCPULimit = "hailo8_resource_cpu_limit_cores"
+    public static let resourceCPUs = "hailo8_resource_cpus"
+    public static let resourceHostCPUs = "hailo8_resource_host_cpus"
+    public static let resourceMemoryLimit = "hailo8_resource_memory_limit_bytes"
+    public static let resourceMemoryUsage = "hailo8_resource_memory_usage_bytes"
+    public static let resourceCPUUsage = "hailo8_resource_cpu_usage_seconds"
+    public static let resourceThreads = "hailo8_resource_threads"
 
     /// Stages of `stageDuration`.
     public enum Stage: String, Sendable, CaseIterable {

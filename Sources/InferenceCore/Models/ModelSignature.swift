@@ -23,7 +23,7 @@ public struct ModelSignature: Sendable, Equatable {
 
 /// Backend options given at load time. Unset fields take the service's defaults.
 public struct ModelOptions: Sendable, Codable, Equatable {
-    /// ONNX Runtime: threads of the model's intra-op pool (0 = one per core).
+    /// ONNX Runtime: threads of the model's intra-op pool (0 = automatic: the usable CPUs under a quota, else the runtime's default).
     public var intraOpThreads: Int?
     /// ONNX Runtime: threads of the inter-op pool.
     public var interOpThreads: Int?

@@ -70,9 +70,10 @@ struct ServiceController {
         var models: [ModelStatus]
         var tasks: [String: Int]
         var devices: [DeviceStatus]
+        var resources: ResourceStatus
 
         enum CodingKeys: String, CodingKey {
-            case status, uptimeSeconds = "uptime_seconds", startedAt = "started_at", backends, models, tasks, devices
+            case status, uptimeSeconds = "uptime_seconds", startedAt = "started_at", backends, models, tasks, devices, resources
         }
     }
 
@@ -127,7 +128,8 @@ struct ServiceController {
             backends: backendStatuses,
             models: models.map(ModelStatus.init),
             tasks: ["stored": await service.tasks.count, "capacity": service.tasks.capacity],
-            devices: service.backends.flatMap { $0.devices() }.map(DeviceStatus.init))
+            devices: service.backends.flatMap { $0.devices() }.map(DeviceStatus.init),
+            resources: ResourceStatus(service.resources))
         return try JSONResponse.make(body)
     }
 }

@@ -992,7 +992,10 @@ components:
         reason: {type: string}
         details:
           type: object
-          description: Backend-specific facts (threads, temperature_c, power_w, firmware, ...).
+          description: >
+            Backend-specific facts (threads, temperature_c, power_w, firmware, ...). The CPU's
+            cores are those the process may use; host_cores, cpu_limit and memory_limit_bytes
+            (when the cgroup has them) beside them.
           additionalProperties: {type: string}
         models:
           type: array
@@ -1056,9 +1059,40 @@ components:
         available: {type: boolean}
         temperature_c: {type: number}
         power_w: {type: number}
+    Resources:
+      type: object
+      description: >
+        The process's cgroup limits, the threads sized from them and its usage now; null when
+        unknown (docs/api.md, Resource limits).
+      required: [cpu_limit, cpus, host_cpus, cgroup, memory_limit_bytes, memory_usage_bytes, cpu_usage_seconds, threads]
+      properties:
+        cpu_limit:
+          type: [number, "null"]
+          description: The CPU quota in CPUs; null when there is none or it cannot be read.
+        cpus:
+          type: integer
+          description: CPUs the process can use, max(1, min(affinity, ceil(quota))).
+        host_cpus: {type: integer}
+        cgroup:
+          type: [string, "null"]
+          enum: [v1, v2, null]
+        memory_limit_bytes: {type: [integer, "null"]}
+        memory_usage_bytes: {type: [integer, "null"]}
+        cpu_usage_seconds:
+          type: [number, "null"]
+          description: CPU time the cgroup used since it was made.
+        threads:
+          type: object
+          required: [inference, intra_op, vision]
+          properties:
+            inference: {type: integer}
+            intra_op:
+              type: integer
+              description: Intra-op threads of models without their own; 0 is ONNX Runtime's default.
+            vision: {type: integer}
     Status:
       type: object
-      required: [status, uptime_seconds, started_at, backends, models, tasks, devices]
+      required: [status, uptime_seconds, started_at, backends, models, tasks, devices, resources]
       properties:
         status: {type: string, enum: [ok, unavailable]}
         uptime_seconds: {type: number}
@@ -1078,6 +1112,7 @@ components:
         devices:
           type: array
           items: {$ref: "#/components/schemas/DeviceStatus"}
+        resources: {$ref: "#/components/schemas/Resources"}
 
     # ------------------------------------------------------------ models
     ModelState:

@@ -1,0 +1,34 @@
+/// The defaults the service sizes itself with, from the limits of its cgroup rather than the
+/// host: a container given 2 CPUs on a 16-core host starts 2-wide pools, not 16. Flags and
+/// `HAILO8_*` variables that set a size explicitly win over these.
+public struct ResourceSizing: Sendable, Equatable {
+    public var limits: ResourceLimits
+
+    public init(_ limits: ResourceLimits) {
+        self.limits = limits
+    }
+
+    /// Threads that run models (`--inference-threads`) and that decode images
+    /// (`--vision-threads`): one per CPU the process can use.
+    public var threads: Int { limits.cpus }
+
+    /// What an intra-op thread count of 0 ("automatic") becomes. ONNX Runtime's own default
+    /// counts the host's cores, not the quota, so under a quota or a narrower affinity the
+    /// usable CPUs are passed explicitly; otherwise 0 keeps the runtime's default.
+    public var automaticIntraOpThreads: Int {
+        limits.cpus < limits.processors.host ? limits.cpus : 0
+    }
+
+    /// The default largest request body: 64 MiB, or an eighth of a known memory limit when that
+    /// is smaller (at least 1 MiB). Several bodies are held at once — while they arrive, as
+    /// decoded images and tensors, in async tasks — so one eighth keeps a handful of the largest
+    /// from exhausting a small container. Nothing else is sized from memory: image decoding is
+    /// bounded by `--max-image-pixels` and scales JPEGs down to the model input.
+    public var maxBodySize: Int {
+        guard let memory = limits.memoryLimit else { return Self.maxBodySizeCeiling }
+        return Int(min(Int64(Self.maxBodySizeCeiling), max(Int64(Self.maxBodySizeFloor), memory / 8)))
+    }
+
+    public static let maxBodySizeCeiling = 64 << 20
+    public static let maxBodySizeFloor = 1 << 20
+}

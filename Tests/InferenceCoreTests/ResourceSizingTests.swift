@@ -1,0 +1,68 @@
+import Logging
+import ONNXBackend
+import Testing
+
+@testable import InferenceCore
+
+@Suite("Pools and limits sized from the cgroup")
+struct ResourceSizingTests {
+    static func limits(host: Int = 16, affinity: Int? = nil, quota: Double? = nil, memory: Int64? = nil) -> ResourceLimits {
+        ResourceLimits(cpuQuota: quota, processors: ProcessorCounts(host: host, affinity: affinity ?? host), memoryLimit: memory)
+    }
+
+    @Test("threads follow the quota and affinity, not the host",
+          arguments: [
+            (16, nil, 2.0, 2), (16, nil, 1.5, 2), (16, nil, 0.25, 1), (16, nil, nil, 16),
+            (16, 4, nil, 4), (16, 4, 8.0, 4), (16, 12, 3.0, 3), (4, nil, 32.0, 4),
+          ] as [(Int, Int?, Double?, Int)])
+    func threads(host: Int, affinity: Int?, quota: Double?, expected: Int) {
+        let sizing = ResourceSizing(Self.limits(host: host, affinity: affinity, quota: quota))
+        #expect(sizing.threads == expected)
+        #expect(sizing.limits.cpus == expected)
+    }
+
+    @Test("an automatic intra-op pool is the usable CPUs when fewer than the host's, else the runtime's default")
+    func intraOp() {
+        #expect(ResourceSizing(Self.limits(quota: 2)).automaticIntraOpThreads == 2)
+        #expect(ResourceSizing(Self.limits(affinity: 6)).automaticIntraOpThreads == 6)
+        #expect(ResourceSizing(Self.limits()).automaticIntraOpThreads == 0)
+        #expect(ResourceSizing(Self.limits(quota: 64)).automaticIntraOpThreads == 0)
+    }
+
+    @Test("the default body limit is 64 MiB or an eighth of the memory limit, at least 1 MiB",
+          arguments: [(nil, 64 << 20), (Int64(1) << 30, 64 << 20), (Int64(256) << 20, 32 << 20), (Int64(4) << 20, 1 << 20)] as [(Int64?, Int)])
+    func bodySize(memory: Int64?, expected: Int) {
+        #expect(ResourceSizing(Self.limits(memory: memory)).maxBodySize == expected)
+    }
+
+    @Test("the CPU backend: inference threads default to the usable CPUs; 0 intra-op becomes automatic; explicit counts win")
+    func backendConfiguration() {
+        let limited = ONNXBackend.Configuration(resources: Self.limits(quota: 2))
+        #expect(limited.inferenceThreads == 2)
+        #expect(limited.intraOpThreads(requested: nil) == 2)
+        #expect(limited.intraOpThreads(requested: 0) == 2)
+        #expect(limited.intraOpThreads(requested: 5) == 5)
+        let explicit = ONNXBackend.Configuration(intraOpThreads: 3, inferenceThreads: 7, resources: Self.limits(quota: 2))
+        #expect(explicit.inferenceThreads == 7 && explicit.intraOpThreads(requested: nil) == 3)
+        #expect(explicit.intraOpThreads(requested: 0) == 2)
+        let free = ONNXBackend.Configuration(resources: Self.limits())
+        #expect(free.inferenceThreads == 16 && free.intraOpThreads(requested: nil) == 0)
+    }
+
+    @Test("the CPU device shows the usable cores, the host's and the limits")
+    func cpuDevice() async throws {
+        let backend = ONNXBackend(
+            configuration: .init(libraryPath: "/nonexistent/libonnxruntime.so", resources: Self.limits(quota: 1.5, memory: 512 << 20)),
+            logger: Logger(label: "test"))
+        let device = try #require(backend.devices().first)
+        #expect(device.name == "CPU (2 cores)")
+        #expect(device.details["cores"] == "2" && device.details["host_cores"] == "16")
+        #expect(device.details["cpu_limit"] == "1.5" && device.details["memory_limit_bytes"] == "\(512 << 20)")
+        #expect(device.details["intra_op_threads"] == "2" && device.details["inference_threads"] == "2")
+        await backend.shutdown()
+        let free = ONNXBackend(configuration: .init(libraryPath: "/nonexistent/libonnxruntime.so", resources: Self.limits()), logger: Logger(label: "test"))
+        let details = try #require(free.devices().first).details
+        #expect(details["cpu_limit"] == nil && details["memory_limit_bytes"] == nil && details["intra_op_threads"] == "auto")
+        await free.shutdown()
+    }
+}
