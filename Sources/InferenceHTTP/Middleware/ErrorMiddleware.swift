@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import InferenceCore
 
 /// Turns every error a route throws into the JSON error body with the right status, so that no
@@ -45,6 +46,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return APIError(error)
         case is NIOTooManyBytesError:
             return tooLarge
+        case let error as HTTPParserError:
+            // The head was fine but the body broke the protocol (a bad chunk size): the client's
+            // fault, and the connection cannot go on.
+            var apiError = APIError.badRequest("the request is not valid HTTP/1.1: \(error)", code: "invalid_http")
+            apiError.headers[.connection] = "close"
+            return apiError
         case let error as DecodingError:
             return APIError.badRequest("the JSON body does not match the API: \(describe(error))", code: "invalid_json")
         case let error as HTTPError:
@@ -71,11 +78,20 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return keys.isEmpty ? "" : " at '\(keys.joined(separator: "."))'"
         }
         switch error {
+        case .dataCorrupted(let context) where Self.isNumberOutOfRange(context):
+            return "number out of range\(path(context)): \(context.debugDescription)"
         case .dataCorrupted(let context): return "malformed JSON\(path(context)): \(context.debugDescription)"
         case .keyNotFound(let key, let context): return "missing field '\(key.stringValue)'\(path(context))"
         case .typeMismatch(_, let context): return "wrong type\(path(context)): \(context.debugDescription)"
         case .valueNotFound(_, let context): return "missing value\(path(context))"
         @unknown default: return "\(error)"
         }
+    }
+
+    /// Whether the decoder refused a well-formed number because it does not fit the field's type
+    /// (`1e300` for an integer): the field is named, not reported as malformed JSON.
+    static func isNumberOutOfRange(_ context: DecodingError.Context) -> Bool {
+        let text = context.debugDescription
+        return !context.codingPath.isEmpty && (text.contains("does not fit") || text.contains("not representable"))
     }
 }
