@@ -81,7 +81,7 @@ struct ClientNumberTests {
         #"{"intra_op_threads": 2000}"#, #"{"inter_op_threads": -1}"#, #"{"max_queue": -1}"#, #"{"max_in_flight": 0}"#,
         #"{"max_batch_size": 1e300}"#, #"{"max_queue_delay_us": 1e13}"#, #"{"scheduler_priority": 32}"#,
         #"{"max_detections": 0}"#, #"{"score_threshold": 2}"#, #"{"input_shapes": {"images": [1, 3, 3037000500, 3037000500]}}"#,
-        #"{"input_shapes": {"images": [1, 3, 0, 320]}}"#,
+        #"{"input_shapes": {"images": [1, 3, 0, 320]}}"#, #"{"input_shapes": {"images": [1, 3, 1e300, 320]}}"#,
     ])
     func loadOptions(json: String) {
         #expect { try JSONDecoder().decode(ModelOptions.self, from: Data(json.utf8)) } throws: { error in

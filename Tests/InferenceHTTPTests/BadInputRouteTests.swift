@@ -84,6 +84,7 @@ struct BadInputRouteTests {
         #"{"model_path": "affine.onnx", "model_id": "a2", "options": {"intra_op_threads": 2000}}"#,
         #"{"model_path": "affine.onnx", "model_id": "a2", "options": {"max_queue": -1}}"#,
         #"{"model_path": "affine.onnx", "model_id": "a2", "options": {"max_in_flight": 1e300}}"#,
+        #"{"model_path": "affine.onnx", "model_id": "a2", "options": {"input_shapes": {"x": [1, 1e300]}}}"#,
     ])
     func loadOptions(json: String) async throws {
         try await withAffine { client in
@@ -99,6 +100,8 @@ struct BadInputRouteTests {
         #"{"parameters": {"timeout": -5}, "inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}]}"#,
         #"{"inputs": [{"name": "x", "shape": [4611686018427387904, 3], "datatype": "FP32", "data": [1, 2, 3]}]}"#,
         #"{"inputs": [{"name": "x", "shape": [1, 3, 3037000500, 3037000500], "datatype": "BYTES", "data": ["a"]}]}"#,
+        #"{"inputs": [{"name": "x", "shape": [1, 1e300], "datatype": "FP32", "data": [1, 2, 3]}]}"#,
+        #"{"inputs": [{"name": "x", "shape": [1, 2.5], "datatype": "FP32", "data": [1, 2, 3]}]}"#,
     ])
     func kserveJSON(json: String) async throws {
         try await withAffine { client in

@@ -38,7 +38,7 @@ extension ModelOptions {
         }
         self.init(intraOpThreads: try int(.intraOpThreads), interOpThreads: try int(.interOpThreads),
                   graphOptimization: try container.decodeIfPresent(String.self, forKey: .graphOptimization),
-                  inputShapes: try Self.inputShapes(container.decodeIfPresent([String: [Int]].self, forKey: .inputShapes)))
+                  inputShapes: try Self.inputShapes(container.decodeIfPresent([String: [Double]].self, forKey: .inputShapes)))
         maxQueue = try int(.maxQueue)
         maxInFlight = try int(.maxInFlight)
         maxBatchSize = try int(.maxBatchSize)
@@ -63,15 +63,19 @@ extension ModelOptions {
         maxDetections = try int(.maxDetections)
     }
 
-    /// `input_shapes` with positive dimensions whose tensors' byte sizes fit in 64 bits.
-    static func inputShapes(_ shapes: [String: [Int]]?) throws(InferenceError) -> [String: [Int]]? {
-        for (name, shape) in shapes ?? [:] {
+    /// `input_shapes` with positive whole dimensions whose tensors' byte sizes fit in 64 bits.
+    static func inputShapes(_ shapes: [String: [Double]]?) throws(InferenceError) -> [String: [Int]]? {
+        guard let shapes else { return nil }
+        var checked: [String: [Int]] = [:]
+        for (name, values) in shapes {
+            let shape = values.map { Int(exactly: $0) ?? 0 }
             // float64, the widest element type, bounds every input's byte size.
             guard shape.allSatisfy({ $0 >= 1 }), TensorSpec.checkedByteCount(shape, dtype: .float64) != nil else {
                 throw InferenceError(.invalidRequest, .outOfRange,
-                    "options.input_shapes[\(name)] = \(shape) is not a usable shape: its dimensions must be 1 or more and its size fit in 64 bits")
+                    "options.input_shapes[\(name)] = \(values.map(ClientNumber.describe)) is not a usable shape: its dimensions must be whole numbers of 1 or more and its size fit in 64 bits")
             }
+            checked[name] = shape
         }
-        return shapes
+        return checked
     }
 }

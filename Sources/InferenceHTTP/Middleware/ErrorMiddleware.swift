@@ -78,20 +78,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return keys.isEmpty ? "" : " at '\(keys.joined(separator: "."))'"
         }
         switch error {
-        case .dataCorrupted(let context) where Self.isNumberOutOfRange(context):
-            return "number out of range\(path(context)): \(context.debugDescription)"
         case .dataCorrupted(let context): return "malformed JSON\(path(context)): \(context.debugDescription)"
         case .keyNotFound(let key, let context): return "missing field '\(key.stringValue)'\(path(context))"
         case .typeMismatch(_, let context): return "wrong type\(path(context)): \(context.debugDescription)"
         case .valueNotFound(_, let context): return "missing value\(path(context))"
         @unknown default: return "\(error)"
         }
-    }
-
-    /// Whether the decoder refused a well-formed number because it does not fit the field's type
-    /// (`1e300` for an integer): the field is named, not reported as malformed JSON.
-    static func isNumberOutOfRange(_ context: DecodingError.Context) -> Bool {
-        let text = context.debugDescription
-        return !context.codingPath.isEmpty && (text.contains("does not fit") || text.contains("not representable"))
     }
 }
