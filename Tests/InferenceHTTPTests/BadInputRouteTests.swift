@@ -98,6 +98,7 @@ struct BadInputRouteTests {
         #"{"parameters": {"timeout": 1e13}, "inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}]}"#,
         #"{"parameters": {"timeout": 10000000000000}, "inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}]}"#,
         #"{"parameters": {"timeout": -5}, "inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}]}"#,
+        #"{"parameters": {"priority": -1e300}, "inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}]}"#,
         #"{"inputs": [{"name": "x", "shape": [4611686018427387904, 3], "datatype": "FP32", "data": [1, 2, 3]}]}"#,
         #"{"inputs": [{"name": "x", "shape": [1, 3, 3037000500, 3037000500], "datatype": "BYTES", "data": ["a"]}]}"#,
         #"{"inputs": [{"name": "x", "shape": [1, 1e300], "datatype": "FP32", "data": [1, 2, 3]}]}"#,

@@ -211,6 +211,9 @@ def kserve_infer(server: Server, model: str, body: dict[str, Any]) -> requests.R
 def test_kserve_timeout(bad: Server, timeout: Any) -> None:
     body = {"parameters": {"timeout": timeout}, "inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}]}
     kserve_error(bad, kserve_infer(bad, "aff", body), names="'timeout'")
+    body = {"parameters": {"priority": timeout}, "inputs": body["inputs"]}
+    if timeout not in (1e13, 10_000_000_000_000, 0):  # those are valid priorities
+        kserve_error(bad, kserve_infer(bad, "aff", body), names="'priority'")
 
 
 @pytest.mark.parametrize("shape", OVERFLOWING_SHAPES)

@@ -76,11 +76,13 @@ extension KServeInferRequest {
     }
 
     /// Triton's `timeout` parameter, in microseconds. Sequences (stateful models) are refused;
-    /// `priority` is accepted and has no effect (one queue per model).
+    /// `priority` is accepted when it is a whole number of 0 or more and has no effect (one queue
+    /// per model).
     func timeout() throws(APIError) -> Duration? {
         if let sequence = parameters?["sequence_id"], sequence != .int(0), sequence != .string("") {
             throw APIError(.notImplemented, "unsupported", "the sequence extension (sequence_id) is not supported: models here are stateless")
         }
+        _ = try parameters?["priority"]?.int(field: "priority", in: 0...Int.max)
         return try parameters?["timeout"].map { (parameter) throws(APIError) in
             .microseconds(try parameter.int(field: "timeout", in: RequestLimits.timeoutMicroseconds))
         }
