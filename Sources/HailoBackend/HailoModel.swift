@@ -76,8 +76,7 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
                     ? InferenceError(.unavailable, .backendUnavailable, "the Hailo device is recovering; the frame could not run before the request's deadline")
                     : InferenceError(.deadlineExceeded, .deadlineExceeded, "the Hailo device did not answer before the request's deadline")))
             }
-            let remaining = max(0, (deadline - .now).milliseconds)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .microseconds(Int(remaining * 1000)), execute: timer)
+            DispatchQueue.global().asyncAfter(deadline: .now() + (deadline - .now).dispatchInterval, execute: timer)
             submit(job)
         }
     }

@@ -16,6 +16,7 @@ public func buildRouter(
     router.add(middleware: RequestObservationMiddleware(metrics: HTTPMetrics(factory: service.metrics.factory)))
     let routes = RouteTable()
     router.add(middleware: ErrorMiddleware(routes: routes))
+    router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
     router.add(middleware: DisconnectMiddleware())
     router.add(middleware: ClientMiddleware())
     if !configuration.apiKeys.isEmpty {

@@ -112,12 +112,15 @@ public final class ONNXBackend: InferenceBackend {
         return result
     }
 
+    /// The load error as the client sees it: the file by name, not by its path on this machine.
     static func loadError(_ error: ORTError, path: String) -> InferenceError {
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let message = error.message.replacingOccurrences(of: path, with: name)
         switch error.code {
         case .noSuchFile:
-            InferenceError(.notFound, .modelFileNotFound, "ONNX Runtime cannot open \(path): \(error.message)")
+            return InferenceError(.notFound, .modelFileNotFound, "ONNX Runtime cannot open \(name): \(message)")
         default:
-            InferenceError(.unprocessable, .modelLoadFailed, "ONNX Runtime rejected the model (\(error.code)): \(error.message)")
+            return InferenceError(.unprocessable, .modelLoadFailed, "ONNX Runtime rejected the model (\(error.code)): \(message)")
         }
     }
 }

@@ -51,8 +51,7 @@ final class ONNXModel: LoadedModel {
             fired.store(true, ordering: .relaxed)
             runOptions.terminate()
         }
-        let remaining = deadline - .now
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(remaining.milliseconds * 1e6)), execute: timer)
+        DispatchQueue.global().asyncAfter(deadline: .now() + (deadline - .now).dispatchInterval, execute: timer)
         defer { timer.cancel() }
         do {
             let results = try withBuffers(inputs[...], []) { buffers in

@@ -77,3 +77,26 @@ struct TensorBinderTests {
         #expect(ElementType(name: "float99") == nil)
     }
 }
+
+@Suite("Shapes whose size overflows are refused, not trapped on")
+struct TensorBinderOverflowTests {
+    let detector = ModelSignature(
+        inputs: [TensorSpec(name: "images", dtype: .float32, shape: [-1, 3, -1, -1])],
+        outputs: [TensorSpec(name: "output0", dtype: .float32, shape: [-1, 22, -1])])
+
+    @Test("a given shape whose byte size overflows is 400 out_of_range", arguments: [
+        [1, 3, 3037000500, 3037000500], [1, 3, 1073741824, 1073741824], [Int.max, 3, 1, 1],
+    ])
+    func givenShape(shape: [Int]) {
+        #expect { try TensorBinder.bind([InputTensor(shape: shape, data: [0, 0, 0, 0])], to: detector) } throws: { error in
+            let error = error as! InferenceError
+            return error.kind == .invalidRequest && error.code == .outOfRange
+        }
+    }
+
+    @Test("default shapes whose byte size overflows are refused when the batch is inferred")
+    func inferredShape() {
+        let huge = ModelSignature(inputs: detector.inputs, outputs: detector.outputs, defaultInputShapes: ["images": [1, 3, 3037000500, 3037000500]])
+        #expect { try TensorBinder.bind([InputTensor(data: [0, 0, 0, 0])], to: huge) } throws: { ($0 as! InferenceError).code == .outOfRange }
+    }
+}

@@ -51,7 +51,9 @@ public enum TensorBinder {
         } else {
             shape = try infer(spec: spec, byteCount: input.data.count, defaultShape: defaultShape)
         }
-        let expected = TensorSpec.elementCount(shape) * spec.dtype.byteSize
+        guard let expected = TensorSpec.checkedByteCount(shape, dtype: spec.dtype) else {
+            throw tooLarge(shape, spec)
+        }
         guard expected == input.data.count else {
             throw InferenceError(.unprocessable, .shapeMismatch,
                 "input '\(spec.name)' of shape \(shape) and type \(spec.dtype.rawValue) needs \(expected) bytes, got \(input.data.count)")
@@ -82,7 +84,9 @@ public enum TensorBinder {
                 "input '\(spec.name)' has dynamic dimensions \(spec.shape): give its 'shape'")
         }
         if let index = unknown.first {
-            let known = shape.indices.filter { $0 != index }.reduce(spec.dtype.byteSize) { $0 * shape[$1] }
+            var known = shape
+            known[index] = 1
+            guard let known = TensorSpec.checkedByteCount(known, dtype: spec.dtype) else { throw tooLarge(shape, spec) }
             guard known > 0, byteCount % known == 0, byteCount > 0 else {
                 throw InferenceError(.unprocessable, .shapeMismatch,
                     "\(byteCount) bytes do not make whole \(spec.dtype.rawValue) tensors of shape \(spec.shape) for input '\(spec.name)'")
@@ -90,6 +94,12 @@ public enum TensorBinder {
             shape[index] = byteCount / known
         }
         return shape
+    }
+
+    /// A shape whose byte size does not fit in 64 bits: no body can hold it.
+    static func tooLarge(_ shape: [Int], _ spec: TensorSpec) -> InferenceError {
+        InferenceError(.invalidRequest, .outOfRange,
+            "shape \(shape) of input '\(spec.name)' is too large: its \(spec.dtype.rawValue) byte size overflows a 64-bit integer")
     }
 
     static func names(_ specs: [TensorSpec]) -> String {

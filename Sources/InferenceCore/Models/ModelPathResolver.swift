@@ -9,8 +9,9 @@ public struct ModelPathResolver: Sendable {
         self.root = root.standardizedFileURL
     }
 
-    /// The real path of the model file `path` names. Throws 400 `path_outside_models_dir` or
-    /// 404 `model_file_not_found`.
+    /// The real path of the model file `path` names. Throws 400 `path_outside_models_dir`,
+    /// 404 `model_file_not_found` or 403 `model_file_unreadable`. Messages name the file as the
+    /// client did, never the models directory's own path.
     public func resolve(_ path: String) throws(InferenceError) -> URL {
         guard !path.isEmpty, !path.contains("\0") else {
             throw InferenceError.invalidRequest("'model_path' is empty")
@@ -30,7 +31,7 @@ public struct ModelPathResolver: Sendable {
             candidate = root.appendingPathComponent(path)
         }
         guard FileManager.default.fileExists(atPath: candidate.path) else {
-            throw InferenceError(.notFound, .modelFileNotFound, "no model file '\(path)' in the models directory \(root.path)")
+            throw InferenceError(.notFound, .modelFileNotFound, "no model file '\(path)' in the models directory")
         }
         let real = candidate.resolvingSymlinksInPath()
         guard Self.isInside(real.path, root: rootReal) else {
@@ -40,7 +41,34 @@ public struct ModelPathResolver: Sendable {
         guard FileManager.default.fileExists(atPath: real.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw InferenceError(.notFound, .modelFileNotFound, "'\(path)' is not a model file")
         }
+        guard FileManager.default.isReadableFile(atPath: real.path) else { throw Self.unreadable(path) }
         return real
+    }
+
+    /// A model file the service's user may not read: 403 naming the file as the client did,
+    /// never the models directory's own path.
+    public static func unreadable(_ path: String) -> InferenceError {
+        InferenceError(.forbidden, .modelFileUnreadable,
+            "cannot read model file '\(path)': permission denied; the service's user needs read access to it")
+    }
+
+    /// An error reading a resolved model file, as a message a user understands (Foundation's
+    /// names the error domain and the full path).
+    public static func readError(_ error: any Error, path: String) -> InferenceError {
+        switch (error as? CocoaError)?.code {
+        case .fileReadNoPermission?: unreadable(path)
+        case .fileReadNoSuchFile?, .fileNoSuchFile?: InferenceError(.notFound, .modelFileNotFound, "no model file '\(path)' in the models directory")
+        default: InferenceError(.internal, .modelFileUnreadable, "cannot read model file '\(path)' (\(Self.reason(error)))")
+        }
+    }
+
+    /// The system's reason for a failed read, without paths: the POSIX error when there is one.
+    static func reason(_ error: any Error) -> String {
+        if let posix = (error as? CocoaError)?.userInfo[NSUnderlyingErrorKey] as? POSIXError {
+            return "\(posix.code)"
+        }
+        if let code = (error as? CocoaError)?.code.rawValue { return "file error \(code)" }
+        return "an I/O error"
     }
 
     /// `path` relative to the root, as stored in the model list.
@@ -57,6 +85,6 @@ public struct ModelPathResolver: Sendable {
 
     private func outside(_ path: String, _ why: String) -> InferenceError {
         InferenceError(.invalidRequest, .pathOutsideModelsDirectory,
-            "model_path '\(path)' is refused: \(why); models are loaded from \(root.path) only")
+            "model_path '\(path)' is refused: \(why); models are loaded from the models directory (--models-dir) only")
     }
 }

@@ -155,7 +155,11 @@ public actor ModelRegistry {
         case .path(let path):
             file = try resolver.resolve(path)
             source = resolver.relative(file)
-            fingerprint = try await Blocking.run { try Fingerprint.of(file: file) }
+            do {
+                fingerprint = try await Blocking.run { try Fingerprint.of(file: file) }
+            } catch {
+                throw ModelPathResolver.readError(error, path: path)
+            }
             uploaded = false
         case .upload(let bytes, let fileName):
             fingerprint = Fingerprint.of(bytes: bytes)

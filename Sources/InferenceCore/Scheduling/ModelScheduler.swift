@@ -61,8 +61,7 @@ public final class ModelScheduler: Sendable {
             try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                     guard enqueue(Waiter(id: id, continuation: continuation), client: client) else { return }
-                    let remaining = max(0, (deadline - .now).milliseconds)
-                    DispatchQueue.global().asyncAfter(deadline: .now() + .microseconds(Int(remaining * 1000))) { [self] in
+                    DispatchQueue.global().asyncAfter(deadline: .now() + (deadline - .now).dispatchInterval) { [self] in
                         withdraw(id, error: InferenceError(.deadlineExceeded, .deadlineExceeded,
                             "the request's deadline passed while it waited for the model (\(policy.maxInFlight) running, queue of \(policy.maxQueue))"))
                     }

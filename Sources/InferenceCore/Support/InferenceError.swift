@@ -1,11 +1,12 @@
 /// The errors the core reports to its callers. Each protocol layer maps `kind` to its wire
-/// status (the native HTTP API: 400, 404, 409, 422, 429, 503, 504, 500) and shows `code` and
+/// status (the native HTTP API: 400, 403, 404, 409, 422, 429, 503, 504, 500) and shows `code` and
 /// `message` as they are.
 public struct InferenceError: Error, Sendable, CustomStringConvertible {
     /// What sort of failure this is, independent of any protocol.
     public enum Kind: Sendable, Equatable {
         case invalidRequest      // malformed: 400
         case unauthorized        // 401
+        case forbidden           // the service may not do it (a model file it cannot read): 403
         case notFound            // 404
         case conflict            // 409
         case payloadTooLarge     // 413
@@ -25,11 +26,14 @@ public struct InferenceError: Error, Sendable, CustomStringConvertible {
         public var description: String { rawValue }
 
         public static let invalidRequest = Code("invalid_request")
+        /// A number outside the range its field allows (see `ClientNumber`).
+        public static let outOfRange = Code("out_of_range")
         public static let modelNotFound = Code("model_not_found")
         public static let taskNotFound = Code("task_not_found")
         public static let modelIDConflict = Code("model_id_conflict")
         public static let pathOutsideModelsDirectory = Code("path_outside_models_dir")
         public static let modelFileNotFound = Code("model_file_not_found")
+        public static let modelFileUnreadable = Code("model_file_unreadable")
         public static let modelLoadFailed = Code("model_load_failed")
         public static let unsupportedModel = Code("unsupported_model")
         public static let modelNotReady = Code("model_not_ready")

@@ -10,9 +10,31 @@ public struct TensorSpec: Sendable, Equatable, Codable {
         self.shape = shape
     }
 
-    /// Number of elements of a concrete shape.
+    /// Number of elements of a concrete shape the service made or checked (a model's outputs).
+    /// Shapes from clients go through `checkedElementCount` or `checkedByteCount`.
     public static func elementCount(_ shape: [Int]) -> Int {
         shape.reduce(1, *)
+    }
+
+    /// Number of elements of a shape from a client: nil when a dimension is negative or the
+    /// product overflows.
+    public static func checkedElementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for dimension in shape {
+            guard dimension >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { return nil }
+            count = product
+        }
+        return count
+    }
+
+    /// Bytes of a tensor of `shape` and `dtype` from a client: nil when a dimension is negative
+    /// or the size overflows.
+    public static func checkedByteCount(_ shape: [Int], dtype: ElementType) -> Int? {
+        guard let count = checkedElementCount(shape) else { return nil }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize)
+        return overflow ? nil : bytes
     }
 }
 

@@ -32,6 +32,14 @@ struct ImageRequest {
     }
 
     /// The image in `bytes` when `inputType` or the magic bytes say it is one; nil for a tensor.
+    /// `width` and `height` as text (a query or a form), checked by `RequestLimits`.
+    static func image(_ bytes: [UInt8], inputType: String?, width: String?, height: String?) throws -> ImageInput? {
+        let side = { (text: String?, field: String) throws(InferenceError) in
+            try text.map { (text) throws(InferenceError) in try ClientNumber.int(text, field: field, in: RequestLimits.frameSide) }
+        }
+        return try image(bytes, inputType: inputType, width: try side(width, "width"), height: try side(height, "height"))
+    }
+
     static func image(_ bytes: [UInt8], inputType: String?, width: Int?, height: Int?) throws -> ImageInput? {
         let type = try inputType.map(InputType.init) ?? (ImageFormat(sniffing: bytes) != nil ? .image : .tensor)
         switch type {
@@ -49,24 +57,23 @@ struct ImageRequest {
     init(modelID: String, image: ImageInput, parameters: @escaping (String) -> String?) throws {
         self.modelID = modelID
         self.image = image
-        func double(_ key: String) throws -> Double? {
-            try parameters(key).map { text in
-                guard let value = Double(text) else { throw APIError.badRequest("'\(key)' must be a number, not '\(text)'") }
-                return value
-            }
+        func fraction(_ key: String) throws(InferenceError) -> Double? {
+            try parameters(key).map { (text) throws(InferenceError) in try ClientNumber.double(text, field: key, in: RequestLimits.fraction) }
         }
         func flag(_ key: String) -> Bool {
             parameters(key).map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? false
         }
         let classes = parameters("classes")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         overrides = DetectionOverrides(
-            scoreThreshold: try double("score_threshold") ?? double("min_confidence"), iouThreshold: try double("iou_threshold"),
-            maxDetections: try double("max_detections").map { Int($0) },
+            scoreThreshold: try fraction("score_threshold") ?? fraction("min_confidence"), iouThreshold: try fraction("iou_threshold"),
+            maxDetections: try parameters("max_detections").map { (text) throws(InferenceError) in
+                try ClientNumber.int(text, field: "max_detections", in: RequestLimits.maxDetections)
+            },
             classNames: classes?.filter { Int($0) == nil }, classIDs: classes?.compactMap { Int($0) })
         annotate = flag("annotate")
         includeOutputs = flag("include_outputs")
         outputFormat = parameters("output_format").flatMap(OutputFormat.init) ?? .base64
-        timeout = try InferenceBody.timeout(parameters("timeout_ms").flatMap { Int($0) })
+        timeout = try RequestLimits.timeout(milliseconds: parameters("timeout_ms"))
     }
 
     init(modelID: String, image: ImageInput, overrides: DetectionOverrides, annotate: Bool, includeOutputs: Bool,

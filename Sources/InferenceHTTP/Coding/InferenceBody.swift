@@ -7,21 +7,23 @@ struct InferenceBody: Decodable {
     var modelID: String?
     /// Base64 bytes of the model's only input (the seed's field).
     var inputData: String?
-    var shape: [Int]?
+    // Numbers are read as JSON numbers of any size and checked by `RequestLimits` (a value out of
+    // range is refused naming the field, not reported as malformed JSON).
+    var shape: [Double]?
     var dtype: String?
     /// Several inputs by name.
     var inputs: [String: TensorBody]?
     var outputs: [String]?
     var outputFormat: OutputFormat?
     var async: Bool?
-    var timeoutMs: Int?
+    var timeoutMs: Double?
     // Images (see ImageRequest): what `input_data` holds, raw frame size, detection overrides.
     var inputType: String?
-    var width: Int?
-    var height: Int?
+    var width: Double?
+    var height: Double?
     var scoreThreshold: Double?
     var iouThreshold: Double?
-    var maxDetections: Int?
+    var maxDetections: Double?
     var classes: [ClassSelector]?
     var annotate: Bool?
     var includeOutputs: Bool?
@@ -39,7 +41,7 @@ struct InferenceBody: Decodable {
     struct TensorBody: Decodable {
         var data: String
         var dtype: String?
-        var shape: [Int]?
+        var shape: [Double]?
     }
 
     enum CodingKeys: String, CodingKey {
@@ -54,15 +56,26 @@ struct InferenceBody: Decodable {
     func imageRequest() throws -> ImageRequest? {
         guard let data = inputData, inputs == nil else { return nil }
         guard let modelID, !modelID.isEmpty else { throw APIError.badRequest("'model_id' is required") }
-        guard let image = try ImageRequest.image(try Self.base64(data, field: "input_data"), inputType: inputType, width: width, height: height) else {
+        let side = { (value: Double?, field: String) throws(InferenceError) in
+            try value.map { (value) throws(InferenceError) in try ClientNumber.int(value, field: field, in: RequestLimits.frameSide) }
+        }
+        guard let image = try ImageRequest.image(try Self.base64(data, field: "input_data"), inputType: inputType,
+                                                 width: try side(width, "width"), height: try side(height, "height")) else {
             return nil
         }
+        let fraction = { (value: Double?, field: String) throws(InferenceError) in
+            try value.map { (value) throws(InferenceError) in try ClientNumber.double(value, field: field, in: RequestLimits.fraction) }
+        }
         let overrides = DetectionOverrides(
-            scoreThreshold: scoreThreshold, iouThreshold: iouThreshold, maxDetections: maxDetections,
+            scoreThreshold: try fraction(scoreThreshold, "score_threshold"), iouThreshold: try fraction(iouThreshold, "iou_threshold"),
+            maxDetections: try maxDetections.map { (value) throws(InferenceError) in
+                try ClientNumber.int(value, field: "max_detections", in: RequestLimits.maxDetections)
+            },
             classNames: classes?.compactMap { if case .name(let n) = $0 { n } else { nil } },
             classIDs: classes?.compactMap { if case .id(let i) = $0 { i } else { nil } })
         return ImageRequest(modelID: modelID, image: image, overrides: overrides, annotate: annotate ?? false,
-                            includeOutputs: includeOutputs ?? false, outputFormat: outputFormat ?? .base64, timeout: try Self.timeout(timeoutMs))
+                            includeOutputs: includeOutputs ?? false, outputFormat: outputFormat ?? .base64,
+                            timeout: try RequestLimits.timeout(milliseconds: timeoutMs))
     }
 
     /// The core request for this body. `modelID` is the batch's when the item has none.
@@ -73,11 +86,13 @@ struct InferenceBody: Decodable {
         let tensors: [InputTensor]
         switch (inputData, inputs) {
         case (let data?, nil):
-            tensors = [InputTensor(dtype: try Self.dtype(dtype), shape: shape, data: try Self.base64(data, field: "input_data"))]
+            tensors = [InputTensor(dtype: try Self.dtype(dtype), shape: try shape.map { (shape) throws(InferenceError) in try RequestLimits.shape(shape) },
+                                   data: try Self.base64(data, field: "input_data"))]
         case (nil, let inputs?):
             guard !inputs.isEmpty else { throw APIError.badRequest("'inputs' is empty") }
             tensors = try inputs.sorted { $0.key < $1.key }.map { name, body in
-                InputTensor(name: name, dtype: try Self.dtype(body.dtype), shape: body.shape,
+                InputTensor(name: name, dtype: try Self.dtype(body.dtype),
+                            shape: try body.shape.map { (shape) throws(InferenceError) in try RequestLimits.shape(shape, field: "inputs.\(name).shape") },
                             data: try Self.base64(body.data, field: "inputs.\(name).data"))
             }
         case (nil, nil):
@@ -85,13 +100,7 @@ struct InferenceBody: Decodable {
         case (_?, _?):
             throw APIError.badRequest("give either 'input_data' or 'inputs', not both")
         }
-        return InferenceRequest(modelID: modelID, inputs: tensors, outputs: outputs ?? [], timeout: try Self.timeout(timeoutMs))
-    }
-
-    static func timeout(_ ms: Int?) throws -> Duration? {
-        guard let ms else { return nil }
-        guard ms > 0 else { throw APIError.badRequest("'timeout_ms' must be positive") }
-        return .milliseconds(ms)
+        return InferenceRequest(modelID: modelID, inputs: tensors, outputs: outputs ?? [], timeout: try RequestLimits.timeout(milliseconds: timeoutMs))
     }
 
     static func dtype(_ name: String?) throws -> ElementType? {
@@ -120,7 +129,7 @@ struct BatchBody: Decodable {
     var items: [InferenceBody]
     var outputFormat: OutputFormat?
     var async: Bool?
-    var timeoutMs: Int?
+    var timeoutMs: Double?
 
     enum CodingKeys: String, CodingKey {
         case modelID = "model_id", items, outputFormat = "output_format", async, timeoutMs = "timeout_ms"

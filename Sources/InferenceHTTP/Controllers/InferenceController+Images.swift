@@ -13,8 +13,9 @@ extension InferenceController {
         let query = request.uri.queryParameters
         let parameter = { (key: String) in query[Substring(key)].map(String.init) }
         let inputType = parameter("input_type") ?? (MediaKind(request).isImage ? "image" : nil)
-        guard let image = try ImageRequest.image(bytes, inputType: inputType, width: parameter("width").flatMap { Int($0) },
-                                                 height: parameter("height").flatMap { Int($0) }) else { return nil }
+        guard let image = try ImageRequest.image(bytes, inputType: inputType, width: parameter("width"), height: parameter("height")) else {
+            return nil
+        }
         guard let modelID = parameter("model_id"), !modelID.isEmpty else {
             throw APIError.badRequest("an image body needs the 'model_id' query parameter")
         }
@@ -29,7 +30,7 @@ extension InferenceController {
         guard let modelID = form.text("model_id"), !modelID.isEmpty else { throw APIError.badRequest("the multipart form needs a 'model_id' field") }
         let bytes = Array(part.body)
         let image = try ImageRequest.image(bytes, inputType: form.text("input_type") ?? "image",
-                                           width: form.text("width").flatMap { Int($0) }, height: form.text("height").flatMap { Int($0) })
+                                           width: form.text("width"), height: form.text("height"))
         return try ImageRequest(modelID: modelID, image: image ?? .encoded(bytes), parameters: form.text)
     }
 

@@ -62,19 +62,12 @@ struct InferenceController {
         guard let modelID = query["model_id"].map(String.init), !modelID.isEmpty else {
             throw APIError.badRequest("an application/octet-stream body needs the 'model_id' query parameter")
         }
-        let shape = try query["shape"].map { text in
-            try text.split(separator: ",").map { part in
-                guard let dim = Int(part.trimmingCharacters(in: .whitespaces)) else {
-                    throw APIError.badRequest("'shape' must be comma-separated integers, e.g. shape=1,3,320,320")
-                }
-                return dim
-            }
-        }
+        let shape = try query["shape"].map { (text) throws(InferenceError) in try RequestLimits.shape(String(text)) }
         let input = InputTensor(name: query["input"].map(String.init), dtype: try InferenceBody.dtype(query["dtype"].map(String.init)),
                                 shape: shape, data: bytes)
         let outputs = query["output"].map { [String($0)] } ?? []
         let inference = InferenceRequest(modelID: modelID, inputs: [input], outputs: outputs,
-                                         timeout: try InferenceBody.timeout(query["timeout_ms"].flatMap { Int($0) }))
+                                         timeout: try RequestLimits.timeout(milliseconds: query["timeout_ms"].map(String.init)))
         let result = try await service.infer(inference)
         let wantsRaw = request.headers[.accept]?.contains("application/octet-stream") == true
         guard wantsRaw, let first = result.outputs.first else {
@@ -96,7 +89,7 @@ struct InferenceController {
         }
         let decoded = try JSONResponse.decode(BatchBody.self, from: body)
         guard !decoded.items.isEmpty else { throw APIError.badRequest("'items' is empty") }
-        let timeout = try InferenceBody.timeout(decoded.timeoutMs)
+        let timeout = try RequestLimits.timeout(milliseconds: decoded.timeoutMs)
         // An item that cannot even be decoded fails alone, like one the model refuses.
         let requests: [Result<InferenceRequest, APIError>] = decoded.items.map { item in
             do {
@@ -105,7 +98,7 @@ struct InferenceController {
                 request.timeout = request.timeout ?? timeout
                 return .success(request)
             } catch {
-                return .failure(error as? APIError ?? APIError.badRequest("\(error)"))
+                return .failure(error as? APIError ?? (error as? InferenceError).map(APIError.init) ?? APIError.badRequest("\(error)"))
             }
         }
         let format = decoded.outputFormat ?? .base64

@@ -55,6 +55,8 @@ struct ModelsController {
         let options = try form.text("options").map { text in
             do {
                 return try JSONDecoder().decode(ModelOptions.self, from: Data(text.utf8))
+            } catch let error as InferenceError {
+                throw error  // an option out of range, named with its range
             } catch {
                 throw APIError.badRequest("the 'options' part must be a JSON object: \(error)")
             }

@@ -89,6 +89,8 @@ extension KServeController {
         }
         do {
             return try JSONDecoder().decode(LoadConfig.self, from: Data(text.utf8))
+        } catch let error as InferenceError {
+            throw error  // an option out of range, named with its range
         } catch {
             throw APIError.badRequest("parameters.config is not valid: \(error)", code: "invalid_json")
         }

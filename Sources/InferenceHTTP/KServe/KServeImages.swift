@@ -21,10 +21,11 @@ enum KServeImages {
         _ images: [[UInt8]], request: KServeInferRequest, modelID: String, vision: VisionService, timeout: Duration?
     ) async throws -> InferenceResult {
         let start = ContinuousClock.now
+        let parameters = request.parameters ?? [:]
         let overrides = DetectionOverrides(
-            scoreThreshold: request.parameters?["score_threshold"]?.doubleValue,
-            iouThreshold: request.parameters?["iou_threshold"]?.doubleValue,
-            maxDetections: request.parameters?["max_detections"]?.intValue.map { Int($0) })
+            scoreThreshold: try parameters["score_threshold"]?.double(field: "score_threshold", in: RequestLimits.fraction),
+            iouThreshold: try parameters["iou_threshold"]?.double(field: "iou_threshold", in: RequestLimits.fraction),
+            maxDetections: try parameters["max_detections"]?.int(field: "max_detections", in: RequestLimits.maxDetections))
         let results = try await withThrowingTaskGroup(of: (Int, DetectionResult).self) { group in
             for (index, image) in images.enumerated() {
                 group.addTask {

@@ -33,7 +33,9 @@ extension KServeInferRequest {
         if input.parameters?["shared_memory_region"] != nil {
             throw APIError(.notImplemented, "unsupported", "input '\(input.name)': the shared-memory extensions are not supported; send the data in the body")
         }
-        let count = TensorSpec.elementCount(input.shape)
+        guard let count = TensorSpec.checkedElementCount(input.shape) else {
+            throw APIError.badRequest("input '\(input.name)' has shape \(input.shape), whose element count overflows a 64-bit integer", code: "out_of_range")
+        }
         switch (binary, input.data) {
         case (_?, _?):
             throw APIError.badRequest("input '\(input.name)' has both 'data' and binary_data_size; give one", code: "invalid_data")
@@ -74,15 +76,15 @@ extension KServeInferRequest {
     }
 
     /// Triton's `timeout` parameter, in microseconds. Sequences (stateful models) are refused;
-    /// `priority` is accepted and has no effect (one queue per model).
+    /// `priority` is accepted when it is a whole number of 0 or more and has no effect (one queue
+    /// per model).
     func timeout() throws(APIError) -> Duration? {
         if let sequence = parameters?["sequence_id"], sequence != .int(0), sequence != .string("") {
             throw APIError(.notImplemented, "unsupported", "the sequence extension (sequence_id) is not supported: models here are stateless")
         }
-        guard let parameter = parameters?["timeout"] else { return nil }
-        guard let microseconds = parameter.intValue, microseconds > 0 else {
-            throw APIError.badRequest("parameter 'timeout' must be a positive number of microseconds")
+        _ = try parameters?["priority"]?.int(field: "priority", in: 0...Int.max)
+        return try parameters?["timeout"].map { (parameter) throws(APIError) in
+            .microseconds(try parameter.int(field: "timeout", in: RequestLimits.timeoutMicroseconds))
         }
-        return .microseconds(microseconds)
     }
 }

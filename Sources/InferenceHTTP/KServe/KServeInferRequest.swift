@@ -1,3 +1,5 @@
+import InferenceCore
+
 /// The JSON header of `POST /v2/models/{m}/infer`.
 struct KServeInferRequest: Decodable, Sendable {
     var id: String?
@@ -11,6 +13,24 @@ struct KServeInferRequest: Decodable, Sendable {
         var datatype: String
         var parameters: KServeParameters?
         var data: JSONTensorData?
+
+        enum CodingKeys: String, CodingKey { case name, shape, datatype, parameters, data }
+
+        /// The shape is read as JSON numbers of any size, so that a dimension no integer holds
+        /// (`1e300`, `2.5`) is refused naming it, not reported as malformed JSON. Negative
+        /// dimensions pass here and are refused with the shape as a whole.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            let name = name
+            shape = try container.decode([Double].self, forKey: .shape).enumerated().map { index, value in
+                if value < 0, let negative = Int(exactly: value) { return negative }
+                return try ClientNumber.int(value, field: "inputs.\(name).shape[\(index)]", in: RequestLimits.dimension)
+            }
+            datatype = try container.decode(String.self, forKey: .datatype)
+            parameters = try container.decodeIfPresent(KServeParameters.self, forKey: .parameters)
+            data = try container.decodeIfPresent(JSONTensorData.self, forKey: .data)
+        }
 
         /// Triton's binary tensor data extension: the input's bytes follow the JSON header.
         var binaryDataSize: Int? {

@@ -1,3 +1,5 @@
+import InferenceCore
+
 /// A value of a `parameters` object: the protocol allows booleans, numbers and strings.
 enum KServeParameter: Codable, Equatable, Sendable {
     case bool(Bool)
@@ -51,6 +53,35 @@ enum KServeParameter: Codable, Equatable, Sendable {
         case .int(let value): Double(value)
         case .double(let value): value
         default: nil
+        }
+    }
+
+    /// A whole number within `range` (an integer, or a double without fraction), else 400
+    /// `out_of_range` naming the parameter and the range.
+    func int(field: String, in range: ClosedRange<Int>) throws(APIError) -> Int {
+        do throws(InferenceError) {
+            switch self {
+            case .int(let value): return try ClientNumber.int(value, field: field, in: range)
+            case .double(let value): return try ClientNumber.int(value, field: field, in: range)
+            case .string(let text): return try ClientNumber.int(text, field: field, in: range)
+            case .bool(let value): throw ClientNumber.outOfRange(field, shown: "\(value)", range: range)
+            }
+        } catch {
+            throw APIError(error)
+        }
+    }
+
+    /// A finite number within `range`, else 400 `out_of_range`.
+    func double(field: String, in range: ClosedRange<Double>) throws(APIError) -> Double {
+        do throws(InferenceError) {
+            switch self {
+            case .int(let value): return try ClientNumber.double(Double(value), field: field, in: range)
+            case .double(let value): return try ClientNumber.double(value, field: field, in: range)
+            case .string(let text): return try ClientNumber.double(text, field: field, in: range)
+            case .bool(let value): throw ClientNumber.outOfRange(field, shown: "\(value)", range: range)
+            }
+        } catch {
+            throw APIError(error)
         }
     }
 

@@ -36,6 +36,7 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
         switch kind {
         case .invalidRequest: .badRequest
         case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
         case .notFound: .notFound
         case .conflict: .conflict
         case .payloadTooLarge: .contentTooLarge

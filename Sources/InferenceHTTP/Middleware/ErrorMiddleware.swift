@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import InferenceCore
 
 /// Turns every error a route throws into the JSON error body with the right status, so that no
@@ -45,6 +46,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return APIError(error)
         case is NIOTooManyBytesError:
             return tooLarge
+        case let error as HTTPParserError:
+            // The head was fine but the body broke the protocol (a bad chunk size): the client's
+            // fault, and the connection cannot go on.
+            var apiError = APIError.badRequest("the request is not valid HTTP/1.1: \(error)", code: "invalid_http")
+            apiError.headers[.connection] = "close"
+            return apiError
         case let error as DecodingError:
             return APIError.badRequest("the JSON body does not match the API: \(describe(error))", code: "invalid_json")
         case let error as HTTPError:

@@ -151,6 +151,7 @@ paths:
               schema: {$ref: "#/components/schemas/Model"}
         "400": {$ref: "#/components/responses/BadRequest"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
         "409": {$ref: "#/components/responses/Conflict"}
         "413": {$ref: "#/components/responses/PayloadTooLarge"}
@@ -435,7 +436,9 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/DeepStackModelList"}
+        "400": {$ref: "#/components/responses/DeepStackError"}
         "401": {$ref: "#/components/responses/DeepStackError"}
+        "413": {$ref: "#/components/responses/DeepStackError"}
 
   /v1/vision/custom/{model}:
     post:
@@ -722,6 +725,7 @@ paths:
               schema: {$ref: "#/components/schemas/KServeRepositoryEntry"}
         "400": {$ref: "#/components/responses/KServeError"}
         "401": {$ref: "#/components/responses/KServeError"}
+        "403": {$ref: "#/components/responses/KServeError"}
         "404": {$ref: "#/components/responses/KServeError"}
         "413": {$ref: "#/components/responses/KServeError"}
         "500": {$ref: "#/components/responses/KServeError"}
@@ -745,6 +749,7 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/KServeRepositoryEntry"}
+        "400": {$ref: "#/components/responses/KServeError"}
         "401": {$ref: "#/components/responses/KServeError"}
         "404": {$ref: "#/components/responses/KServeError"}
         "413": {$ref: "#/components/responses/KServeError"}
@@ -815,7 +820,7 @@ components:
   responses:
     # native errors: {"error": {"code", "message"}}
     BadRequest:
-      description: Malformed request (invalid_request, invalid_json, invalid_base64, invalid_dtype, path_outside_models_dir, invalid_image, ...).
+      description: Malformed request (invalid_request, out_of_range, invalid_json, invalid_http, invalid_base64, invalid_dtype, path_outside_models_dir, invalid_image, ...).
       content:
         application/json:
           schema: {$ref: "#/components/schemas/Error"}
@@ -824,6 +829,11 @@ components:
       headers:
         WWW-Authenticate:
           schema: {type: string}
+      content:
+        application/json:
+          schema: {$ref: "#/components/schemas/Error"}
+    Forbidden:
+      description: The service's user may not read the model file (model_file_unreadable).
       content:
         application/json:
           schema: {$ref: "#/components/schemas/Error"}

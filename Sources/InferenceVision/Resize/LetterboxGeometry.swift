@@ -35,11 +35,13 @@ public struct LetterboxGeometry: Sendable, Equatable {
         max(Double(contentWidth) / Double(imageWidth), Double(contentHeight) / Double(imageHeight))
     }
 
-    /// A box in input pixels, mapped to image pixels and clamped to the image.
+    /// A box in input pixels, mapped to image pixels and clamped to the image. A coordinate a
+    /// model answered as NaN becomes 0, so that every box is finite and converts to whole pixels.
     public func toImage(_ box: Box) -> Box {
         let sx = Double(contentWidth) / Double(imageWidth), sy = Double(contentHeight) / Double(imageHeight)
-        func x(_ v: Double) -> Double { min(max((v - Double(padX)) / sx, 0), Double(imageWidth)) }
-        func y(_ v: Double) -> Double { min(max((v - Double(padY)) / sy, 0), Double(imageHeight)) }
+        func clamp(_ v: Double, _ limit: Int) -> Double { v.isNaN ? 0 : min(max(v, 0), Double(limit)) }
+        func x(_ v: Double) -> Double { clamp((v - Double(padX)) / sx, imageWidth) }
+        func y(_ v: Double) -> Double { clamp((v - Double(padY)) / sy, imageHeight) }
         return Box(xMin: x(box.xMin), yMin: y(box.yMin), xMax: x(box.xMax), yMax: y(box.yMax))
     }
 }
