@@ -39,6 +39,7 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 RUN swift build -c release --product hailo8-service --static-swift-stdlib \
     && install -D -m 0755 "$(swift build -c release --show-bin-path --static-swift-stdlib)/hailo8-service" /out/bin/hailo8-service \
+    && strip --strip-unneeded /out/bin/hailo8-service \
     && mkdir -p /out/lib
 
 # --- or built outside (docker/stage-binary.sh) ---------------------------------------------------

@@ -18,6 +18,7 @@ OUT="docker/dist/$ARCH"
 rm -rf "$OUT"
 mkdir -p "$OUT/bin" "$OUT/lib"
 install -m 0755 "$BIN" "$OUT/bin/hailo8-service"
+strip --strip-unneeded "$OUT/bin/hailo8-service"   # the image needs no debug symbols
 # The Swift runtime's libraries come from the toolchain; system libraries come from the image.
 SWIFT_LIB_DIR="$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")/lib/swift/linux"
 ldd "$BIN" | awk '$3 ~ /^\// { print $3 }' | while read -r lib; do

@@ -67,7 +67,7 @@ fi
 
 # --- a temporary home for the daemons; removed on exit ----------------------------------------------
 # The host's forwarding switch and firewall rules, compared at the end: this test must leave both.
-host_network_state() { sysctl -n net.ipv4.ip_forward; iptables-save 2>/dev/null | grep -v '^#' | md5sum; }
+host_network_state() { sysctl -n net.ipv4.ip_forward; { iptables-save 2>/dev/null || true; } | sed '/^#/d' | md5sum; }
 HOST_NETWORK_BEFORE="$(host_network_state)"
 WORK="$(mktemp -d /tmp/hailo8-container.XXXXXX)"
 NETNS="hailo8-ct-$$"

@@ -256,4 +256,5 @@ def test_the_compose_file_up_and_down(models_dir: Path) -> None:
         assert hailo_devices(requests.get(f"{URL}/devices", timeout=10).json()["devices"])[0]["available"]
     finally:
         run("down", "--volumes", "--timeout", "20")
-    assert docker("ps", "-aq").stdout.strip() == ""
+    assert docker("ps", "-aq", "--filter", "label=com.docker.compose.project=hailo8ct").stdout.strip() == ""
+    assert "hailo8ct_default" not in docker("network", "ls", "--format", "{{.Name}}").stdout
