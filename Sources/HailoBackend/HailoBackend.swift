@@ -3,7 +3,8 @@ import HailoRT
 import InferenceCore
 import Logging
 
-/// Runs `.hef` models on Hailo-8 devices through HailoRT 4.23, loaded at run time.
+/// Runs `.hef` models on Hailo-8 devices through HailoRT 4.20 to 4.23, the version of the host's
+/// driver, loaded at run time.
 public final class HailoBackend: InferenceBackend {
     public struct Configuration: Sendable {
         /// Path of libhailort given by flag or environment; nil searches the usual places.
@@ -56,7 +57,9 @@ public final class HailoBackend: InferenceBackend {
         self.configuration = configuration
         self.logger = logger
         library = Result { () throws(HailoLoadError) in
-            try HailoLibrary.load(candidates: HailoLibrary.searchPaths(explicit: configuration.libraryPath), loggerDirectory: configuration.loggerDirectory)
+            try HailoLibrary.load(candidates: HailoLibrary.searchPaths(explicit: configuration.libraryPath,
+                                                                      driverVersion: configuration.driverVersion().flatMap(HailoVersion.init)),
+                                  loggerDirectory: configuration.loggerDirectory)
         }
         switch library {
         case .success(let lib):
@@ -80,7 +83,7 @@ public final class HailoBackend: InferenceBackend {
     public var status: BackendStatus {
         switch library {
         case .failure(let error):
-            return BackendStatus(available: false, runtime: "hailort", reason: "\(error); install HailoRT 4.23.0 (libhailort.so.4.23.0) or pass --hailort-library", state: "unavailable")
+            return BackendStatus(available: false, runtime: "hailort", reason: "\(error); install the HailoRT library of the hailo_pci driver's version (\(configuration.driverVersion().map { "libhailort.so.\($0)" } ?? "driver not loaded")) or pass --hailort-library", state: "unavailable")
         case .success(let lib):
             let state = manager?.currentState ?? .unavailable(reason: "no manager")
             return BackendStatus(available: state == .ready, runtime: "hailort", version: lib.version.description, library: lib.path,

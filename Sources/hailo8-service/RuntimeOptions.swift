@@ -18,7 +18,7 @@ struct RuntimeOptions: ParsableArguments {
     @Option(help: "Dedicated threads that run models, default one per core (env HAILO8_INFERENCE_THREADS).")
     var inferenceThreads: Int?
 
-    @Option(help: ArgumentHelp("Path of libhailort (env HAILO8_HAILORT_LIBRARY). Default: libhailort.so.4.23.0, then libhailort.so.", valueName: "path"))
+    @Option(help: ArgumentHelp("Path of libhailort (env HAILO8_HAILORT_LIBRARY). Default: libhailort.so.<the hailo_pci driver's version>, then 4.23.0 down to 4.20.0.", valueName: "path"))
     var hailortLibrary: String?
 
     @Option(help: ArgumentHelp("Hailo devices to use, comma-separated PCIe ids (env HAILO8_HAILO_DEVICES). Default: every free device.", valueName: "ids"))
