@@ -13,8 +13,11 @@ public final class HailoBackend: InferenceBackend {
         public var deviceIDs: [String]?
         /// Where HailoRT writes its own log (`HAILORT_LOGGER_PATH`).
         public var loggerDirectory: String?
-        /// The driver's version file, read to explain a driver/library mismatch.
+        /// The driver's version file: it chooses the library and explains a mismatch.
         public var driverVersionFile: String
+        /// Open the devices through HailoRT's multi-process service with this group id, to share
+        /// them with other Hailo applications that use the service too; nil opens them directly.
+        public var multiProcessGroup: String?
         /// How often temperature, throttling and power are read.
         public var monitorInterval: DispatchTimeInterval
         /// First and longest wait between attempts to (re)open the devices.
@@ -24,8 +27,9 @@ public final class HailoBackend: InferenceBackend {
         public init(
             libraryPath: String? = nil, deviceIDs: [String]? = nil, loggerDirectory: String? = nil,
             driverVersionFile: String = "/sys/module/hailo_pci/version", monitorInterval: DispatchTimeInterval = .seconds(5),
-            initialBackoff: Double = 0.5, maximumBackoff: Double = 30
+            initialBackoff: Double = 0.5, maximumBackoff: Double = 30, multiProcessGroup: String? = nil
         ) {
+            self.multiProcessGroup = multiProcessGroup
             self.libraryPath = libraryPath
             self.deviceIDs = deviceIDs
             self.loggerDirectory = loggerDirectory
@@ -101,6 +105,7 @@ public final class HailoBackend: InferenceBackend {
         return manager.devices.map { snapshot in
             var details: [String: String] = ["models": manager.modelNames.joined(separator: ","), "faults": "\(faults.count)"]
             details["driver_version"] = configuration.driverVersion()
+            details["multi_process_group"] = configuration.multiProcessGroup
             details["last_fault"] = faults.last
             if let identity = snapshot.identity {
                 details["board_name"] = identity.boardName

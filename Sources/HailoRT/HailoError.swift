@@ -44,7 +44,9 @@ public struct HailoError: Error, Sendable, CustomStringConvertible {
         case .unsupportedFirmwareVersion:
             "the device firmware's major.minor does not match libhailort's: update the hailo_pci driver package (it carries the firmware) to the library's version"
         case .rpcFailed:
-            "the HailoRT multi-process service is not reachable"
+            "the HailoRT multi-process service (hailort_service) is not reachable: start it on the host (systemctl enable --now hailort.service), and mount its socket /tmp/hailort_uds.sock and /dev/shm into the container"
+        case .invalidServiceVersion:
+            "the host's hailort_service is another version than libhailort \(libraryVersion ?? "in use"): the service, the library and the driver must be one version"
         case .notSupported:
             "the operation is not supported by this device or library"
         default:
