@@ -2,7 +2,7 @@
 # Prepares the runtime image (run as root while the image is built):
 #   * the libraries the binary links (libjpeg-turbo's TurboJPEG API, libspng; the package names
 #     differ between Debian and Ubuntu), libstdc++ for ONNX Runtime, curl for the health check,
-#   * HailoRT's user-space package, when a hailort_<version>_ARCH.deb was put in DEB_DIR,
+#   * libhailort from each hailort_<version>_ARCH.deb put in DEB_DIR (one or several versions),
 #   * the unprivileged user the service runs as (uid/gid 10001) and its /models and /data.
 #   docker/install-runtime.sh ARCH DEB_DIR
 set -eu
@@ -16,14 +16,23 @@ turbojpeg="$(pick libturbojpeg0 libturbojpeg)"
 spng="$(pick libspng0)"
 apt-get install -y -qq --no-install-recommends ca-certificates curl libstdc++6 "$turbojpeg" "$spng" >/dev/null
 
-deb="$(find "$DEB_DIR" -maxdepth 1 -name "hailort_*_$ARCH.deb" | sort | tail -n 1)"
-if [ -n "$deb" ]; then
-    echo "install-runtime.sh: installing $(basename "$deb")"
-    # Its post-install script starts hailort_service with systemd, which a container lacks.
-    apt-get install -y -qq --no-install-recommends "$deb" >/dev/null || dpkg --force-depends -i "$deb"
-else
+# HailoRT: only libhailort.so.<version> of each package, so that several versions sit side by
+# side (the service loads the one of the host driver's version at start); the packages' tools
+# and the hailort_service daemon belong on the host.
+found=0
+for deb in "$DEB_DIR"/hailort_*_"$ARCH".deb; do
+    [ -f "$deb" ] || continue
+    echo "install-runtime.sh: taking libhailort from $(basename "$deb")"
+    unpacked="$(mktemp -d)"
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$unpacked" --wildcards '*libhailort.so.*'
+    find "$unpacked" -name 'libhailort.so.*' \( -type f -o -type l \) -exec cp -P {} /usr/lib/ \;
+    rm -rf "$unpacked"
+    found=$((found + 1))
+done
+if [ "$found" -eq 0 ]; then
     echo "install-runtime.sh: no hailort_*_$ARCH.deb: mount the host's libhailort (docs/container.md)"
 fi
+ldconfig
 rm -rf /var/lib/apt/lists/*
 
 groupadd --system --gid 10001 hailo8

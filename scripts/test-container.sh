@@ -121,6 +121,21 @@ start_daemon() {   # start_daemon [netns]
     die "dockerd did not answer within 30 s"
 }
 
+# --- the build context: the repository's, plus HailoRT packages standing in for Hailo's --------------
+# Two .deb files named and laid out like Hailo's (usr/lib/libhailort.so.<version>) carrying the
+# simulator, so that the image holds two versions side by side and picks one at start.
+CONTEXT="$WORK/context"
+mkdir -p "$CONTEXT"
+cp -a Dockerfile .dockerignore Package.swift Sources Tests docker "$CONTEXT/"
+for version in 4.20.1 4.21.0; do
+    pkg="$WORK/pkg-$version"
+    mkdir -p "$pkg/DEBIAN" "$pkg/usr/lib"
+    cp "$SIMULATOR" "$pkg/usr/lib/libhailort.so.$version"
+    printf 'Package: hailort\nVersion: %s\nArchitecture: amd64\nMaintainer: hailo8-service tests\nDescription: stand-in\n' \
+        "$version" >"$pkg/DEBIAN/control"
+    dpkg-deb --build -Zgzip "$pkg" "$CONTEXT/docker/hailort/hailort_${version}_amd64.deb" >/dev/null
+done
+
 # --- build -----------------------------------------------------------------------------------------
 say "starting dockerd to build (host network, no bridge, no iptables)"
 start_daemon
@@ -130,7 +145,7 @@ say "building hailo8-service:latest from the Dockerfile (BASE_IMAGE=$BASE_IMAGE,
 DOCKER_BUILDKIT=1 "$DOCKER" build --progress=plain --network host \
     --build-arg BASE_IMAGE="$BASE_IMAGE" --build-arg BINARY=context \
     --build-arg ONNXRUNTIME_VERSION="$ONNXRUNTIME_VERSION" \
-    -t hailo8-service:latest . >"$WORK/build.log" 2>&1 \
+    -t hailo8-service:latest "$CONTEXT" >"$WORK/build.log" 2>&1 \
     || { tail -n 40 "$WORK/build.log" >&2; die "the image did not build (log above)"; }
 DOCKER_BUILDKIT=1 "$DOCKER" build --progress=plain --network host --build-arg BASE_IMAGE="$BASE_IMAGE" \
     -f tests/container/client.Dockerfile -t hailo8-test-client:latest tests/container >"$WORK/client-build.log" 2>&1 \

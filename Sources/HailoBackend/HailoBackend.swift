@@ -3,7 +3,8 @@ import HailoRT
 import InferenceCore
 import Logging
 
-/// Runs `.hef` models on Hailo-8 devices through HailoRT 4.23, loaded at run time.
+/// Runs `.hef` models on Hailo-8 devices through HailoRT 4.20 to 4.23, the version of the host's
+/// driver, loaded at run time.
 public final class HailoBackend: InferenceBackend {
     public struct Configuration: Sendable {
         /// Path of libhailort given by flag or environment; nil searches the usual places.
@@ -12,8 +13,11 @@ public final class HailoBackend: InferenceBackend {
         public var deviceIDs: [String]?
         /// Where HailoRT writes its own log (`HAILORT_LOGGER_PATH`).
         public var loggerDirectory: String?
-        /// The driver's version file, read to explain a driver/library mismatch.
+        /// The driver's version file: it chooses the library and explains a mismatch.
         public var driverVersionFile: String
+        /// Open the devices through HailoRT's multi-process service with this group id, to share
+        /// them with other Hailo applications that use the service too; nil opens them directly.
+        public var multiProcessGroup: String?
         /// How often temperature, throttling and power are read.
         public var monitorInterval: DispatchTimeInterval
         /// First and longest wait between attempts to (re)open the devices.
@@ -23,8 +27,9 @@ public final class HailoBackend: InferenceBackend {
         public init(
             libraryPath: String? = nil, deviceIDs: [String]? = nil, loggerDirectory: String? = nil,
             driverVersionFile: String = "/sys/module/hailo_pci/version", monitorInterval: DispatchTimeInterval = .seconds(5),
-            initialBackoff: Double = 0.5, maximumBackoff: Double = 30
+            initialBackoff: Double = 0.5, maximumBackoff: Double = 30, multiProcessGroup: String? = nil
         ) {
+            self.multiProcessGroup = multiProcessGroup
             self.libraryPath = libraryPath
             self.deviceIDs = deviceIDs
             self.loggerDirectory = loggerDirectory
@@ -56,7 +61,9 @@ public final class HailoBackend: InferenceBackend {
         self.configuration = configuration
         self.logger = logger
         library = Result { () throws(HailoLoadError) in
-            try HailoLibrary.load(candidates: HailoLibrary.searchPaths(explicit: configuration.libraryPath), loggerDirectory: configuration.loggerDirectory)
+            try HailoLibrary.load(candidates: HailoLibrary.searchPaths(explicit: configuration.libraryPath,
+                                                                      driverVersion: configuration.driverVersion().flatMap(HailoVersion.init)),
+                                  loggerDirectory: configuration.loggerDirectory)
         }
         switch library {
         case .success(let lib):
@@ -80,7 +87,7 @@ public final class HailoBackend: InferenceBackend {
     public var status: BackendStatus {
         switch library {
         case .failure(let error):
-            return BackendStatus(available: false, runtime: "hailort", reason: "\(error); install HailoRT 4.23.0 (libhailort.so.4.23.0) or pass --hailort-library", state: "unavailable")
+            return BackendStatus(available: false, runtime: "hailort", reason: "\(error); install the HailoRT library of the hailo_pci driver's version (\(configuration.driverVersion().map { "libhailort.so.\($0)" } ?? "driver not loaded")) or pass --hailort-library", state: "unavailable")
         case .success(let lib):
             let state = manager?.currentState ?? .unavailable(reason: "no manager")
             return BackendStatus(available: state == .ready, runtime: "hailort", version: lib.version.description, library: lib.path,
@@ -98,6 +105,7 @@ public final class HailoBackend: InferenceBackend {
         return manager.devices.map { snapshot in
             var details: [String: String] = ["models": manager.modelNames.joined(separator: ","), "faults": "\(faults.count)"]
             details["driver_version"] = configuration.driverVersion()
+            details["multi_process_group"] = configuration.multiProcessGroup
             details["last_fault"] = faults.last
             if let identity = snapshot.identity {
                 details["board_name"] = identity.boardName

@@ -83,7 +83,8 @@ final class HailoDeviceManager: @unchecked Sendable {
         do {
             // Every device present unless the configuration lists some (scan finds 0 without a driver).
             let present = configuration.deviceIDs == nil ? try library.scanDevices().count : 0
-            let vdevice = try HailoVDevice(library: library, deviceIDs: configuration.deviceIDs, deviceCount: present > 0 ? present : nil)
+            let vdevice = try HailoVDevice(library: library, deviceIDs: configuration.deviceIDs, deviceCount: present > 0 ? present : nil,
+                                           multiProcessGroup: configuration.multiProcessGroup)
             let devices = try vdevice.physicalDevices()
             let current = locked { models }
             for model in current { try configure(model, on: vdevice) }
@@ -117,10 +118,32 @@ final class HailoDeviceManager: @unchecked Sendable {
         if error.status == .invalidDriverVersion {
             return "\(error.operation): \(HailoError.advice(for: error.status, driverVersion: configuration.driverVersion(), libraryVersion: library.version.description))"
         }
+        if error.status == .hefNotCompatibleWithDevice || (error.status == .invalidHEF && !library.profile.hasHEFStatuses) {
+            return "\(error.operation): \(hefArchitectureAdvice(error.status))"
+        }
+        if error.status == .rpcFailed || error.status == .invalidServiceVersion {
+            return "\(error.operation): \(HailoError.advice(for: error.status, libraryVersion: library.version.description)) (\(error.status.name))"
+        }
+        if error.status == .outOfPhysicalDevices, let group = configuration.multiProcessGroup, (try? library.scanDevices())?.isEmpty == false {
+            return "\(error.operation): no free Hailo device through hailort_service: a process opened it directly, or the service serves it to another group id than '\(group)'; every application sharing the board must use the service with the same group id (\(error.status.name))"
+        }
         if error.status == .outOfPhysicalDevices, (try? library.scanDevices())?.isEmpty == true {
             return "\(error.operation): no Hailo device found (the hailo_pci driver is not loaded, or no board is present / visible in this container)"
         }
         return "\(error.operation): \(error.message) (\(error.status.name))"
+    }
+
+    /// A HEF refused by configure for its architecture. The C API does not say which chip a HEF
+    /// was compiled for (HailoRT logs it, in the data folder's logs/hailort.log); say which chip
+    /// is here. HailoRT 4.20 has no status of its own for this and answers 26 for it, for a
+    /// corrupt HEF and for one from a newer compiler alike.
+    func hefArchitectureAdvice(_ status: HailoStatus) -> String {
+        let present = Set(devices.compactMap { $0.identity?.architecture }).sorted().joined(separator: ", ")
+        let here = present.isEmpty ? "this device" : "this device (\(present))"
+        let what = status == .invalidHEF
+            ? "HailoRT \(library.version) refused the HEF (\(status.name)): it was compiled for another Hailo architecture than \(here), or it is corrupt or from a newer Dataflow Compiler (4.20 reports all three alike)"
+            : "the HEF was compiled for another Hailo architecture (e.g. Hailo-15 or Hailo-10) than \(here)"
+        return what + " [\(status.name)]; HailoRT's log names the HEF's architecture. Compile it for the chip here (Hailo-8L HEFs also run on a Hailo-8, more slowly)"
     }
 
     // MARK: Models

@@ -45,6 +45,6 @@ public final class HailoHEF: @unchecked Sendable {
             status = library.functions.hefGetAllVstreamInfos(handle, nil, &infos, &count)
         }
         try library.check(status, "hailo_hef_get_all_vstream_infos")
-        return infos.prefix(count).map { HailoVStreamInfo($0, quantInfos: []) }
+        return infos.prefix(count).map { HailoVStreamInfo($0, quantInfos: [], profile: library.profile) }
     }
 }

@@ -5,11 +5,15 @@ import Foundation
 ///
 /// `@unchecked Sendable`: immutable after `init`, and the library is never unloaded.
 public final class HailoLibrary: @unchecked Sendable {
-    /// The version these declarations were written for.
-    public static let targetVersion = HailoVersion(major: 4, minor: 23, revision: 0)
+    /// The released versions these declarations cover, newest first (4.21.1 exists as a branch
+    /// of HailoRT only, but its layout is 4.21.0's).
+    public static let supportedVersions = ["4.23.0", "4.22.0", "4.21.1", "4.21.0", "4.20.1", "4.20.0"].compactMap(HailoVersion.init)
+    public static let supportedRange = "4.20 to 4.23"
 
     public let path: String
     public let version: HailoVersion
+    /// The C ABI layout of this version.
+    public let profile: HailoABIProfile
     let functions: HailoFunctions
 
     /// Opens the first usable library among `candidates`.
@@ -30,7 +34,7 @@ public final class HailoLibrary: @unchecked Sendable {
                 attempts.append(error.message.hasPrefix(candidate) ? error.message : "\(candidate): \(error.message)")
             }
         }
-        throw HailoLoadError(message: "no usable HailoRT 4.23 library (libhailort.so.4.23.0)", attempts: attempts)
+        throw HailoLoadError(message: "no usable HailoRT library (\(supportedRange))", attempts: attempts)
     }
 
     public init(path: String) throws(HailoLoadError) {
@@ -50,11 +54,12 @@ public final class HailoLibrary: @unchecked Sendable {
             throw HailoLoadError(message: "hailo_get_library_version failed with \(status)")
         }
         let version = HailoVersion(major: Int(raw.major), minor: Int(raw.minor), revision: Int(raw.revision))
-        guard version.major == Self.targetVersion.major, version.minor == Self.targetVersion.minor else {
-            throw HailoLoadError(message: "libhailort is version \(version), but this service is built for HailoRT \(Self.targetVersion.major).\(Self.targetVersion.minor); install libhailort \(Self.targetVersion)")
+        guard let profile = HailoABIProfile(version) else {
+            throw HailoLoadError(message: "libhailort is version \(version); this service supports HailoRT \(Self.supportedRange)")
         }
         self.path = path
         self.version = version
+        self.profile = profile
         self.functions = functions
     }
 
@@ -70,14 +75,21 @@ public final class HailoLibrary: @unchecked Sendable {
         functions.getStatusMessage(status.rawValue).map { String(cString: $0) }
     }
 
-    /// Where to look for libhailort: an explicit path alone, or the versioned library then the
-    /// unversioned symlink.
-    public static func searchPaths(explicit: String?) -> [String] {
+    /// Where to look for libhailort, in order: an explicit path alone; else the library of the
+    /// driver's version, the only one that can open its devices (each version has its own file
+    /// name, so several can be installed side by side); then every supported version, newest
+    /// first, and the unversioned symlink, so that a mismatch is still reported by a library.
+    public static func searchPaths(explicit: String?, driverVersion: HailoVersion? = nil) -> [String] {
         if let explicit, !explicit.isEmpty { return [explicit] }
+        var versions = supportedVersions
+        if let driverVersion {
+            versions.removeAll { $0 == driverVersion }
+            versions.insert(driverVersion, at: 0)
+        }
         // The dynamic linker searches LD_LIBRARY_PATH and its cache (which covers /usr/lib and
         // /usr/local/lib, where HailoRT's packages install); /usr/lib is named for hosts whose
         // cache was not refreshed after installing.
-        return ["libhailort.so.4.23.0", "libhailort.so", "/usr/lib/libhailort.so.4.23.0"]
+        return versions.flatMap { ["libhailort.so.\($0)", "/usr/lib/libhailort.so.\($0)"] } + ["libhailort.so"]
     }
 }
 
@@ -102,4 +114,7 @@ public struct HailoVersion: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(major).\(minor).\(revision)" }
+
+    /// Whether this release is one the declarations cover.
+    public var isSupported: Bool { HailoABIProfile(self) != nil }
 }

@@ -21,6 +21,7 @@ public struct HailoStatus: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let outOfPhysicalDevices = Self(rawValue: 74)
     public static let invalidDriverVersion = Self(rawValue: 76)
     public static let rpcFailed = Self(rawValue: 77)
+    public static let invalidServiceVersion = Self(rawValue: 78)
     public static let notSupported = Self(rawValue: 79)
     public static let driverInvalidResponse = Self(rawValue: 85)
     public static let driverInvalidIOCTL = Self(rawValue: 86)

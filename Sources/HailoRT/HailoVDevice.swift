@@ -14,12 +14,15 @@ public final class HailoVDevice: @unchecked Sendable {
     private let deviceIDs: UnsafeMutablePointer<hailo_device_id_t>?
 
     /// Creates a scheduled (round-robin) vdevice over `deviceIDs`, or over every free device
-    /// when nil.
-    public init(library: HailoLibrary, deviceIDs ids: [String]? = nil, deviceCount: Int? = nil) throws(HailoError) {
+    /// when nil. With `multiProcessGroup`, it is opened through HailoRT's multi-process service
+    /// (`hailort_service` on the host), shared with every other client naming the same group id.
+    public init(library: HailoLibrary, deviceIDs ids: [String]? = nil, deviceCount: Int? = nil,
+                multiProcessGroup: String? = nil) throws(HailoError) {
         var params = hailo_vdevice_params_t()
         try library.check(library.functions.initVdeviceParams(&params), "hailo_init_vdevice_params")
-        groupID = strdup("UNIQUE")!
+        groupID = strdup(multiProcessGroup ?? "UNIQUE")!
         params.group_id = UnsafePointer(groupID)
+        params.multi_process_service = multiProcessGroup != nil
         params.scheduling_algorithm = 1 // ROUND_ROBIN
         if let ids, !ids.isEmpty {
             let buffer = UnsafeMutablePointer<hailo_device_id_t>.allocate(capacity: ids.count)

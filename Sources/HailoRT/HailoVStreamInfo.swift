@@ -33,14 +33,15 @@ public struct HailoVStreamInfo: Sendable, Equatable {
 
     static let nmsOrders: Set<UInt32> = [20, 22, 23]
 
-    init(_ raw: hailo_vstream_info_t, quantInfos: [hailo_quant_info_t]) {
+    init(_ raw: hailo_vstream_info_t, quantInfos: [hailo_quant_info_t], profile: HailoABIProfile) {
         name = CStrings.string(raw.name)
         networkName = CStrings.string(raw.network_name)
         direction = raw.direction == 0 ? .input : .output
         formatType = raw.format.type
         formatOrder = raw.format.order
         if Self.nmsOrders.contains(raw.format.order) {
-            layout = .nmsByClass(classes: Int(raw.nms_shape.number_of_classes), maxBoxesPerClass: Int(raw.nms_shape.max_bboxes_per_class))
+            let nms = HailoNMSShape(raw, profile: profile)
+            layout = .nmsByClass(classes: nms.classes, maxBoxesPerClass: nms.maxBoxesPerClass)
         } else {
             layout = .tensor(height: Int(raw.shape.height), width: Int(raw.shape.width), features: Int(raw.shape.features))
         }

@@ -54,7 +54,7 @@ public final class HailoInputVStream: @unchecked Sendable {
         try library.check(library.functions.getInputVstreamFrameSize(handle, &size), "hailo_get_input_vstream_frame_size")
         self.library = library
         self.handle = handle
-        self.info = HailoVStreamInfo(raw, quantInfos: [])
+        self.info = HailoVStreamInfo(raw, quantInfos: [], profile: library.profile)
         self.frameSize = size
     }
 
@@ -84,7 +84,7 @@ public final class HailoOutputVStream: @unchecked Sendable {
         try library.check(library.functions.getOutputVstreamQuantInfos(handle, &quant, &count), "hailo_get_output_vstream_quant_infos")
         self.library = library
         self.handle = handle
-        self.info = HailoVStreamInfo(raw, quantInfos: Array(quant.prefix(count)))
+        self.info = HailoVStreamInfo(raw, quantInfos: Array(quant.prefix(count)), profile: library.profile)
         self.frameSize = size
         switch info.layout {
         case .nmsByClass:

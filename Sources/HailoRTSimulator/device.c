@@ -144,10 +144,11 @@ SIM_EXPORT hailo_status hailo_identify(hailo_device device, hailo_device_identit
     identity->fw_version = (hailo_firmware_version_t){g_sim.library_version.major, g_sim.library_version.minor,
                                                       g_sim.library_version.revision};
     identity->logger_version = 0;
-    identity->board_name_length = set_string(identity->board_name, sizeof identity->board_name, "Hailo-8");
+    identity->board_name_length =
+        set_string(identity->board_name, sizeof identity->board_name, g_sim.device_8l ? "Hailo-8L" : "Hailo-8");
     identity->is_release = true;
     identity->extended_context_switch_buffer = false;
-    identity->device_architecture = 1;  // HAILO_ARCH_HAILO8
+    identity->device_architecture = g_sim.device_8l ? 2 : 1;  // HAILO_ARCH_HAILO8L / HAILO_ARCH_HAILO8
     char serial[32];
     snprintf(serial, sizeof serial, "HLLWM2A22%04d", (device->index + 1) % 10000);
     identity->serial_number_length = set_string(identity->serial_number, sizeof identity->serial_number, serial);
@@ -160,7 +161,8 @@ SIM_CHECK_TYPE(hailo_identify);
 
 SIM_EXPORT hailo_status hailo_get_extended_device_information(hailo_device device, hailo_extended_device_information_t *info) {
     if (!device_ok(device) || info == NULL) return ST_INVALID_ARGUMENT;
-    memset(info, 0, sizeof *info);
+    // 4.20's struct has no gpio_mask: it writes 92 bytes, not 96.
+    memset(info, 0, g_sim.abi_v4_20 ? sizeof(hailo_extended_device_information_v4_20_t) : sizeof *info);
     info->neural_network_core_clock_rate = 400000000u;
     info->supported_features = (hailo_device_supported_features_t){false, false, true, false, false};
     info->boot_source = 1;  // PCIE

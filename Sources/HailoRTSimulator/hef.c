@@ -210,7 +210,15 @@ SIM_HIDDEN void sim_layer_vstream_info(const sim_model_t *m, const sim_layer_t *
     case LAYER_NMS:
         info->direction = DIR_D2H;
         info->format = (hailo_format_t){FMT_FLOAT32, ORDER_NMS_BY_CLASS, 0};
-        info->nms_shape = (hailo_nms_shape_t){l->classes, l->max_per_class, l->classes * l->max_per_class, 0};
+        if (g_sim.abi_v4_20) {
+            // 4.20: the per-class and total counts share one slot, then the mask size and the
+            // result order (1, by class), over the same 16 bytes.
+            hailo_nms_shape_v4_20_t shape = {.number_of_classes = l->classes, .max_bboxes_per_class = l->max_per_class,
+                                             .max_accumulated_mask_size = 0, .order_type = 1};
+            memcpy(&info->nms_shape, &shape, sizeof shape);
+        } else {
+            info->nms_shape = (hailo_nms_shape_t){l->classes, l->max_per_class, l->classes * l->max_per_class, 0};
+        }
         info->quant_info = (hailo_quant_info_t){0.0f, 1.0f, 0.0f, 0.0f};
         break;
     default:
@@ -256,7 +264,7 @@ SIM_EXPORT hailo_status hailo_create_hef_file(hailo_hef *hef, const char *file_n
             if (cap >= (64u << 20)) {  // a text HEF is never this large
                 free(buf);
                 fclose(f);
-                return ST_HEF_FILE_CORRUPTED;
+                return sim_version_status(ST_HEF_FILE_CORRUPTED);
             }
             char *nb = realloc(buf, cap * 2);
             if (nb == NULL) {
@@ -279,14 +287,14 @@ SIM_EXPORT hailo_status hailo_create_hef_file(hailo_hef *hef, const char *file_n
     }
     hailo_status st = hef_from_text(hef, buf, len);
     free(buf);
-    return st;
+    return sim_version_status(st);
 }
 SIM_CHECK_TYPE(hailo_create_hef_file);
 
 SIM_EXPORT hailo_status hailo_create_hef_buffer(hailo_hef *hef, const void *buffer, size_t size) {
     sim_init_once();
     if (hef == NULL || buffer == NULL) return ST_INVALID_ARGUMENT;
-    return hef_from_text(hef, buffer, size);
+    return sim_version_status(hef_from_text(hef, buffer, size));
 }
 SIM_CHECK_TYPE(hailo_create_hef_buffer);
 

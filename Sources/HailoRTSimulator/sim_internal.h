@@ -44,6 +44,7 @@ enum {
     ST_OUT_OF_PHYSICAL_DEVICES = 74,
     ST_INVALID_DRIVER_VERSION = 76,
     ST_RPC_FAILED = 77,
+    ST_INVALID_SERVICE_VERSION = 78,
     ST_NOT_SUPPORTED = 79,
     ST_HEF_FILE_CORRUPTED = 91,
     ST_HEF_NOT_SUPPORTED = 92,
@@ -65,8 +66,12 @@ enum { ARCH_HAILO8 = 0, ARCH_HAILO8L = 1, ARCH_HAILO15H = 2 };
 typedef struct {
     int device_count;
     hailo_version_t library_version;
+    bool abi_v4_20;         /* library_version 4.20.x: its layouts and statuses */
+    bool device_8l;         /* HAILO_SIM_ARCH=hailo8l: the boards are Hailo-8L */
     bool driver_mismatch;
     bool no_device_node;
+    bool service_present;   /* HAILO_SIM_SERVICE_VERSION set: a hailort_service of that version runs */
+    hailo_version_t service_version;
     char device_node[512];  /* HAILO_SIM_DEVICE_NODE: opened like libhailort opens /dev/hailoN */
     char state_dir[512];
     float temperature;
@@ -78,6 +83,8 @@ typedef struct {
 } sim_config_t;
 
 SIM_HIDDEN extern sim_config_t g_sim;
+/* A status as the simulated version reports it: 4.20 has no 91-93 and answers 26 for each. */
+SIM_HIDDEN hailo_status sim_version_status(hailo_status status);
 SIM_HIDDEN void sim_init_once(void);
 
 // ---- HEF ---------------------------------------------------------------------------------------
@@ -161,6 +168,7 @@ struct _hailo_vdevice {
     int device_count;
     int device_index[SIM_MAX_DEVICES];
     int lock_fd[SIM_MAX_DEVICES];
+    bool service;                /* opened through the (simulated) multi-process service */
     struct _hailo_device *devices[SIM_MAX_DEVICES];
     uint32_t scheduling_algorithm;
     pthread_t scheduler;

@@ -1,6 +1,8 @@
-// HailoRT 4.23 simulator: configuration from the environment, versions, status names, time helpers.
+// HailoRT 4.20-4.23 simulator: configuration from the environment, versions, status names, time helpers.
+#define _GNU_SOURCE
 #include "sim_internal.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,11 +50,19 @@ static void load_config(void) {
         g_sim.device_count = (int)n;
     }
 
+    // The version: HAILO_SIM_LIBRARY_VERSION, else the file name it was loaded as
+    // (libhailort.so.4.21.0, like the real libraries' names), else 4.23.0.
     g_sim.library_version = (hailo_version_t){4, 23, 0};
     const char *lib = getenv("HAILO_SIM_LIBRARY_VERSION");
+    Dl_info self;
     if (lib != NULL && *lib != '\0') {
         parse_version(lib, &g_sim.library_version);
+    } else if (dladdr((void *)&parse_version, &self) != 0 && self.dli_fname != NULL) {
+        const char *base = strrchr(self.dli_fname, '/');
+        base = base != NULL ? base + 1 : self.dli_fname;
+        if (strncmp(base, "libhailort.so.", 14) == 0) parse_version(base + 14, &g_sim.library_version);
     }
+    g_sim.abi_v4_20 = g_sim.library_version.major == 4 && g_sim.library_version.minor == 20;
     const char *drv = getenv("HAILO_SIM_DRIVER_VERSION");
     if (drv != NULL && *drv != '\0') {
         hailo_version_t dv;
@@ -68,6 +78,12 @@ static void load_config(void) {
     g_sim.no_device_node = s != NULL && strcmp(s, "1") == 0;
     s = getenv("HAILO_SIM_DEVICE_NODE");
     snprintf(g_sim.device_node, sizeof g_sim.device_node, "%s", s != NULL ? s : "");
+
+    s = getenv("HAILO_SIM_SERVICE_VERSION");
+    g_sim.service_present = s != NULL && *s != '\0' && parse_version(s, &g_sim.service_version);
+
+    s = getenv("HAILO_SIM_ARCH");
+    g_sim.device_8l = s != NULL && strcmp(s, "hailo8l") == 0;
 
     s = getenv("HAILO_SIM_STATE_DIR");
     snprintf(g_sim.state_dir, sizeof g_sim.state_dir, "%s", (s != NULL && *s != '\0') ? s : "/tmp");
@@ -183,8 +199,16 @@ static const char *const g_status_names[] = {
 };
 _Static_assert(sizeof g_status_names / sizeof g_status_names[0] == ST_STATUS_COUNT, "status table size");
 
+SIM_HIDDEN hailo_status sim_version_status(hailo_status status) {
+    if (g_sim.abi_v4_20 && status >= ST_HEF_FILE_CORRUPTED && status <= ST_HEF_NOT_COMPATIBLE_WITH_DEVICE) {
+        return ST_INVALID_HEF;
+    }
+    return status;
+}
+
 SIM_EXPORT const char *hailo_get_status_message(hailo_status status) {
-    if (status >= ST_STATUS_COUNT) {
+    sim_init_once();
+    if (status >= (g_sim.abi_v4_20 ? ST_HEF_FILE_CORRUPTED : ST_STATUS_COUNT)) {
         return NULL;
     }
     return g_status_names[status];

@@ -26,8 +26,42 @@ static void lock_path(int index, char *out, size_t cap) {
     snprintf(out, cap, "%s/hailo-sim-%s.lock", g_sim.state_dir, id);
 }
 
+// Through the multi-process service, clients share a board when they name the same group id:
+// each holds a shared flock on the board's lock file (a direct user holds an exclusive one, so
+// the two exclude each other), and the first client's group id is kept beside it.
+static int claim_shared(int index, const char *group, int *fd_out) {
+    char path[sizeof g_sim.state_dir + 64], group_path[sizeof path + 8];
+    lock_path(index, path, sizeof path);
+    snprintf(group_path, sizeof group_path, "%s.group", path);
+    int gfd = open(group_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (gfd < 0) return CLAIM_ERROR;
+    flock(gfd, LOCK_EX);  // serialises the check of the group with other clients
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    int result = CLAIM_ERROR;
+    if (fd >= 0) {
+        char current[256] = {0};
+        ssize_t n = pread(gfd, current, sizeof current - 1, 0);
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            // Nobody holds the board: this client's group is the board's from now on.
+            if (ftruncate(gfd, 0) == 0 && pwrite(gfd, group, strlen(group), 0) >= 0) result = CLAIM_OK;
+            flock(fd, LOCK_SH);  // downgrade: other clients of the group may join
+        } else if (n > 0 && strcmp(current, group) == 0 && strcmp(group, g_unique_group_id) != 0 &&
+                   flock(fd, LOCK_SH | LOCK_NB) == 0) {  // "UNIQUE" is never shared
+            result = CLAIM_OK;
+        } else {
+            result = CLAIM_BUSY;  // a direct user, or the service serving another group
+        }
+        if (result != CLAIM_OK) close(fd);
+    }
+    flock(gfd, LOCK_UN);
+    close(gfd);
+    if (result == CLAIM_OK) *fd_out = fd;
+    return result;
+}
+
 // Claims DMA ownership of one board: the in-process table, then a non-blocking flock.
-static int claim_device(int index, int *fd_out) {
+static int claim_device(int index, const char *service_group, int *fd_out) {
+    if (service_group != NULL) return claim_shared(index, service_group, fd_out);
     pthread_mutex_lock(&g_owner_mu);
     if (g_owned[index]) {
         pthread_mutex_unlock(&g_owner_mu);
@@ -52,13 +86,13 @@ static int claim_device(int index, int *fd_out) {
     return CLAIM_OK;
 }
 
-static void unclaim_device(int index, int fd) {
+static void unclaim_device(int index, int fd, bool service) {
     pthread_mutex_lock(&g_owner_mu);
     if (fd >= 0) {
         flock(fd, LOCK_UN);
         close(fd);
     }
-    g_owned[index] = false;
+    if (!service) g_owned[index] = false;
     pthread_mutex_unlock(&g_owner_mu);
 }
 
@@ -67,7 +101,7 @@ static bool vdevice_ok(hailo_vdevice vd) { return vd != NULL && vd->magic == SIM
 static void vdevice_free_devices(struct _hailo_vdevice *vd) {
     for (int i = 0; i < vd->device_count; i++) {
         if (vd->devices[i] != NULL) sim_device_free(vd->devices[i]);
-        unclaim_device(vd->device_index[i], vd->lock_fd[i]);
+        unclaim_device(vd->device_index[i], vd->lock_fd[i], vd->service);
     }
     vd->device_count = 0;
 }
@@ -94,7 +128,14 @@ SIM_EXPORT hailo_status hailo_create_vdevice(hailo_vdevice_params_t *params, hai
     } else {
         p = *params;
     }
-    if (p.multi_process_service) return ST_RPC_FAILED;  // no hailort_service in the simulator
+    // Through hailort_service: it must run (else 77) and be this library's exact version (else 78).
+    if (p.multi_process_service) {
+        if (!g_sim.service_present) return ST_RPC_FAILED;
+        hailo_version_t l = g_sim.library_version, s = g_sim.service_version;
+        if (l.major != s.major || l.minor != s.minor || l.revision != s.revision) return ST_INVALID_SERVICE_VERSION;
+    }
+    const char *service_group = NULL;
+    if (p.multi_process_service) service_group = p.group_id != NULL ? p.group_id : g_unique_group_id;
     if (p.scheduling_algorithm > 1 || p.device_count == 0 || p.device_count > SIM_MAX_DEVICES) {
         return ST_INVALID_ARGUMENT;
     }
@@ -127,12 +168,13 @@ SIM_EXPORT hailo_status hailo_create_vdevice(hailo_vdevice_params_t *params, hai
     pthread_mutex_init(&vd->mu, NULL);
     sim_cond_init(&vd->cv);
     vd->scheduling_algorithm = p.scheduling_algorithm;
+    vd->service = service_group != NULL;
 
     st = ST_SUCCESS;
     if (p.device_ids != NULL) {
         for (int i = 0; i < nwanted; i++) {
             int fd = -1;
-            int claim = claim_device(wanted[i], &fd);
+            int claim = claim_device(wanted[i], service_group, &fd);
             if (claim != CLAIM_OK) {
                 st = claim == CLAIM_BUSY ? ST_DEVICE_IN_USE : ST_DRIVER_OPERATION_FAILED;
                 break;
@@ -144,7 +186,7 @@ SIM_EXPORT hailo_status hailo_create_vdevice(hailo_vdevice_params_t *params, hai
     } else {
         for (int index = 0; index < g_sim.device_count && vd->device_count < (int)p.device_count; index++) {
             int fd = -1;
-            int claim = claim_device(index, &fd);
+            int claim = claim_device(index, service_group, &fd);
             if (claim == CLAIM_ERROR) {
                 st = ST_DRIVER_OPERATION_FAILED;
                 break;
@@ -244,7 +286,11 @@ SIM_EXPORT hailo_status hailo_configure_vdevice(hailo_vdevice vdevice, hailo_hef
     }
     hailo_status st = sim_fault_check(FAULT_CONFIGURE);
     if (st != ST_SUCCESS) return st;
-    if (hef->model.arch == ARCH_HAILO15H) return ST_HEF_NOT_COMPATIBLE_WITH_DEVICE;
+    // A Hailo-8 takes Hailo-8 and Hailo-8L HEFs (the latter with HailoRT's "lower performance"
+    // warning); a Hailo-8L takes only Hailo-8L HEFs; neither takes a Hailo-15 HEF.
+    if (hef->model.arch == ARCH_HAILO15H || (g_sim.device_8l && hef->model.arch != ARCH_HAILO8L)) {
+        return sim_version_status(ST_HEF_NOT_COMPATIBLE_WITH_DEVICE);
+    }
 
     struct _hailo_configured_network_group *ng = calloc(1, sizeof *ng);
     if (ng == NULL) return ST_OUT_OF_HOST_MEMORY;

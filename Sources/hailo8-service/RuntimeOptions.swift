@@ -19,19 +19,27 @@ struct RuntimeOptions: ParsableArguments {
     @Option(help: "Dedicated threads that run models, default one per CPU the cgroup allows (env HAILO8_INFERENCE_THREADS).")
     var inferenceThreads: Int?
 
-    @Option(help: ArgumentHelp("Path of libhailort (env HAILO8_HAILORT_LIBRARY). Default: libhailort.so.4.23.0, then libhailort.so.", valueName: "path"))
+    @Option(help: ArgumentHelp("Path of libhailort (env HAILO8_HAILORT_LIBRARY). Default: libhailort.so.<the hailo_pci driver's version>, then 4.23.0 down to 4.20.0.", valueName: "path"))
     var hailortLibrary: String?
 
     @Option(help: ArgumentHelp("Hailo devices to use, comma-separated PCIe ids (env HAILO8_HAILO_DEVICES). Default: every free device.", valueName: "ids"))
     var hailoDevices: String?
 
+    @Flag(help: "Open the Hailo devices through HailoRT's multi-process service (hailort_service on the host), to share them with other Hailo applications (env HAILO8_HAILO_MULTI_PROCESS=1).")
+    var hailoMultiProcess = false
+
+    @Option(help: ArgumentHelp("Group id of the shared devices with --hailo-multi-process (env HAILO8_HAILO_GROUP_ID, default SHARED).", valueName: "id"))
+    var hailoGroupId: String?
+
     func hailoConfiguration(dataDirectory: URL?) -> HailoBackend.Configuration {
+        let multiProcess = hailoMultiProcess || ["1", "true", "yes"].contains(Environment.string(nil, "HAILO8_HAILO_MULTI_PROCESS")?.lowercased() ?? "")
         let devices = Environment.list(hailoDevices.map { [$0] } ?? [], "HAILO8_HAILO_DEVICES").flatMap { $0.split(separator: ",").map(String.init) }
         return HailoBackend.Configuration(
             libraryPath: Environment.string(hailortLibrary, "HAILO8_HAILORT_LIBRARY"),
             deviceIDs: devices.isEmpty ? nil : devices,
             loggerDirectory: dataDirectory?.appendingPathComponent("logs").path,
-            driverVersionFile: Environment.string(nil, "HAILO8_DRIVER_VERSION_FILE") ?? "/sys/module/hailo_pci/version")
+            driverVersionFile: Environment.string(nil, "HAILO8_DRIVER_VERSION_FILE") ?? "/sys/module/hailo_pci/version",
+            multiProcessGroup: multiProcess ? (Environment.string(hailoGroupId, "HAILO8_HAILO_GROUP_ID") ?? "SHARED") : nil)
     }
 
     /// Thread counts not given default to the process's usable CPUs (`ResourceSizing`).

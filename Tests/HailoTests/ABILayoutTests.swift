@@ -1,4 +1,5 @@
 import CHailoRT
+@testable import HailoRT
 import Testing
 
 /// The hand-written declarations against the sizes and offsets of HailoRT 4.23 (x86_64 and
@@ -91,5 +92,46 @@ struct ABILayoutTests {
             bytes.loadUnaligned(fromByteOffset: 404, as: UInt32.self) == 80 && bytes.loadUnaligned(fromByteOffset: 408, as: UInt32.self) == 100
         }
         #expect(offset)
+    }
+}
+
+/// The types whose layout differs in HailoRT 4.20.x (4.21 and 4.22 are 4.23's layout exactly).
+@Suite("HailoRT 4.20 ABI layout")
+struct ABILayout420Tests {
+    @Test("extended device information has no gpio_mask and is 92 bytes")
+    func extendedInformation() {
+        #expect(MemoryLayout<hailo_extended_device_information_v4_20_t>.size == 92)
+        #expect(MemoryLayout<hailo_extended_device_information_v4_20_t>.offset(of: \.supported_features) == 4)
+        #expect(MemoryLayout<hailo_extended_device_information_v4_20_t>.offset(of: \.boot_source) == 12)
+        #expect(MemoryLayout<hailo_extended_device_information_v4_20_t>.offset(of: \.soc_id) == 16)
+        #expect(MemoryLayout<hailo_extended_device_information_v4_20_t>.offset(of: \.soc_pm_values) == 67)
+        // The 4.21+ struct is a safe buffer for 4.20's call: it covers all 92 bytes.
+        #expect(MemoryLayout<hailo_extended_device_information_t>.size >= MemoryLayout<hailo_extended_device_information_v4_20_t>.size)
+    }
+
+    @Test("the NMS shape: per-class and total share offset 4, mask size at 8, order type at 12")
+    func nmsShape() {
+        #expect(MemoryLayout<hailo_nms_shape_v4_20_t>.size == 16)
+        #expect(MemoryLayout<hailo_nms_shape_v4_20_t>.offset(of: \.max_bboxes_per_class) == 4)
+        #expect(MemoryLayout<hailo_nms_shape_v4_20_t>.offset(of: \.max_bboxes_total) == 4)
+        #expect(MemoryLayout<hailo_nms_shape_v4_20_t>.offset(of: \.max_accumulated_mask_size) == 8)
+        #expect(MemoryLayout<hailo_nms_shape_v4_20_t>.offset(of: \.order_type) == 12)
+        // 4.23 for comparison: total at 8, mask size at 12.
+        #expect(MemoryLayout<hailo_nms_shape_t>.offset(of: \.max_bboxes_total) == 8)
+        #expect(MemoryLayout<hailo_nms_shape_t>.offset(of: \.max_accumulated_mask_size) == 12)
+    }
+
+    @Test("a 4.20 vstream info keeps 436 bytes; its NMS order type lands where 4.23 has the total")
+    func vstreamInfo() {
+        var info = hailo_vstream_info_t()
+        info.nms_shape.number_of_classes = 3
+        info.nms_shape.max_bboxes_per_class = 5
+        info.nms_shape.max_bboxes_total = 7            // where 4.20 writes the mask size (412)
+        info.nms_shape.max_accumulated_mask_size = 1   // where 4.20 writes order_type, 1 by class (416)
+        let shape = HailoNMSShape(info, profile: .v4_20)
+        #expect(shape.classes == 3 && shape.maxBoxesPerClass == 5)
+        #expect(shape.maxBoxesTotal == 5 && shape.maxAccumulatedMaskSize == 7)
+        let modern = HailoNMSShape(info, profile: .v4_21)
+        #expect(modern.maxBoxesTotal == 7 && modern.maxAccumulatedMaskSize == 1)
     }
 }

@@ -199,6 +199,29 @@ def test_a_device_node_it_may_not_open_is_reported_and_group_add_fixes_it(models
             docker("rm", "-f", name, check=False)
 
 
+def test_the_library_of_the_drivers_version_is_taken_from_the_image(models_dir: Path) -> None:
+    """The image holds libhailort 4.20.1 and 4.21.0 from two packages in docker/hailort/ (the
+    simulator, packed as Hailo packs the library); a host whose driver is 4.20.1 gets 4.20.1,
+    with nothing mounted but the driver's version file."""
+    node = device_node("hailo0-versions", 0o666)
+    version_file = WORK / "hailo_pci_version"
+    version_file.write_text("4.20.1\n")
+    version_file.chmod(0o644)
+    name = "hailo8-versions"
+    docker("run", "-d", "--name", name, f"--device={node}:/dev/hailo0", "-v", f"{models_dir}:/models:ro",
+           "-v", f"{version_file}:/run/hailo_pci_version:ro", "-e", "HAILO8_DRIVER_VERSION_FILE=/run/hailo_pci_version",
+           "-e", "HAILO_SIM_DRIVER_VERSION=4.20.1", "-e", "HAILO_SIM_DEVICE_NODE=/dev/hailo0", IMAGE)
+    try:
+        wait_healthy(name)
+        hailo = inside(name, "/health")["backends"]["hailo"]
+        assert hailo["available"] and hailo["version"] == "4.20.1", hailo
+        assert hailo["library"] == "libhailort.so.4.20.1", hailo
+        installed = docker("exec", name, "sh", "-c", "ls /usr/lib/libhailort.so.*").stdout.split()
+        assert installed == ["/usr/lib/libhailort.so.4.20.1", "/usr/lib/libhailort.so.4.21.0"], installed
+    finally:
+        docker("rm", "-f", name, check=False)
+
+
 def test_cpu_and_memory_limits_size_it_and_a_load_is_served(models_dir: Path) -> None:
     name = "hailo8-limited"
     docker("run", "-d", "--name", name, "--cpus", "1", "--memory", "768m", "-p", "8080:8080",

@@ -1,9 +1,12 @@
-// Declarations of the subset of the HailoRT 4.23 C ABI that hailo8-service uses.
+// Declarations of the subset of the HailoRT C ABI that hailo8-service uses, for libhailort 4.20
+// to 4.23.
 //
 // Written from the project's own notes on the ABI (struct sizes and offsets, enum values and
-// prototypes of libhailort 4.23.0, x86_64 and aarch64 Linux alike); no HailoRT header is used.
-// The library is never linked: the Swift binding dlopen()s libhailort.so.4.23.0 and casts each
-// symbol to the function-pointer typedefs below. Layouts are asserted by the binding's tests.
+// prototypes of libhailort 4.20.0 to 4.23.0, x86_64 and aarch64 Linux alike); no HailoRT header
+// is used. 4.21, 4.22 and 4.23 have one layout (the unsuffixed types); 4.20 differs in the few
+// types declared again with a _v4_20 suffix. The functions are the same in all four. The library
+// is never linked: the Swift binding dlopen()s libhailort.so.<version> and casts each symbol to
+// the function-pointer typedefs below. Layouts are asserted by the binding's tests.
 #ifndef CHAILORT_H
 #define CHAILORT_H
 
@@ -85,6 +88,19 @@ typedef struct {                                                                
     uint16_t gpio_mask;
 } hailo_extended_device_information_t;
 
+// HailoRT 4.20.x: the same fields without gpio_mask (92 bytes). A 96-byte 4.21+ struct is a safe
+// buffer for 4.20's call (its last 4 bytes are left alone); the reverse would overflow.
+typedef struct {                                                                                  // 92
+    uint32_t neural_network_core_clock_rate;
+    hailo_device_supported_features_t supported_features;
+    uint32_t boot_source;
+    uint8_t soc_id[32];
+    uint8_t lcs;
+    uint8_t eth_mac_address[6];
+    uint8_t unit_level_tracking_id[12];
+    uint8_t soc_pm_values[24];
+} hailo_extended_device_information_v4_20_t;
+
 typedef struct { float32_t ts0_temperature; float32_t ts1_temperature; uint16_t sample_count; } hailo_chip_temperature_info_t; // 12
 
 typedef struct { hailo_format_type_t type; hailo_format_order_t order; hailo_format_flags_t flags; } hailo_format_t; // 12
@@ -96,6 +112,19 @@ typedef struct {                                                                
     uint32_t max_bboxes_total;
     uint32_t max_accumulated_mask_size;
 } hailo_nms_shape_t;
+
+// HailoRT 4.20.x: per-class and total box counts share one slot (a union; it holds the per-class
+// count unless order_type is 2, by score), then the mask size, then a result-order enum. Same
+// 16 bytes, so hailo_vstream_info_t keeps its size; read its nms_shape through this type there.
+typedef struct {                                                                                  // 16
+    uint32_t number_of_classes;
+    union {
+        uint32_t max_bboxes_per_class;
+        uint32_t max_bboxes_total;
+    };
+    uint32_t max_accumulated_mask_size;
+    uint32_t order_type;            // 0 HW, 1 BY_CLASS, 2 BY_SCORE
+} hailo_nms_shape_v4_20_t;
 
 #pragma pack(push, 1)
 typedef struct { float32_t y_min; float32_t x_min; float32_t y_max; float32_t x_max; float32_t score; } hailo_bbox_float32_t; // 20, packed
