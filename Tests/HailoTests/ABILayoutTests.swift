@@ -112,8 +112,11 @@ struct ABILayout420Tests {
     @Test("the NMS shape: per-class and total share offset 4, mask size at 8, order type at 12")
     func nmsShape() {
         #expect(MemoryLayout<hailo_nms_shape_v4_20_t>.size == 16)
-        #expect(MemoryLayout<hailo_nms_shape_v4_20_t>.offset(of: \.max_bboxes_per_class) == 4)
-        #expect(MemoryLayout<hailo_nms_shape_v4_20_t>.offset(of: \.max_bboxes_total) == 4)
+        // The union's members have no key-path offset in Swift: check the bytes.
+        var shape = hailo_nms_shape_v4_20_t()
+        shape.max_bboxes_total = 0x0102_0304
+        #expect(shape.max_bboxes_per_class == 0x0102_0304)
+        #expect(withUnsafeBytes(of: &shape) { $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self) } == 0x0102_0304)
         #expect(MemoryLayout<hailo_nms_shape_v4_20_t>.offset(of: \.max_accumulated_mask_size) == 8)
         #expect(MemoryLayout<hailo_nms_shape_v4_20_t>.offset(of: \.order_type) == 12)
         // 4.23 for comparison: total at 8, mask size at 12.

@@ -13,12 +13,21 @@ struct HailoBindingTests {
         #expect(library.statusMessage(.timeout) == "HAILO_TIMEOUT")
     }
 
-    @Test("a library of another HailoRT version is refused, naming both versions")
-    func versionMismatch() throws {
-        #expect { try SimulatorFixture.library(["HAILO_SIM_LIBRARY_VERSION": "4.20.0"]) } throws: { error in
+    @Test("a library outside 4.20 to 4.23 is refused, naming its version and the supported ones")
+    func unsupportedVersion() throws {
+        #expect { try SimulatorFixture.library(["HAILO_SIM_LIBRARY_VERSION": "4.19.0"]) } throws: { error in
             let message = (error as! HailoLoadError).description
-            return message.contains("4.20.0") && message.contains("4.23")
+            return message.contains("4.19.0") && message.contains("4.20 to 4.23")
         }
+    }
+
+    @Test("a 4.20 library loads with the 4.20 layout and has no names for statuses 91 to 93")
+    func version420() throws {
+        let library = try SimulatorFixture.library(["HAILO_SIM_LIBRARY_VERSION": "4.20.1"])
+        #expect(library.version == HailoVersion(major: 4, minor: 20, revision: 1) && library.profile == .v4_20)
+        #expect(library.statusMessage(.invalidHEF) == "HAILO_INVALID_HEF")
+        #expect(library.statusMessage(.hefNotCompatibleWithDevice) == nil)
+        #expect(try SimulatorFixture.library(["HAILO_SIM_LIBRARY_VERSION": "4.22.0"]).profile == .v4_21)
     }
 
     @Test("a library that lacks symbols is refused with the list of missing ones")
@@ -36,7 +45,7 @@ struct HailoBindingTests {
         #expect { try HailoLibrary.load(candidates: ["/nonexistent/libhailort.so.4.23.0"], loggerDirectory: nil) } throws: { error in
             (error as! HailoLoadError).description.contains("/nonexistent/libhailort.so.4.23.0")
         }
-        #expect(HailoLibrary.searchPaths(explicit: nil).prefix(2) == ["libhailort.so.4.23.0", "libhailort.so"])
+        #expect(HailoLibrary.searchPaths(explicit: nil).prefix(2) == ["libhailort.so.4.23.0", "/usr/lib/libhailort.so.4.23.0"])
         #expect(HailoLibrary.searchPaths(explicit: "/x/lib.so") == ["/x/lib.so"])
     }
 
