@@ -62,6 +62,11 @@ def test_the_library_of_the_drivers_version_is_chosen_and_serves_nms(start_serve
     # The NMS shape (3 classes x 5 boxes) read with this version's layout sizes the output.
     x = frame(7)
     np.testing.assert_array_equal(output_floats(infer_frame(server, "det", x)), expected_nms(x))
+    # The same frame over KServe v2 (JSON tensors).
+    r = server.post("/v2/models/det/infer", json={"inputs": [
+        {"name": "detector_small/input_layer1", "shape": list(x.shape), "datatype": "UINT8", "data": x.reshape(-1).tolist()}]})
+    assert r.status_code == 200, r.text
+    np.testing.assert_array_equal(np.array(r.json()["outputs"][0]["data"], dtype=np.float32), expected_nms(x))
 
 
 def test_without_a_driver_the_newest_library_is_used(start_server: StartServer, tmp_path: Path) -> None:
