@@ -80,11 +80,13 @@ final class HailoDeviceManager: @unchecked Sendable {
     /// Opens the vdevice and configures every model on it (control thread). Schedules a retry
     /// on failure.
     private func open(attempt: Int, reason: String?) {
+        var built: HailoVDevice?
         do {
             // Every device present unless the configuration lists some (scan finds 0 without a driver).
             let present = configuration.deviceIDs == nil ? try library.scanDevices().count : 0
             let vdevice = try HailoVDevice(library: library, deviceIDs: configuration.deviceIDs, deviceCount: present > 0 ? present : nil,
                                            multiProcessGroup: configuration.multiProcessGroup)
+            built = vdevice
             let devices = try vdevice.physicalDevices()
             let current = locked { models }
             for model in current { try configure(model, on: vdevice) }
@@ -99,11 +101,21 @@ final class HailoDeviceManager: @unchecked Sendable {
         } catch {
             let message = describe(error)
             let delay = configuration.backoff(attempt: attempt)
+            let current = locked { models }
+            if let built {
+                // A half-built vdevice (a configure failed): the models configured on it so far
+                // let go of their vstreams, then the vdevice itself is released, or it would keep
+                // the boards claimed and every retry would fail with 74.
+                current.forEach { $0.detachDraining() }
+                built.release()
+            }
             locked {
                 state = attempt == 0 && reason == nil ? .unavailable(reason: message) : .recovering(attempt: attempt + 1, reason: message)
                 vdevice = nil
                 physicalDevices = []
             }
+            // Frames waiting for the device are refused now rather than at their deadlines.
+            current.forEach { $0.failHeld(HailoModel.recovering(message)) }
             logger.warning("Hailo devices not available, retrying", metadata: ["error": "\(message)", "retry_in_s": "\(delay)"])
             DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in
                 guard let manager = self else { return }
@@ -258,6 +270,15 @@ final class HailoDeviceManager: @unchecked Sendable {
             return old
         }
         old?.release()
+    }
+
+    /// Why models cannot run now after a fault, or nil while the devices serve or are only
+    /// being rebuilt for an unload.
+    var faultReason: String? {
+        switch currentState {
+        case .recovering, .unavailable: statusReason
+        case .ready, .starting: nil
+        }
     }
 
     /// Why the backend cannot serve now, if it cannot.

@@ -83,9 +83,22 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
 
     private func submit(_ job: HailoJob) {
         lock.lock()
-        defer { lock.unlock() }
-        if let pipeline, pipeline.submit(job) { return }
-        held.append(job)
+        if let pipeline, pipeline.submit(job) {
+            lock.unlock()
+            return
+        }
+        // No pipeline: the device is being rebuilt. After an unload that takes moments, and the
+        // frame waits; after a fault it may take long, and the frame is refused now.
+        let reason = pipeline == nil ? unavailableReason : nil
+        if reason == nil { held.append(job) }
+        lock.unlock()
+        if let reason { job.finish(.failure(Self.recovering(reason))) }
+    }
+
+    var unavailableReason: String? { manager?.faultReason }
+
+    static func recovering(_ reason: String) -> InferenceError {
+        InferenceError(.unavailable, .backendUnavailable, "the Hailo device is recovering (\(reason)); retry shortly")
     }
 
     /// Takes a job back if no writer started it; true when it was waiting for a pipeline.

@@ -116,8 +116,12 @@ public protocol LoadedModel: Sendable {
     func close() async
     /// Runs worth handing to the backend at once to keep its device busy.
     var preferredInFlight: Int { get }
+    /// Why the model cannot run now although it is loaded (its device is recovering from a
+    /// fault), or nil when it can. Its runs are refused at once meanwhile.
+    var unavailableReason: String? { get }
 }
 
 extension LoadedModel {
     public var preferredInFlight: Int { 2 }
+    public var unavailableReason: String? { nil }
 }

@@ -54,6 +54,9 @@ public enum ModelState: String, Sendable, Codable {
     case failed
     /// Refusing new requests while the ones in flight finish.
     case unloading
+    /// Loaded, but its device is recovering from a fault: requests are refused with 503 and
+    /// `Retry-After` until it is back (`error` says why).
+    case recovering
 }
 
 /// A model as the registry lists it.
@@ -61,7 +64,7 @@ public struct ModelInfo: Sendable {
     public var record: ModelRecord
     public var state: ModelState
     public var signature: ModelSignature?
-    /// Why a `failed` model could not be loaded.
+    /// Why a `failed` model could not be loaded, or why a `recovering` one cannot run now.
     public var error: String?
     public var loadedAt: Date?
     public var stats: ModelStats.Snapshot

@@ -86,7 +86,7 @@ public actor ModelRegistry {
             switch existing.state {
             case .unloading:
                 throw InferenceError(.conflict, .modelIDConflict, "model '\(record.modelID)' is being unloaded; try again when it is gone")
-            case .ready, .loading:
+            case .ready, .loading, .recovering:
                 if existing.record == record { return (info(existing), false) }
                 guard atStart else {
                     throw existing.record.fingerprint == record.fingerprint
@@ -351,9 +351,10 @@ public actor ModelRegistry {
     }
 
     private func info(_ entry: Entry) -> ModelInfo {
-        ModelInfo(record: entry.record, state: entry.state, signature: entry.model?.signature,
-                  error: entry.error, loadedAt: entry.loadedAt, stats: entry.stats.snapshot(),
-                  scheduler: entry.scheduler.map { SchedulerSnapshot(policy: $0.policy, load: $0.load) })
+        let recovering = entry.state == .ready ? entry.model?.unavailableReason : nil
+        return ModelInfo(record: entry.record, state: recovering == nil ? entry.state : .recovering, signature: entry.model?.signature,
+                         error: recovering ?? entry.error, loadedAt: entry.loadedAt, stats: entry.stats.snapshot(),
+                         scheduler: entry.scheduler.map { SchedulerSnapshot(policy: $0.policy, load: $0.load) })
     }
 
     /// The model's batch collector when its load options ask for dynamic batching.

@@ -39,7 +39,7 @@ extension KServeController {
         case .ready: "READY"
         case .loading: "LOADING"
         case .unloading: "UNLOADING"
-        case .failed: "UNAVAILABLE"
+        case .failed, .recovering: "UNAVAILABLE"
         }
     }
 

@@ -20,8 +20,10 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
 
     public init(_ error: InferenceError) {
         self.init(Self.status(of: error.kind), error.code.rawValue, error.message)
-        if error.kind == .resourceExhausted {
-            headers[.retryAfter] = "1"  // queues drain in milliseconds to seconds
+        switch error.kind {
+        case .resourceExhausted: headers[.retryAfter] = "1"  // queues drain in milliseconds to seconds
+        case .unavailable: headers[.retryAfter] = "5"  // a device recovering, a backend starting
+        default: break
         }
     }
 

@@ -1127,7 +1127,7 @@ components:
     # ------------------------------------------------------------ models
     ModelState:
       type: string
-      enum: [loading, ready, failed, unloading]
+      enum: [loading, ready, failed, unloading, recovering]
     TensorSpec:
       type: object
       required: [name, dtype, shape]
