@@ -378,3 +378,29 @@ def test_device_fault_and_deadline_answer_at_once(start_server: StartServer, tmp
         slow.close()
     finally:
         client.close()
+
+
+def test_full_queue_answers_at_once(start_server: StartServer, tmp_path: Path) -> None:
+    args, endpoint = zmq_args()
+    server = start_hailo(start_server, tmp_path, args=args + ["--zmq-timeout-ms", "5000"])
+    loaded = server.post("/models/load", json={"model_path": "sim_slow.hef", "model_id": "slow",
+                                               "options": {"max_queue": 1, "max_in_flight": 1}})
+    assert loaded.status_code == 201, loaded.text
+    peers = [FrigateClient(endpoint, Path("slow"), timeout_ms=5000) for _ in range(4)]
+    try:
+        assert all(p.ready for p in peers)
+
+        def one(index: int) -> tuple[dict, float]:
+            start = time.monotonic()
+            reply = peers[index].request(frame(index))
+            return json.loads(reply[0]), time.monotonic() - start
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            answers = list(pool.map(one, range(4)))
+        full = [(h, t) for h, t in answers if h.get("code") == "queue_full"]
+        served = [h for h, _ in answers if "error" not in h]
+        assert full and served, answers
+        assert all(t < 0.19 for _, t in full), answers  # refused at once, not after a frame's 200 ms
+    finally:
+        for p in peers:
+            p.close()
