@@ -41,7 +41,7 @@ struct Serve: AsyncParsableCommand {
     var visionThreads: Int?
     @Option(help: "Seconds running async tasks get to finish at shutdown (env HAILO8_SHUTDOWN_GRACE, default 10).") var shutdownGrace: Int?
     @Option(help: "Requests that may wait per model, default 64; a model's load options may set max_queue (env HAILO8_MAX_QUEUE).") var maxQueue: Int?
-    @Option(help: ArgumentHelp("Serve Frigate's zmq remote detector on this ZeroMQ endpoint, e.g. tcp://0.0.0.0:5555 or ipc:///tmp/cache/zmq_detector; repeatable (env HAILO8_ZMQ_ENDPOINTS, comma-separated). Off when none.", valueName: "endpoint"))
+    @Option(help: ArgumentHelp("Serve Frigate's zmq remote detector on this ZeroMQ endpoint, e.g. tcp://0.0.0.0:5555 or ipc:///tmp/cache/zmq_detector; repeatable (env HAILO8_ZMQ_ENDPOINTS, comma-separated; or zmq_endpoints in --config). Off when none.", valueName: "endpoint"))
     var zmqEndpoint: [String] = []
     @Option(help: "Deadline of a ZeroMQ inference request in ms, from its arrival (env HAILO8_ZMQ_TIMEOUT_MS, default 1000).")
     var zmqTimeoutMs: Int?
@@ -86,7 +86,6 @@ struct Serve: AsyncParsableCommand {
         let ttl = try Environment.int(taskTtl, "HAILO8_TASK_TTL", default: 600)
         guard timeout > 0, capacity > 0, ttl > 0 else { throw ValidationError("timeouts, task capacity and TTL must be positive") }
         let preloads = try Environment.list(preload, "HAILO8_PRELOAD").map(Self.parsePreload)
-        let zmqEndpoints = Environment.list(zmqEndpoint, "HAILO8_ZMQ_ENDPOINTS")
         let zmqTimeout = try Environment.int(zmqTimeoutMs, "HAILO8_ZMQ_TIMEOUT_MS", default: 1000)
         guard zmqTimeout > 0 else { throw ValidationError("--zmq-timeout-ms must be positive") }
 
@@ -99,8 +98,11 @@ struct Serve: AsyncParsableCommand {
         // A models file that cannot be read or names an unknown setting stops the start: better
         // than a service running without what it was told to load.
         var configured: [LoadRequest] = []
+        var zmqEndpoints = Environment.list(zmqEndpoint, "HAILO8_ZMQ_ENDPOINTS")
         if let path = Environment.string(config, "HAILO8_CONFIG") {
-            configured = try await ModelsFile(contentsOf: path).loadRequests(resolver: registry.resolver)
+            let file = try ModelsFile(contentsOf: path)
+            configured = try await file.loadRequests(resolver: registry.resolver)
+            if zmqEndpoints.isEmpty { zmqEndpoints = file.zmqEndpoints }
         }
         await registry.restore()
         // Models that do not load now (the board is busy, the backend missing) stay listed as

@@ -404,3 +404,26 @@ def test_full_queue_answers_at_once(start_server: StartServer, tmp_path: Path) -
     finally:
         for p in peers:
             p.close()
+
+
+def test_endpoints_from_the_environment_and_the_models_file(start_server: StartServer, tmp_path: Path) -> None:
+    def answers(endpoint: str) -> bool:
+        reply = raw_call(endpoint, [json.dumps({"model_request": True, "model_name": "nudenet-320n.onnx"}).encode()])
+        return json.loads(reply[0])["model_loaded"] is True
+
+    tcp, ipc = f"tcp://127.0.0.1:{free_port()}", f"ipc://{tmp_path}/env.sock"
+    server = start_server(env={"HAILO8_ZMQ_ENDPOINTS": f"{tcp}, {ipc}"})
+    assert answers(tcp) and answers(ipc)
+    assert server.stop() == 0
+    config = tmp_path / "models.yaml"
+    endpoint = f"tcp://127.0.0.1:{free_port()}"
+    config.write_text(f"zmq_endpoints: [{endpoint}]\nmodels:\n  - model_path: nudenet-320n.onnx\n")
+    start_server(args=["--config", str(config)])
+    assert answers(endpoint)
+
+
+def test_an_endpoint_that_cannot_be_bound_stops_the_start(start_server: StartServer, tmp_path: Path) -> None:
+    server = Server(tmp_path, args=["--zmq-endpoint", "tcp://127.0.0.1:notaport"])
+    with pytest.raises(pytest.fail.Exception):
+        server.start()
+    assert "zmq_bind" in server.log_tail()
