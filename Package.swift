@@ -65,6 +65,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libzmq for the ZeroMQ front end (Frigate's remote detector); scripts/setup.sh installs it.
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .target(
+            name: "InferenceZMQ",
+            dependencies: [
+                "InferenceCore", "InferenceVision", "CZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ONNXBackend",
             dependencies: [
@@ -102,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "hailo8-service",
             dependencies: [
-                "InferenceCore", "InferenceHTTP", "InferenceVision", "ONNXBackend", "HailoBackend",
+                "InferenceCore", "InferenceHTTP", "InferenceVision", "InferenceZMQ", "ONNXBackend", "HailoBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -143,6 +155,11 @@ let package = Package(
         .testTarget(
             name: "InferenceVisionTests",
             dependencies: ["InferenceVision", "InferenceCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InferenceZMQTests",
+            dependencies: ["InferenceZMQ", "InferenceVision", "InferenceCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

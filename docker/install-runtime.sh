@@ -1,6 +1,6 @@
 #!/bin/sh
 # Prepares the runtime image (run as root while the image is built):
-#   * the libraries the binary links (libjpeg-turbo's TurboJPEG API, libspng; the package names
+#   * the libraries the binary links (libjpeg-turbo's TurboJPEG API, libspng, libzmq; the package names
 #     differ between Debian and Ubuntu), libstdc++ for ONNX Runtime, curl for the health check,
 #   * libhailort from each hailort_<version>_ARCH.deb put in DEB_DIR (one or several versions),
 #   * the unprivileged user the service runs as (uid/gid 10001) and its /models and /data.
@@ -14,7 +14,7 @@ available() { [ -n "$(apt-cache madison "$1" 2>/dev/null)" ]; }
 pick() { for name in "$@"; do if available "$name"; then echo "$name"; return; fi; done; echo "install-runtime.sh: none of $* in this base's packages" >&2; exit 1; }
 turbojpeg="$(pick libturbojpeg0 libturbojpeg)"
 spng="$(pick libspng0)"
-apt-get install -y -qq --no-install-recommends ca-certificates curl libstdc++6 "$turbojpeg" "$spng" >/dev/null
+apt-get install -y -qq --no-install-recommends ca-certificates curl libstdc++6 libzmq5 "$turbojpeg" "$spng" >/dev/null
 
 # HailoRT: only libhailort.so.<version> of each package, so that several versions sit side by
 # side (the service loads the one of the host driver's version at start); the packages' tools

@@ -2,7 +2,7 @@
 # Prepares a Debian/Ubuntu machine (with the Swift toolchain already installed) to build, run and
 # test the service:
 #   * apt packages that are missing (a Python >= 3.11 with venv, ca-certificates, the image
-#     libraries' headers, wrk for bench/run.sh),
+#     libraries' headers, libzmq's headers for the ZeroMQ front end, wrk for bench/run.sh),
 #   * .venv with requirements-dev.txt (the onnxruntime wheel also provides libonnxruntime.so,
 #     which the service finds in .venv by itself),
 #   * models/nudenet-320n.onnx, the demo model (AGPL-3.0: downloaded here, never committed),
@@ -68,9 +68,9 @@ apt_install_missing() {
 }
 
 if command -v dpkg >/dev/null 2>&1; then
-    # pkg-config and the image libraries' headers are needed to build InferenceVision; wrk is the
-    # load generator of bench/run.sh.
-    apt_packages=(ca-certificates pkg-config libturbojpeg0-dev libspng-dev wrk)
+    # pkg-config and the image libraries' headers are needed to build InferenceVision, libzmq's to
+    # build InferenceZMQ; wrk is the load generator of bench/run.sh.
+    apt_packages=(ca-certificates pkg-config libturbojpeg0-dev libspng-dev libzmq3-dev wrk)
     if ! find_python >/dev/null; then
         apt_packages+=(python3 python3-venv python3-pip)
     fi

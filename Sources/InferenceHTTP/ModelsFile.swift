@@ -14,8 +14,11 @@ import Yams
 ///
 /// Each entry takes the fields of `POST /models/load` as JSON. Unlike the API, the file refuses
 /// keys it does not know: a misspelt option in a file nobody watches would silently be dropped.
+/// An optional `zmq_endpoints:` list turns on Frigate's ZeroMQ front end (`--zmq-endpoint`).
 public struct ModelsFile: Sendable {
     let models: [LoadBody]
+    /// ZeroMQ endpoints for Frigate's remote detector; used when no flag or variable sets them.
+    public private(set) var zmqEndpoints: [String] = []
 
     /// A file that cannot be read, parsed, or holds a key or value the service does not know.
     public struct Invalid: Error, CustomStringConvertible {
@@ -46,7 +49,13 @@ public struct ModelsFile: Sendable {
             return
         }
         guard let root = node.mapping else { throw Invalid(description: "expected a mapping with a 'models' list") }
-        try Self.refuseUnknown(root, known: ["models"], at: "")
+        try Self.refuseUnknown(root, known: ["models", "zmq_endpoints"], at: "")
+        if let endpoints = root["zmq_endpoints"], endpoints.null == nil {
+            guard let list = endpoints.sequence?.map({ $0.scalar?.string }), let strings = list as? [String] else {
+                throw Invalid(description: "'zmq_endpoints' must be a list of endpoints such as tcp://0.0.0.0:5555")
+            }
+            zmqEndpoints = strings.filter { !$0.isEmpty }
+        }
         guard let entries = root["models"], entries.null == nil else {
             models = []
             return

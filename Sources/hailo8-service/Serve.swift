@@ -5,6 +5,7 @@ import InferenceCore
 import HailoBackend
 import InferenceHTTP
 import InferenceVision
+import InferenceZMQ
 import Logging
 import Metrics
 import ONNXBackend
@@ -41,6 +42,10 @@ struct Serve: AsyncParsableCommand {
     var visionThreads: Int?
     @Option(help: "Seconds running async tasks get to finish at shutdown (env HAILO8_SHUTDOWN_GRACE, default 10).") var shutdownGrace: Int?
     @Option(help: "Requests that may wait per model, default 64; a model's load options may set max_queue (env HAILO8_MAX_QUEUE).") var maxQueue: Int?
+    @Option(help: ArgumentHelp("Serve Frigate's zmq remote detector on this ZeroMQ endpoint, e.g. tcp://0.0.0.0:5555 or ipc:///tmp/cache/zmq_detector; repeatable (env HAILO8_ZMQ_ENDPOINTS, comma-separated; or zmq_endpoints in --config). Off when none.", valueName: "endpoint"))
+    var zmqEndpoint: [String] = []
+    @Option(help: "Deadline of a ZeroMQ inference request in ms, from its arrival (env HAILO8_ZMQ_TIMEOUT_MS, default 1000).")
+    var zmqTimeoutMs: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical (env HAILO8_LOG_LEVEL, default info).") var logLevel: String?
     @OptionGroup var runtime: RuntimeOptions
 
@@ -86,6 +91,8 @@ struct Serve: AsyncParsableCommand {
         let ttl = try Environment.int(taskTtl, "HAILO8_TASK_TTL", default: 600)
         guard timeout > 0, capacity > 0, ttl > 0 else { throw ValidationError("timeouts, task capacity and TTL must be positive") }
         let preloads = try Environment.list(preload, "HAILO8_PRELOAD").map(Self.parsePreload)
+        let zmqTimeout = try Environment.int(zmqTimeoutMs, "HAILO8_ZMQ_TIMEOUT_MS", default: 1000)
+        guard zmqTimeout > 0 else { throw ValidationError("--zmq-timeout-ms must be positive") }
 
         let onnxConfiguration = try runtime.onnxConfiguration(resources: resources)
         let monitor = ResourceMonitor(limits: resources, threads: .init(
@@ -100,8 +107,11 @@ struct Serve: AsyncParsableCommand {
         // A models file that cannot be read or names an unknown setting stops the start: better
         // than a service running without what it was told to load.
         var configured: [LoadRequest] = []
+        var zmqEndpoints = Environment.list(zmqEndpoint, "HAILO8_ZMQ_ENDPOINTS")
         if let path = Environment.string(config, "HAILO8_CONFIG") {
-            configured = try await ModelsFile(contentsOf: path).loadRequests(resolver: registry.resolver)
+            let file = try ModelsFile(contentsOf: path)
+            configured = try await file.loadRequests(resolver: registry.resolver)
+            if zmqEndpoints.isEmpty { zmqEndpoints = file.zmqEndpoints }
         }
         await registry.restore()
         // Models that do not load now (the board is busy, the backend missing) stay listed as
@@ -121,11 +131,19 @@ struct Serve: AsyncParsableCommand {
             defaultTimeout: .milliseconds(timeout), resources: monitor, logger: logger)
         let app = buildApplication(service: service, configuration: http, pipeline: pipeline, metrics: metrics, logger: logger)
         let grace = try Environment.int(shutdownGrace, "HAILO8_SHUTDOWN_GRACE", default: 10)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: app), .init(service: TaskShutdownService(tasks: service.tasks, grace: .seconds(grace))),
+            .init(service: ModelRestoreService(registry: registry)),
+        ]
+        if !zmqEndpoints.isEmpty {
+            // Last in the group, so the first to stop at shutdown: it stops reading, answers what
+            // it started, and closes its sockets while the HTTP server still serves.
+            let zmq = ZMQConfiguration(endpoints: zmqEndpoints, maxModelSize: http.maxBodySize, requestTimeout: .milliseconds(zmqTimeout))
+            let vision = VisionService(inference: service, pipeline: pipeline, limits: http.imageLimits)
+            services.append(.init(service: ZMQFrontEnd(vision: vision, configuration: zmq, logger: logger)))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: app), .init(service: TaskShutdownService(tasks: service.tasks, grace: .seconds(grace))),
-                .init(service: ModelRestoreService(registry: registry)),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         // Hailo first: it drains its frames and releases the vdevice once, for every model.

@@ -25,6 +25,17 @@ struct ModelsFileTests {
         }
     }
 
+    @Test("zmq_endpoints lists Frigate's ZeroMQ endpoints")
+    func zmqEndpoints() throws {
+        let file = try ModelsFile(yaml: """
+            zmq_endpoints: [tcp://0.0.0.0:5555, ipc:///tmp/cache/zmq_detector]
+            models: []
+            """)
+        #expect(file.zmqEndpoints == ["tcp://0.0.0.0:5555", "ipc:///tmp/cache/zmq_detector"])
+        #expect(try ModelsFile(yaml: "models: []").zmqEndpoints.isEmpty)
+        #expect(throws: ModelsFile.Invalid.self) { try ModelsFile(yaml: "zmq_endpoints: tcp://0.0.0.0:5555") }
+    }
+
     @Test("each entry takes the fields of POST /models/load, batching and scheduler options included, in order")
     func parses() async throws {
         let file = try ModelsFile(yaml: """

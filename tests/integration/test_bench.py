@@ -93,3 +93,14 @@ def test_frames_do_not_accumulate_in_memory(start_server: StartServer, tmp_path:
     send(800)
     grown = rss_mib() - before
     assert grown < 300, f"RSS grew by {grown:.0f} MiB over 800 frames of 1.2 MB"
+
+
+def test_frigate_zmq_bench_prints_its_table(tmp_path: Path) -> None:
+    assert SIMULATOR.is_file(), f"{SIMULATOR} is missing: build the HailoRTSimulator product"
+    env = dict(os.environ, HAILO8_BINARY=str(BINARY), HAILO8_SIMULATOR_LIBRARY=str(SIMULATOR), HAILO8_TEST_MODELS=str(TEST_MODELS))
+    done = subprocess.run([sys.executable, str(REPO_ROOT / "bench/frigate_zmq.py"), "--duration", "0.3"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| ZeroMQ") or line.startswith("| HTTP")]
+    assert len(rows) == 12, done.stdout  # 6 rows as they come, then the table
+    assert all(line.rstrip().endswith("| 0 |") for line in rows), done.stdout

@@ -8,6 +8,8 @@ public enum ImageDecoder {
         switch input {
         case .raw(let frame):
             return try RawFrameConverter.convert(frame, limits: limits)
+        case .tensor(let tensor):
+            return try TensorImageConverter.convert(tensor, limits: limits)
         case .encoded(let bytes):
             return try bytes.withUnsafeBytes { raw in Result { () throws(InferenceError) -> RGBImage in
                 switch ImageFormat(sniffing: raw) {
@@ -39,6 +41,7 @@ public enum ImageDecoder {
     public static func size(_ input: ImageInput) throws(InferenceError) -> (width: Int, height: Int) {
         switch input {
         case .raw(let frame): return (frame.width, frame.height)
+        case .tensor(let tensor): return (tensor.width, tensor.height)
         case .encoded(let bytes):
             return try bytes.withUnsafeBytes { raw in Result { () throws(InferenceError) -> (width: Int, height: Int) in
                 switch ImageFormat(sniffing: raw) {

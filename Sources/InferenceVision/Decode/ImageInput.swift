@@ -1,8 +1,9 @@
-/// An image as a request carries it: encoded bytes (JPEG/PNG), or a raw frame a client has
-/// already decoded.
+/// An image as a request carries it: encoded bytes (JPEG/PNG), a raw frame a client has
+/// already decoded, or a tensor a client has already laid out.
 public enum ImageInput: Sendable {
     case encoded([UInt8])
     case raw(RawFrame)
+    case tensor(TensorImage)
 
     /// Raw frame layouts.
     public enum PixelFormat: String, Sendable, CaseIterable {
@@ -33,6 +34,7 @@ public enum ImageInput: Sendable {
         switch self {
         case .encoded(let bytes): bytes.count
         case .raw(let frame): frame.bytes.count
+        case .tensor(let tensor): tensor.bytes.count
         }
     }
 }

@@ -1,0 +1,2 @@
+// libzmq's C API, from the system package (Debian: libzmq3-dev).
+#include <zmq.h>
