@@ -38,6 +38,10 @@ final class HailoDeviceManager: @unchecked Sendable {
     private var models: [HailoModel] = []
     var notificationTokens: [AnyObject] = []
     private var isShutDown = false
+    /// Bumped by every new attempt to open the devices (start, rebuild, recovery): a retry
+    /// scheduled by an older attempt finds it changed and does nothing.
+    private var openGeneration = 0
+    private var pendingRetry: DispatchWorkItem?
     private var faultCount = 0
     private var lastFault: String?
     var monitorTimer: (any DispatchSourceTimer)?
@@ -51,6 +55,8 @@ final class HailoDeviceManager: @unchecked Sendable {
     // MARK: State for status and /devices
 
     var currentState: State { locked { state } }
+    /// Whether a vdevice is held (the boards are claimed).
+    var isOpen: Bool { locked { vdevice != nil } }
     var faults: (count: Int, last: String?) { locked { (faultCount, lastFault) } }
     var devices: [HailoDeviceSnapshot] { locked { currentSnapshots } }
     var modelNames: [String] { locked { models.map(\.name) } }
@@ -70,16 +76,30 @@ final class HailoDeviceManager: @unchecked Sendable {
     func start() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             control.async {
-                self.open(attempt: 0, reason: nil)
+                self.reopen(reason: nil)
                 continuation.resume()
             }
         }
         startMonitor()
     }
 
+    /// Starts a new series of attempts to open the devices (control thread), cancelling the
+    /// retry of any earlier one.
+    private func reopen(reason: String?) {
+        let generation = locked { () -> Int in
+            pendingRetry?.cancel()
+            pendingRetry = nil
+            openGeneration += 1
+            return openGeneration
+        }
+        open(attempt: 0, reason: reason, generation: generation)
+    }
+
     /// Opens the vdevice and configures every model on it (control thread). Schedules a retry
-    /// on failure.
-    private func open(attempt: Int, reason: String?) {
+    /// on failure. Does nothing after shutdown, when a newer series of attempts began, or when
+    /// the devices are open already.
+    private func open(attempt: Int, reason: String?, generation: Int) {
+        guard locked({ !isShutDown && openGeneration == generation && vdevice == nil }) else { return }
         var built: HailoVDevice?
         do {
             // Every device present unless the configuration lists some (scan finds 0 without a driver).
@@ -117,10 +137,12 @@ final class HailoDeviceManager: @unchecked Sendable {
             // Frames waiting for the device are refused now rather than at their deadlines.
             current.forEach { $0.failHeld(HailoModel.recovering(message)) }
             logger.warning("Hailo devices not available, retrying", metadata: ["error": "\(message)", "retry_in_s": "\(delay)"])
-            DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in
+            let retry = DispatchWorkItem { [weak self] in
                 guard let manager = self else { return }
-                manager.control.async { manager.open(attempt: attempt + 1, reason: message) }
+                manager.control.async { manager.open(attempt: attempt + 1, reason: message, generation: generation) }
             }
+            locked { pendingRetry = retry }
+            DispatchQueue.global().asyncAfter(deadline: .now() + delay, execute: retry)
         }
     }
 
@@ -243,7 +265,7 @@ final class HailoDeviceManager: @unchecked Sendable {
         current.forEach { $0.detachDraining() }
         releaseVDevice()
         logger.info("rebuilding the Hailo vdevice", metadata: ["reason": "\(reason)", "models": "\(current.count)"])
-        open(attempt: 0, reason: reason)
+        reopen(reason: reason)
     }
 
     /// A pipeline reported an I/O error: fail the frames on the device, rebuild (control thread).
@@ -258,7 +280,7 @@ final class HailoDeviceManager: @unchecked Sendable {
         logger.error("Hailo device fault, recovering", metadata: ["error": "\(error)", "model": "\(model.name)"])
         locked { models }.forEach { $0.detachAborting(error) }
         releaseVDevice()
-        open(attempt: 0, reason: message)
+        reopen(reason: message)
     }
 
     private func releaseVDevice() {
@@ -294,7 +316,11 @@ final class HailoDeviceManager: @unchecked Sendable {
     /// Stops the monitor, closes every model and releases the devices (at shutdown).
     func shutdown() async {
         guard !locked({ isShutDown }) else { return }
-        locked { isShutDown = true }
+        locked {
+            isShutDown = true
+            pendingRetry?.cancel()
+            pendingRetry = nil
+        }
         locked { monitorTimer }?.cancel()
         _ = try? await control.run {
             let current = self.locked { self.models }

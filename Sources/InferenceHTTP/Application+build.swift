@@ -43,7 +43,8 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(service: service, configuration: configuration, pipeline: pipeline, metrics: metrics),
-        server: .inferenceHTTP1,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hailo8-service"),
+        server: .inferenceHTTP1(idleTimeout: configuration.idleTimeout),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hailo8-service",
+                             availableConnectionsDelegate: .maximum(configuration.maxConnections, logger: logger)),
         logger: logger)
 }

@@ -14,6 +14,12 @@ public struct HTTPConfiguration: Sendable {
     public var deepStackModel: String?
     /// Most predictions `POST /v1/vision/detection` returns (Frigate reads at most 20).
     public var deepStackMaxPredictions: Int
+    /// A connection that sends nothing for this long while it is idle or while its request's
+    /// head or body is being read is closed: keep-alive connections left open, slow headers
+    /// (slowloris) and bodies that stall. A request being answered is never cut.
+    public var idleTimeout: Duration = .seconds(30)
+    /// Connections open at once; past it new ones wait in the listen backlog until one closes.
+    public var maxConnections: Int = 1024
 
     public init(host: String = "0.0.0.0", port: Int = 8080, maxBodySize: Int = 64 << 20, apiKeys: Set<String> = [],
                 imageLimits: ImageLimits = .init(), deepStackModel: String? = nil, deepStackMaxPredictions: Int = 20) {

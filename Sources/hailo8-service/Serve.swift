@@ -46,6 +46,8 @@ struct Serve: AsyncParsableCommand {
     var zmqEndpoint: [String] = []
     @Option(help: "Deadline of a ZeroMQ inference request in ms, from its arrival (env HAILO8_ZMQ_TIMEOUT_MS, default 1000).")
     var zmqTimeoutMs: Int?
+    @Option(help: "Seconds a connection may stay silent while idle or while its request is read (env HAILO8_IDLE_TIMEOUT, default 30).") var idleTimeout: Int?
+    @Option(help: "Connections open at once; more wait until one closes (env HAILO8_MAX_CONNECTIONS, default 1024).") var maxConnections: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical (env HAILO8_LOG_LEVEL, default info).") var logLevel: String?
     @OptionGroup var runtime: RuntimeOptions
 
@@ -74,6 +76,11 @@ struct Serve: AsyncParsableCommand {
             apiKeys: Set(Environment.list(apiKey, "HAILO8_API_KEYS")),
             deepStackModel: Environment.string(deepstackModel, "HAILO8_DEEPSTACK_MODEL"),
             deepStackMaxPredictions: try Environment.int(deepstackMaxPredictions, "HAILO8_DEEPSTACK_MAX_PREDICTIONS", default: 20))
+        http.idleTimeout = .seconds(try Environment.int(idleTimeout, "HAILO8_IDLE_TIMEOUT", default: 30))
+        http.maxConnections = try Environment.int(maxConnections, "HAILO8_MAX_CONNECTIONS", default: 1024)
+        guard http.idleTimeout > .zero, http.maxConnections > 0 else {
+            throw ValidationError("--idle-timeout and --max-connections must be positive")
+        }
         http.imageLimits = ImageLimits(maxBytes: http.maxBodySize,
                                        maxPixels: try Environment.int(maxImagePixels, "HAILO8_MAX_IMAGE_PIXELS", default: 40_000_000))
         let threads = try Environment.int(visionThreads, "HAILO8_VISION_THREADS", default: sizing.threads)

@@ -22,9 +22,11 @@ struct ServiceController {
     @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {
         let serving = service.isServing
         let models = await service.registry.list()
+        // Open to anyone (probes need no key): what is up and why not, without the machine's
+        // file-system paths; /devices has the full detail.
         let body = Health(
             status: serving ? "ok" : "unavailable",
-            backends: backendStatuses,
+            backends: backendStatuses.mapValues(PathRedaction.redacted),
             models: ["loaded": models.filter { $0.state == .ready }.count, "failed": models.filter { $0.state == .failed }.count])
         return try JSONResponse.make(body, status: serving ? .ok : .serviceUnavailable)
     }

@@ -15,7 +15,7 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     static var deepStackPrefix: String { "/v1/vision/" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if Self.openPaths.contains(request.uri.path) || Self.presentedKey(request).map(keys.contains) == true {
+        if Self.openPaths.contains(request.uri.path) || Self.presentedKey(request).map(isKey) == true {
             return try await next(request, context)
         }
         guard request.uri.path.hasPrefix(Self.deepStackPrefix) else {
@@ -27,13 +27,27 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         var request = request
         let body = try await request.body.collect(upTo: maxBodySize)
         request.body = RequestBody(buffer: body)
-        guard Self.formKey(request, body: body).map(keys.contains) == true else {
+        guard Self.formKey(request, body: body).map(isKey) == true else {
             throw DeepStackError(.unauthorized, "a valid API key is required: send it as the 'api_key' form field or an 'X-API-Key' header")
         }
         return try await next(request, context)
     }
 
     static var openPaths: Set<String> { ["/health", "/v2/health/live", "/v2/health/ready"] }
+
+    /// Whether `presented` is one of the keys, compared in time that depends only on the lengths,
+    /// never on where the first differing byte is (every key is compared, every byte of each).
+    func isKey(_ presented: String) -> Bool {
+        keys.reduce(false) { found, key in Self.constantTimeEqual(Array(key.utf8), Array(presented.utf8)) || found }
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt(bitPattern: a.count ^ b.count)
+        for i in 0..<max(a.count, b.count) {
+            difference |= UInt((i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0))
+        }
+        return difference == 0
+    }
 
     static func presentedKey(_ request: Request) -> String? {
         if let key = request.headers[apiKeyHeader] { return key }

@@ -9,11 +9,13 @@ extension HTTPServerBuilder {
     /// Hummingbird's HTTP/1.1 server, with two additions every connection gets: requests are
     /// cancelled when their client goes away (`ClientDisconnectHandler`), and `Expect:
     /// 100-continue` is answered (`ExpectContinueHandler`) so clients such as curl send large
-    /// bodies at once instead of waiting a second for an answer that never comes.
-    static var inferenceHTTP1: HTTPServerBuilder {
+    /// bodies at once instead of waiting a second for an answer that never comes. Connections
+    /// silent for `idleTimeout` while idle or while a request is read are closed.
+    static func inferenceHTTP1(idleTimeout: Duration) -> HTTPServerBuilder {
         .init { responder in
             WatchedHTTP1Channel(inner: HTTP1Channel(
-                responder: responder, configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])))
+                responder: responder,
+                configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()], idleTimeout: TimeAmount(idleTimeout))))
         }
     }
 }

@@ -1,0 +1,77 @@
+import Foundation
+import InferenceCore
+import Testing
+
+@testable import HailoBackend
+
+/// Retries, rebuilds and shutdown racing each other on the simulator: a retry scheduled by an
+/// earlier attempt to open the devices must never run after a newer one succeeded or after
+/// shutdown.
+@Suite("Hailo recovery races", .timeLimit(.minutes(1)))
+struct HailoRaceTests {
+    static let detector = "sim_detector_small.hef"
+
+    static func expectServes(_ model: any LoadedModel, seed: Int) async throws {
+        let frame = HailoBackendTests.frame(seed: seed)
+        let got = HailoBackendTests.floats(try await HailoBackendTests.run(model, [frame])[0])
+        #expect(got == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5))
+    }
+
+    @Test("an unload during recovery: the recovery's pending retry does not open the devices again")
+    func unloadDuringRecovery() async throws {
+        // The 3rd read aborts the streams; the rebuild's first configure (the 3rd of the process)
+        // fails, so a retry is scheduled a second later; the unload rebuilds at once and succeeds.
+        let backend = try await SimulatorFixture.backend(["HAILO_SIM_FAULTS": "read:2:63,configure:2:8"]) {
+            $0.initialBackoff = 1
+            $0.maximumBackoff = 1
+        }
+        let a = try await backend.load(path: try SimulatorFixture.hef(Self.detector), options: .init())
+        let b = try await backend.load(path: try SimulatorFixture.hef("sim_perchannel.hef"), options: .init())
+        for seed in 0..<2 { _ = try await HailoBackendTests.run(a, [HailoBackendTests.frame(seed: seed)]) }
+        _ = try? await HailoBackendTests.run(a, [HailoBackendTests.frame(seed: 2)])   // the fault
+        for _ in 0..<100 where backend.status.state != "recovering" { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(backend.status.state == "recovering")
+        await b.close()   // rebuilds with `a` alone, before the retry is due
+        #expect(backend.status.state == "ready")
+        try await Task.sleep(for: .milliseconds(1500))   // past the retry's time
+        #expect(backend.status.state == "ready")
+        try await Self.expectServes(a, seed: 10)
+        await backend.shutdown()
+    }
+
+    @Test("shutdown while a retry waits: the devices are not opened afterwards")
+    func shutdownDuringRetryWait() async throws {
+        let backend = try await SimulatorFixture.backend(["HAILO_SIM_FAULTS": "create_vdevice:0:74"]) {
+            $0.initialBackoff = 0.3
+            $0.maximumBackoff = 0.3
+        }
+        #expect(backend.manager?.isOpen == false)
+        await backend.shutdown()
+        try await Task.sleep(for: .milliseconds(600))   // past the retry's time
+        #expect(backend.manager?.isOpen == false)
+    }
+
+    @Test("a device fault while a model is being unloaded: the other model serves again")
+    func faultDuringUnload() async throws {
+        let backend = try await SimulatorFixture.backend(["HAILO_SIM_FAULTS": "read:6:63"])
+        let a = try await backend.load(path: try SimulatorFixture.hef(Self.detector), options: .init())
+        let b = try await backend.load(path: try SimulatorFixture.hef("sim_perchannel.hef"), options: .init())
+        async let frames: [Bool] = withTaskGroup(of: Bool.self) { group in
+            for seed in 0..<16 {
+                group.addTask { (try? await HailoBackendTests.run(a, [HailoBackendTests.frame(seed: seed)])) != nil }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        await b.close()
+        let answered = await frames
+        #expect(answered.count == 16)
+        var ready = false
+        for _ in 0..<200 where !ready {
+            try await Task.sleep(for: .milliseconds(10))
+            ready = backend.status.state == "ready"
+        }
+        #expect(ready)
+        try await Self.expectServes(a, seed: 20)
+        await backend.shutdown()
+    }
+}

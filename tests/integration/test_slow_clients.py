@@ -1,0 +1,69 @@
+"""Slow, idle and too many clients: connections silent while idle or while their request is read
+are closed after --idle-timeout, at most --max-connections are open at once, and neither stops
+other clients from being served."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import requests
+
+from conftest import StartServer
+
+
+def connect(port: int) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    sock.settimeout(10)
+    return sock
+
+
+def closed_within(sock: socket.socket, seconds: float) -> float:
+    """Seconds until the server closes `sock` (reads EOF or a reset), failing past `seconds`."""
+    started = time.monotonic()
+    sock.settimeout(seconds)
+    try:
+        while sock.recv(4096):
+            pass
+    except ConnectionResetError:
+        pass
+    except socket.timeout:
+        raise AssertionError(f"the connection was still open after {seconds} s")
+    return time.monotonic() - started
+
+
+def test_slow_headers_and_stalled_bodies_are_cut_while_others_are_served(start_server: StartServer) -> None:
+    server = start_server(args=["--idle-timeout", "2"])
+    port = int(server.url.rsplit(":", 1)[1])
+    slow_headers = connect(port)
+    slow_headers.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")   # never finishes its head
+    stalled_body = connect(port)
+    stalled_body.sendall(b"POST /models/load HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 1000\r\n\r\n{\"model_path\": ")   # 15 of 1000 bytes, then nothing
+    idle = connect(port)
+    idle.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert idle.recv(4096).startswith(b"HTTP/1.1 200")   # answered, then left open with nothing more
+
+    assert requests.get(f"{server.url}/health", timeout=5).status_code == 200   # others are served meanwhile
+    for sock in (slow_headers, stalled_body, idle):
+        assert closed_within(sock, 8) < 8
+        sock.close()
+    assert requests.get(f"{server.url}/health", timeout=5).status_code == 200
+
+
+def test_past_max_connections_new_ones_wait_for_a_free_one(start_server: StartServer) -> None:
+    server = start_server(args=["--idle-timeout", "2", "--max-connections", "4"])
+    port = int(server.url.rsplit(":", 1)[1])
+    # The fixture's own client may hold a keep-alive connection: fill every remaining slot.
+    held = [connect(port) for _ in range(4)]
+    for sock in held:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+    time.sleep(0.3)
+    started = time.monotonic()
+    # Waits in the backlog until the held connections are closed by the idle timeout.
+    r = requests.get(f"{server.url}/health", timeout=15, headers={"Connection": "close"})
+    waited = time.monotonic() - started
+    assert r.status_code == 200
+    assert waited > 1.0, f"served after {waited:.2f} s: the limit did not hold"
+    for sock in held:
+        sock.close()
