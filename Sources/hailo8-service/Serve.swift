@@ -24,7 +24,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest request body, bytes with optional K/M/G (env HAILO8_MAX_BODY_SIZE, default 64M, or an eighth of a smaller cgroup memory limit).")
     var maxBodySize: String?
     @Option(help: "Default deadline of a request in ms (env HAILO8_REQUEST_TIMEOUT_MS, default 30000).") var requestTimeoutMs: Int?
-    @Option(help: "Most async tasks kept at once (env HAILO8_TASK_CAPACITY, default 1024).") var taskCapacity: Int?
+    @Option(help: "Most async tasks kept at once (env HAILO8_TASK_CAPACITY, default 1024, fewer under a memory limit).") var taskCapacity: Int?
     @Option(help: "Seconds a finished task is kept (env HAILO8_TASK_TTL, default 600).") var taskTtl: Int?
     @Option(help: ArgumentHelp("Load a model at start-up, repeatable (env HAILO8_PRELOAD, comma-separated).", valueName: "id=path"))
     var preload: [String] = []
@@ -41,7 +41,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Threads that decode and prepare images, default one per CPU the cgroup allows (env HAILO8_VISION_THREADS).")
     var visionThreads: Int?
     @Option(help: "Seconds running async tasks get to finish at shutdown (env HAILO8_SHUTDOWN_GRACE, default 10).") var shutdownGrace: Int?
-    @Option(help: "Requests that may wait per model, default 64; a model's load options may set max_queue (env HAILO8_MAX_QUEUE).") var maxQueue: Int?
+    @Option(help: "Requests that may wait per model, default 16 per usable CPU (8 to 64); a model's load options may set max_queue (env HAILO8_MAX_QUEUE).") var maxQueue: Int?
     @Option(help: ArgumentHelp("Serve Frigate's zmq remote detector on this ZeroMQ endpoint, e.g. tcp://0.0.0.0:5555 or ipc:///tmp/cache/zmq_detector; repeatable (env HAILO8_ZMQ_ENDPOINTS, comma-separated; or zmq_endpoints in --config). Off when none.", valueName: "endpoint"))
     var zmqEndpoint: [String] = []
     @Option(help: "Deadline of a ZeroMQ inference request in ms, from its arrival (env HAILO8_ZMQ_TIMEOUT_MS, default 1000).")
@@ -94,7 +94,7 @@ struct Serve: AsyncParsableCommand {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         }
         let timeout = try Environment.int(requestTimeoutMs, "HAILO8_REQUEST_TIMEOUT_MS", default: 30_000)
-        let capacity = try Environment.int(taskCapacity, "HAILO8_TASK_CAPACITY", default: 1024)
+        let capacity = try Environment.int(taskCapacity, "HAILO8_TASK_CAPACITY", default: sizing.taskCapacity)
         let ttl = try Environment.int(taskTtl, "HAILO8_TASK_TTL", default: 600)
         guard timeout > 0, capacity > 0, ttl > 0 else { throw ValidationError("timeouts, task capacity and TTL must be positive") }
         let preloads = try Environment.list(preload, "HAILO8_PRELOAD").map(Self.parsePreload)
@@ -110,7 +110,7 @@ struct Serve: AsyncParsableCommand {
         await hailo.start()
         let backends: [any InferenceBackend] = [onnx, hailo]
         let registry = ModelRegistry(backends: backends, modelsDirectory: modelsDirectory, dataDirectory: dataDirectory,
-                                     defaultMaxQueue: try Environment.int(maxQueue, "HAILO8_MAX_QUEUE", default: 64), logger: logger)
+                                     defaultMaxQueue: try Environment.int(maxQueue, "HAILO8_MAX_QUEUE", default: sizing.maxQueue), logger: logger)
         // A models file that cannot be read or names an unknown setting stops the start: better
         // than a service running without what it was told to load.
         var configured: [LoadRequest] = []

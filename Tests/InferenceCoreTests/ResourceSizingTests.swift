@@ -35,6 +35,17 @@ struct ResourceSizingTests {
         #expect(ResourceSizing(Self.limits(memory: memory)).maxBodySize == expected)
     }
 
+    @Test("queues: 16 per usable CPU between 8 and 64; tasks: one per MiB of memory between 64 and 1024")
+    func queuesAndTasks() {
+        #expect(ResourceSizing(Self.limits(quota: 0.5)).maxQueue == 16)
+        #expect(ResourceSizing(Self.limits(quota: 2)).maxQueue == 32)
+        #expect(ResourceSizing(Self.limits()).maxQueue == 64)
+        #expect(ResourceSizing(Self.limits(memory: 768 << 20)).taskCapacity == 768)
+        #expect(ResourceSizing(Self.limits(memory: 16 << 20)).taskCapacity == 64)
+        #expect(ResourceSizing(Self.limits(memory: 8 << 30)).taskCapacity == 1024)
+        #expect(ResourceSizing(Self.limits()).taskCapacity == 1024)
+    }
+
     @Test("the CPU backend: inference threads default to the usable CPUs; 0 intra-op becomes automatic; explicit counts win")
     func backendConfiguration() {
         let limited = ONNXBackend.Configuration(resources: Self.limits(quota: 2))

@@ -232,6 +232,8 @@ def test_cpu_and_memory_limits_size_it_and_a_load_is_served(models_dir: Path) ->
         assert resources["cpu_limit"] == 1.0 and resources["cpus"] == 1, resources
         assert resources["memory_limit_bytes"] == 768 * 1024 * 1024, resources
         assert resources["threads"] == {"inference": 1, "intra_op": 1, "vision": 1}, resources
+        status = requests.get(f"{URL}/status", timeout=10).json()
+        assert status["tasks"]["capacity"] == 768, status["tasks"]   # one per MiB of the limit
         cpu = next(d for d in requests.get(f"{URL}/devices", timeout=10).json()["devices"] if d["kind"] == "cpu")
         assert "1" in json.dumps(cpu), cpu
 

@@ -31,4 +31,17 @@ public struct ResourceSizing: Sendable, Equatable {
 
     public static let maxBodySizeCeiling = 64 << 20
     public static let maxBodySizeFloor = 1 << 20
+
+    /// Requests that may wait per model (`--max-queue`): 16 per usable CPU, between 8 and 64. A
+    /// waiting request holds its decoded input, and what it waits for is a share of these CPUs
+    /// (or of the device they feed), so a narrower container keeps a shorter queue and refuses
+    /// the excess at once (429) instead of answering it late.
+    public var maxQueue: Int { min(64, max(8, 16 * limits.cpus)) }
+
+    /// Async tasks kept at once (`--task-capacity`): 1024, or one per MiB of a known memory
+    /// limit when that is fewer (at least 64), since a finished task keeps its whole result.
+    public var taskCapacity: Int {
+        guard let memory = limits.memoryLimit else { return 1024 }
+        return Int(min(1024, max(64, memory >> 20)))
+    }
 }
