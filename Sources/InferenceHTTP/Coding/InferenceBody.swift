@@ -111,15 +111,31 @@ struct InferenceBody: Decodable {
         return type
     }
 
+    /// Standard or URL-safe base64, padded or not, with line breaks and spaces allowed, or a
+    /// `data:…;base64,` URL. Any other character refuses the whole field: dropping it silently
+    /// would run the model on different bytes than the client sent.
     static func base64(_ text: String, field: String) throws -> [UInt8] {
-        guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) ?? Data(base64Encoded: padded(text)) else {
-            throw APIError.badRequest("'\(field)' is not valid base64", code: "invalid_base64")
+        var body = Substring(text)
+        if body.hasPrefix("data:"), let comma = body.firstIndex(of: ","), body[..<comma].hasSuffix(";base64") {
+            body = body[body.index(after: comma)...]
+        }
+        var cleaned = [UInt8]()
+        cleaned.reserveCapacity(body.utf8.count + 3)
+        for byte in body.utf8 {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): continue
+            case UInt8(ascii: "-"): cleaned.append(UInt8(ascii: "+"))
+            case UInt8(ascii: "_"): cleaned.append(UInt8(ascii: "/"))
+            default: cleaned.append(byte)
+            }
+        }
+        if !cleaned.contains(UInt8(ascii: "=")) {
+            cleaned.append(contentsOf: repeatElement(UInt8(ascii: "="), count: (4 - cleaned.count % 4) % 4))
+        }
+        guard let data = Data(base64Encoded: Data(cleaned)) else {
+            throw APIError.badRequest("'\(field)' is not valid base64 (only A-Z a-z 0-9 + / = or - _, and line breaks)", code: "invalid_base64")
         }
         return [UInt8](data)
-    }
-
-    private static func padded(_ text: String) -> String {
-        text + String(repeating: "=", count: (4 - text.utf8.count % 4) % 4)
     }
 }
 

@@ -36,18 +36,37 @@ enum JPEGDecoder {
         }
         let width = (header.width * numerator + denominator - 1) / denominator
         let height = (header.height * numerator + denominator - 1) / denominator
+        // CMYK and YCCK JPEGs (print workflows) decode to CMYK, which TurboJPEG cannot turn into RGB.
+        let cmyk = header.colorspace == Int32(TJCS_CMYK.rawValue) || header.colorspace == Int32(TJCS_YCCK.rawValue)
+        let channels = cmyk ? 4 : 3
         var status: Int32 = 0
         // Every byte is written by the decoder (or the image is refused), so no zero-fill.
-        let pixels = [UInt8](unsafeUninitializedCapacity: width * height * 3) { out, count in
+        var pixels = [UInt8](unsafeUninitializedCapacity: width * height * channels) { out, count in
             status = tjDecompress2(handle.raw, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt(bytes.count),
-                                   out.baseAddress, Int32(width), 0, Int32(height), Int32(TJPF_RGB.rawValue),
-                                   TJFLAG_FASTDCT | TJFLAG_LIMITSCANS)
-            count = status == 0 ? width * height * 3 : 0
+                                   out.baseAddress, Int32(width), 0, Int32(height),
+                                   Int32(cmyk ? TJPF_CMYK.rawValue : TJPF_RGB.rawValue), TJFLAG_FASTDCT | TJFLAG_LIMITSCANS)
+            count = status == 0 ? width * height * channels : 0
         }
         guard status == 0 else {
             throw .invalidImage("the JPEG is corrupt or truncated: \(handle.lastError)")
         }
+        if cmyk { pixels = Self.rgb(fromInvertedCMYK: pixels) }
         return (Orientation.apply(orientation, to: RGBImage(width: width, height: height, pixels: pixels)), uprightWidth, uprightHeight)
+    }
+
+    /// RGB from CMYK as Adobe's applications store it in JPEGs (inverted: 255 is no ink), which
+    /// is how nearly every CMYK JPEG is written: R = C·K / 255, and likewise for G and B.
+    static func rgb(fromInvertedCMYK cmyk: [UInt8]) -> [UInt8] {
+        let pixels = cmyk.count / 4
+        return [UInt8](unsafeUninitializedCapacity: pixels * 3) { out, count in
+            cmyk.withUnsafeBufferPointer { src in
+                for p in 0..<pixels {
+                    let k = UInt32(src[p * 4 + 3])
+                    for c in 0..<3 { out[p * 3 + c] = UInt8((UInt32(src[p * 4 + c]) * k + 127) / 255) }
+                }
+            }
+            count = pixels * 3
+        }
     }
 }
 
@@ -69,11 +88,11 @@ final class TurboJPEGHandle {
 
     var lastError: String { String(cString: tjGetErrorStr2(raw)) }
 
-    func header(_ bytes: UnsafeRawBufferPointer) throws(InferenceError) -> (width: Int, height: Int) {
+    func header(_ bytes: UnsafeRawBufferPointer) throws(InferenceError) -> (width: Int, height: Int, colorspace: Int32) {
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
         let status = tjDecompressHeader3(raw, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt(bytes.count),
                                          &width, &height, &subsampling, &colorspace)
         guard status == 0 else { throw .invalidImage("the JPEG header cannot be read: \(lastError)") }
-        return (Int(width), Int(height))
+        return (Int(width), Int(height), colorspace)
     }
 }

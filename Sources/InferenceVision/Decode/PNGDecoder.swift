@@ -39,7 +39,9 @@ enum PNGDecoder {
     private static func check(_ status: Int32, _ what: String) throws(InferenceError) {
         guard status != 0 else { return }
         let reason = String(cString: spng_strerror(status))
-        if status == Int32(SPNG_EWIDTH.rawValue) || status == Int32(SPNG_EHEIGHT.rawValue) || status == Int32(SPNG_EUSER_WIDTH.rawValue) || status == Int32(SPNG_EUSER_HEIGHT.rawValue) {
+        // Over the configured limits is 413; a width or height of 0 (an empty image) or past what
+        // PNG allows is a broken file, 400.
+        if status == Int32(SPNG_EUSER_WIDTH.rawValue) || status == Int32(SPNG_EUSER_HEIGHT.rawValue) {
             throw .imageTooLarge("\(what): \(reason)")
         }
         throw .invalidImage("\(what): \(reason)")
