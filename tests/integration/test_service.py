@@ -487,9 +487,14 @@ def test_upload_models(server: Server) -> None:
     # model_id is required for octet-stream uploads; garbage bytes are rejected by the runtime.
     r = server.post("/models/load", data=model_bytes, headers={"Content-Type": "application/octet-stream"})
     assert_error(r, 400)
+    kept = sorted(p.name for p in uploads.iterdir())
     r = server.post("/models/load?model_id=up-bad", data=(TEST_MODELS / "bad.onnx").read_bytes(),
                     headers={"Content-Type": "application/octet-stream"})
     assert_error(r, 422, "model_load_failed")
+    r = server.post("/models/load", files={"file": ("notes.txt", b"not a model")}, data={"model_id": "txt"})
+    assert_error(r, 422, "unsupported_model")
+    # Refused uploads leave nothing behind.
+    assert sorted(p.name for p in uploads.iterdir()) == kept
     affine_ok(server)
 
 
@@ -556,9 +561,13 @@ def test_restart_persistence(start_server: StartServer, demo_session: onnxruntim
     assert (first.data_dir / "models.json").is_file()
     assert first.stop() == 0, f"SIGTERM did not stop the service cleanly:\n{first.log_tail()}"
 
+    # An upload cut short by a kill (an atomic write's temporary file, never recorded).
+    stray = first.data_dir / "uploads" / ".affine.onnx.tmp-cut-short"
+    stray.write_bytes(b"half a model")
     second = start_server(root=root, populate=False)
     listed = {m["model_id"] for m in second.get("/models").json()["models"]}
     assert {"demo", "uploaded"} <= listed, listed
+    assert not stray.exists(), "an unrecorded upload was kept at start"
     x = demo_input(60)
     (expected,) = demo_session.run(None, {"images": x})
     r = second.post("/inference", json={"model_id": "demo", "input_data": b64(x)})

@@ -80,6 +80,16 @@ public actor ModelRegistry {
     /// that is `failed`. The error is thrown either way.
     public func load(_ request: LoadRequest, atStart: Bool = false) async throws -> (ModelInfo, created: Bool) {
         let (record, file) = try await prepare(request)
+        do {
+            return try await load(record, file: file, atStart: atStart)
+        } catch {
+            // A refused upload is not kept (unless a recorded model still uses the same file).
+            if record.uploaded { await removeUnusedUpload(record.source) }
+            throw error
+        }
+    }
+
+    private func load(_ record: ModelRecord, file: URL, atStart: Bool) async throws -> (ModelInfo, created: Bool) {
         var replacingFailed = false
         if let existing = entries[record.modelID] {
             if let loading = existing.loading { await loading.value }
@@ -162,6 +172,10 @@ public actor ModelRegistry {
             }
             uploaded = false
         case .upload(let bytes, let fileName):
+            guard ModelFormat(fileName: Self.sanitized(fileName)) != nil else {
+                throw InferenceError(.unprocessable, .unsupportedModel,
+                    "'\(Self.sanitized(fileName))' is not a supported model file: expected .onnx (CPU) or .hef (Hailo-8)")
+            }
             fingerprint = Fingerprint.of(bytes: bytes)
             let name = "\(fingerprint)-\(Self.sanitized(fileName))"
             file = uploadsDirectory.appendingPathComponent(name)
@@ -247,6 +261,7 @@ public actor ModelRegistry {
             logger.error("cannot read the model list", metadata: ["file": "\(store.file.path)", "error": "\(error)"])
             return
         }
+        await pruneUploads(keeping: records + entries.values.map(\.record))
         for record in records where entries[record.modelID] == nil {
             do {
                 _ = try await startLoading(record, file: file(of: record))
@@ -327,10 +342,29 @@ public actor ModelRegistry {
         entries[id] = nil
         order.removeAll { $0 == id }
         try persist()
-        if entry.record.uploaded, !entries.values.contains(where: { $0.record.source == entry.record.source }) {
-            try? FileManager.default.removeItem(at: dataDirectory.appendingPathComponent(entry.record.source))
-        }
+        if entry.record.uploaded { await removeUnusedUpload(entry.record.source) }
         logger.info("model unloaded", metadata: ["model_id": "\(id)"])
+    }
+
+    /// Deletes an uploaded file (`uploads/…`) that no model in the registry uses.
+    private func removeUnusedUpload(_ source: String) async {
+        guard !entries.values.contains(where: { $0.record.source == source }) else { return }
+        let file = dataDirectory.appendingPathComponent(source)
+        try? await Blocking.run { try FileManager.default.removeItem(at: file) }
+    }
+
+    /// Deletes the files in `uploads/` that no recorded model uses: uploads refused or cut short
+    /// by a crash or a kill before they were recorded (an atomic write's temporary file too).
+    private func pruneUploads(keeping records: [ModelRecord]) async {
+        let kept = Set(records.filter(\.uploaded).map { ($0.source as NSString).lastPathComponent })
+        let directory = uploadsDirectory
+        let removed = (try? await Blocking.run { () throws -> [String] in
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            let stale = names.filter { !kept.contains($0) }
+            for name in stale { try? FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
+            return stale
+        }) ?? []
+        if !removed.isEmpty { logger.info("removed uploads no model uses", metadata: ["files": "\(removed)"]) }
     }
 
     /// Closes every model (at shutdown), keeping the record so that they load again next start.
