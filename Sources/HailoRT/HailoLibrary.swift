@@ -34,6 +34,11 @@ public final class HailoLibrary: @unchecked Sendable {
                 attempts.append(error.message.hasPrefix(candidate) ? error.message : "\(candidate): \(error.message)")
             }
         }
+        // Nothing installed at all is the common case (a host without Hailo): say so in one line.
+        if candidates.count > 1, attempts.allSatisfy({ $0.contains("No such file or directory") }) {
+            let names = candidates.filter { !$0.hasPrefix("/") }.joined(separator: ", ")
+            throw HailoLoadError(message: "no HailoRT library installed (\(supportedRange)): none of \(names) was found")
+        }
         throw HailoLoadError(message: "no usable HailoRT library (\(supportedRange))", attempts: attempts)
     }
 
