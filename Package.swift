@@ -109,6 +109,13 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            resources: [
+                // The dashboard's files, compiled into the binary (PackageResources): no files to
+                // install beside it, nothing fetched by the browser from elsewhere.
+                .embedInCode("Dashboard/Resources/index.html"),
+                .embedInCode("Dashboard/Resources/app.js"),
+                .embedInCode("Dashboard/Resources/app.css"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -69,8 +69,9 @@ apt_install_missing() {
 
 if command -v dpkg >/dev/null 2>&1; then
     # pkg-config and the image libraries' headers are needed to build InferenceVision, libzmq's to
-    # build InferenceZMQ; wrk is the load generator of bench/run.sh.
-    apt_packages=(ca-certificates pkg-config libturbojpeg0-dev libspng-dev libzmq3-dev wrk)
+    # build InferenceZMQ; wrk is the load generator of bench/run.sh; chromium and its driver run
+    # the dashboard's browser tests.
+    apt_packages=(ca-certificates pkg-config libturbojpeg0-dev libspng-dev libzmq3-dev wrk chromium chromium-driver)
     if ! find_python >/dev/null; then
         apt_packages+=(python3 python3-venv python3-pip)
     fi

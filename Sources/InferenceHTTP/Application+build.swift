@@ -32,6 +32,7 @@ public func buildRouter(
         MetricsController(service: service, registry: metrics).addRoutes(to: router)
     }
     OpenAPIController().addRoutes(to: router)
+    DashboardController().addRoutes(to: router)
     routes.set(router.routes.map { ("\($0.path)", $0.method) })
     return router
 }

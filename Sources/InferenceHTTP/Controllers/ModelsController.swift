@@ -15,6 +15,25 @@ struct ModelsController {
         router.get("/models", use: list)
         router.get("/models/{model_id}", use: get)
         router.delete("/models/{model_id}", use: unload)
+        router.get("/model-files", use: files)
+    }
+
+    /// The model files of the models directory (`NAME.onnx|hef`, `NAME/model.*`, `NAME/1/model.*`),
+    /// with the ids of the loaded models that came from each: what `POST /models/load` can take.
+    @Sendable func files(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct File: Encodable {
+            var name: String
+            var path: String
+            var format: String
+            var loaded: [String]
+        }
+        let found = await ModelRepository(resolver: await service.registry.resolver).scan()
+        let models = await service.registry.list()
+        let files = found.map { entry in
+            File(name: entry.name, path: entry.path, format: ModelFormat(fileName: entry.path)?.rawValue ?? "",
+                 loaded: models.filter { !$0.record.uploaded && $0.record.source == entry.path }.map(\.record.modelID))
+        }
+        return try JSONResponse.make(["files": files])
     }
 
     @Sendable func load(_ request: Request, context: AppRequestContext) async throws -> Response {

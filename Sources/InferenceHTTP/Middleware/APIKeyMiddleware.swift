@@ -33,7 +33,7 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await next(request, context)
     }
 
-    static var openPaths: Set<String> { ["/health", "/v2/health/live", "/v2/health/ready"] }
+    static var openPaths: Set<String> { Set(["/health", "/v2/health/live", "/v2/health/ready"]).union(DashboardController.openPaths) }
 
     /// Whether `presented` is one of the keys, compared in time that depends only on the lengths,
     /// never on where the first differing byte is (every key is compared, every byte of each).

@@ -106,7 +106,67 @@ paths:
               schema: {contentMediaType: application/yaml}
         "401": {$ref: "#/components/responses/Unauthorized"}
 
+  /:
+    get:
+      tags: [service]
+      operationId: getDashboard
+      summary: The dashboard, for people (no key needed; it reads the API with the key it is given).
+      responses:
+        "200":
+          description: The dashboard's page.
+          content:
+            text/html:
+              schema: {type: string}
+  /ui/app.js:
+    get:
+      tags: [service]
+      operationId: getDashboardScript
+      summary: The dashboard's script.
+      responses:
+        "200":
+          description: JavaScript.
+          content:
+            text/javascript:
+              schema: {type: string}
+  /ui/app.css:
+    get:
+      tags: [service]
+      operationId: getDashboardStyle
+      summary: The dashboard's style sheet.
+      responses:
+        "200":
+          description: CSS.
+          content:
+            text/css:
+              schema: {type: string}
+
   # ---------------------------------------------------------------- models
+  /model-files:
+    get:
+      tags: [models]
+      operationId: listModelFiles
+      summary: The model files of the models directory that POST /models/load can take.
+      responses:
+        "200":
+          description: Every NAME.onnx/.hef, NAME/model.* and NAME/1/model.* under the models directory, by name.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [files]
+                properties:
+                  files:
+                    type: array
+                    items:
+                      type: object
+                      required: [name, path, format, loaded]
+                      properties:
+                        name: {type: string}
+                        path: {type: string, description: Relative to the models directory; the model_path to load it.}
+                        format: {type: string, enum: [onnx, hef]}
+                        loaded: {type: array, items: {type: string}, description: Ids of the loaded models from this file.}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+
   /models/load:
     post:
       tags: [models]
