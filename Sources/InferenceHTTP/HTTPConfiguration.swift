@@ -12,7 +12,8 @@ public struct HTTPConfiguration: Sendable {
     public var imageLimits: ImageLimits
     /// The model that serves `POST /v1/vision/detection`; nil for the first detection model loaded.
     public var deepStackModel: String?
-    /// Most predictions `POST /v1/vision/detection` returns (Frigate reads at most 20).
+    /// Most predictions the DeepStack detection routes (`/v1/vision/detection`,
+    /// `/v1/vision/custom/{model}`) return, best first (Frigate reads at most 20); 0: all.
     public var deepStackMaxPredictions: Int
 
     public init(host: String = "0.0.0.0", port: Int = 8080, maxBodySize: Int = 64 << 20, apiKeys: Set<String> = [],
