@@ -156,8 +156,8 @@ def home_assistant_stubs() -> dict[str, types.ModuleType]:
       (an empty base class);
     * homeassistant.const: the CONF_* names, with Home Assistant's values;
     * homeassistant.core: HomeAssistant (a placeholder type), split_entity_id;
-    * homeassistant.helpers.config_validation: string, small_float, boolean, positive_int,
-      ensure_list, template (which keeps the text: no Jinja);
+    * homeassistant.helpers.config_validation: string (scalars as text, as Home Assistant's),
+      small_float, boolean, positive_int, ensure_list, template (which keeps the text: no Jinja);
     * homeassistant.helpers.template: Template (never instantiated here);
     * homeassistant.helpers.entity_platform, homeassistant.helpers.typing: type names only.
 
@@ -170,14 +170,20 @@ def home_assistant_stubs() -> dict[str, types.ModuleType]:
         m.__path__ = []  # a package, so that submodules import
         return m
 
+    def string(value: Any) -> str:
+        """As Home Assistant's: any scalar as text; None, lists and mappings are invalid."""
+        if value is None or isinstance(value, (list, dict)):
+            raise vol.Invalid("value should be a string")
+        return str(value)
+
     cv = module(
         "homeassistant.helpers.config_validation",
-        string=vol.Coerce(str),
+        string=string,
         small_float=vol.All(vol.Coerce(float), vol.Range(min=0, max=1)),
         boolean=vol.Boolean(),
         positive_int=vol.All(vol.Coerce(int), vol.Range(min=0)),
         ensure_list=lambda value: [] if value is None else value if isinstance(value, list) else [value],
-        template=vol.Coerce(str),
+        template=string,
     )
     template = module("homeassistant.helpers.template", Template=type("Template", (), {}))
     source = vol.Schema({vol.Required("entity_id"): str, vol.Optional("name"): str})
@@ -298,9 +304,11 @@ def test_codeproject_ai_api(open_server: Server) -> None:
     settings = config("home-assistant-codeproject", open_server)["image_processing"][0]
     client = cpai.CodeProjectAIObject(ip=settings["ip_address"], port=settings["port"], timeout=10,
                                       min_confidence=0.1, custom_model=settings["custom_model"])
-    predictions = client.detect(image("astronaut.jpg"))
-    assert cpai.get_objects(predictions) == ["FACE_FEMALE"]
-    assert cpai.get_object_confidences(predictions, "FACE_FEMALE")[0] > settings["confidence"] / 100
+    predictions = client.detect(image("astronaut.jpg"))  # every box from 0.1 up, as the component asks
+    assert "FACE_FEMALE" in cpai.get_objects(predictions)
+    targets = {t["target"] for t in settings["targets"]}
+    found = [p for p in predictions if p["label"] in targets and p["confidence"] * 100 > settings["confidence"]]
+    assert len(found) == 1 and cpai.get_object_confidences(found, "FACE_FEMALE")[0] > 0.7
     assert len(client.detect(image("faces-36.jpg"))) == 20
     # A broken frame is CodeProject.AI's 200 with success false: the client sees no objects, no crash.
     assert client.detect(image("astronaut.jpg")[:3000]) == []

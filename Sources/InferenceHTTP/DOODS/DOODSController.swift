@@ -102,6 +102,7 @@ struct DOODSController {
         let name = name.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         if detectors.contains(name) { return name }
         if name == "default" { return try await vision.defaultDetector(configured: configuration.deepStackModel) }
-        throw DOODSError(.badRequest, "unknown detector name: \(name) (the detectors are \(detectors.isEmpty ? "none" : detectors.joined(separator: ", ")); GET /detectors)")
+        let known = detectors.isEmpty ? "none" : detectors.joined(separator: ", ")
+        throw DOODSError(.badRequest, "unknown detector name: \(name) (the detectors are \(known); GET /detectors)")
     }
 }

@@ -44,7 +44,8 @@ struct CodeProjectStatusController {
         }
         let ready = models.filter { $0.state == .ready }.map(\.record.modelID)
         lines.append("Models loaded:    \(ready.isEmpty ? "none" : ready.joined(separator: ", "))")
-        let body = CodeProjectStatus.SystemStatus(data: .init(systemMemUsage: Self.memoryInUse(), serverStatus: lines.joined(separator: "\n")))
+        let data = CodeProjectStatus.SystemStatus.Data(systemMemUsage: Self.memoryInUse(), serverStatus: lines.joined(separator: "\n"))
+        let body = CodeProjectStatus.SystemStatus(data: data)
         return try JSONResponse.make(body)
     }
 
