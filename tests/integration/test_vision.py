@@ -223,7 +223,10 @@ def test_frigate_never_sees_more_than_20(start_server, tmp_path_factory) -> None
     assert set(detections[:, 0].astype(int)) == {0, 2}  # person, car (and truck mapped to car)
     body = requests.post(f"{server.url}/v1/vision/detection", data={"api_key": "k3y"}, files={"image": b"\xff\xd8\xff"}, timeout=30)
     assert body.status_code == 200 and body.json()["success"] is False and body.json()["code"] == 400
-    answer = requests.post(f"{server.url}/v1/vision/custom/many", data={"api_key": "k3y", "min_confidence": "0.4"},
+    custom = FrigateDeepStack(f"{server.url}/v1/vision/custom/many", "k3y", coco).detect_raw(frame)  # capped too
+    assert (custom == detections).all()
+    answer = requests.post(f"{server.url}/v1/vision/custom/many", data={"api_key": "k3y", "min_confidence": "0.4",
+                                                                       "max_predictions": "0"},
                            files={"image": jpeg_of(frame)}, timeout=30)
     assert "Transfer-Encoding" not in answer.headers and int(answer.headers["Content-Length"]) == len(answer.content)
     full = answer.json()

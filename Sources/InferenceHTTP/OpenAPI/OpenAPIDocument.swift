@@ -622,7 +622,7 @@ paths:
               schema: {type: integer}
           content:
             image/jpeg:
-              schema: {type: string, contentMediaType: image/jpeg}
+              schema: {contentMediaType: image/jpeg}
         "400": {$ref: "#/components/responses/DOODSError"}
         "401": {$ref: "#/components/responses/DOODSError"}
         "413": {$ref: "#/components/responses/DOODSError"}
