@@ -27,6 +27,8 @@ public func buildRouter(
     ModelsController(service: service, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
     InferenceController(service: service, vision: vision, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
     DeepStackController(vision: vision, configuration: configuration).addRoutes(to: router)
+    CodeProjectStatusController(service: service, vision: vision).addRoutes(to: router)
+    DOODSController(vision: vision, configuration: configuration).addRoutes(to: router)
     KServeController(service: service, vision: vision, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
     if let metrics {
         MetricsController(service: service, registry: metrics).addRoutes(to: router)

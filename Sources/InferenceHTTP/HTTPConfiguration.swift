@@ -12,7 +12,8 @@ public struct HTTPConfiguration: Sendable {
     public var imageLimits: ImageLimits
     /// The model that serves `POST /v1/vision/detection`; nil for the first detection model loaded.
     public var deepStackModel: String?
-    /// Most predictions `POST /v1/vision/detection` returns (Frigate reads at most 20).
+    /// Most predictions the DeepStack detection routes (`/v1/vision/detection`,
+    /// `/v1/vision/custom/{model}`) return, best first (Frigate reads at most 20); 0: all.
     public var deepStackMaxPredictions: Int
     /// A connection that sends nothing for this long while it is idle or while its request's
     /// head or body is being read is closed: keep-alive connections left open, slow headers

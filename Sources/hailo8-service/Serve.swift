@@ -32,9 +32,9 @@ struct Serve: AsyncParsableCommand {
     var config: String?
     @Option(help: ArgumentHelp("Require this API key, repeatable (env HAILO8_API_KEYS, comma-separated). Off when none.", valueName: "key"))
     var apiKey: [String] = []
-    @Option(help: "Model that serves POST /v1/vision/detection (env HAILO8_DEEPSTACK_MODEL, default: the first detection model loaded).")
+    @Option(help: "Model that serves POST /v1/vision/detection and DOODS's 'default' detector (env HAILO8_DEEPSTACK_MODEL, default: the first detection model loaded).")
     var deepstackModel: String?
-    @Option(help: "Most predictions POST /v1/vision/detection returns (env HAILO8_DEEPSTACK_MAX_PREDICTIONS, default 20, as Frigate reads).")
+    @Option(help: "Most predictions the DeepStack detection routes return, best first; 0 for all (env HAILO8_DEEPSTACK_MAX_PREDICTIONS, default 20, as Frigate reads).")
     var deepstackMaxPredictions: Int?
     @Option(help: "Largest image accepted, in pixels, checked from the header before decoding (env HAILO8_MAX_IMAGE_PIXELS, default 40000000).")
     var maxImagePixels: Int?
@@ -84,8 +84,11 @@ struct Serve: AsyncParsableCommand {
         http.imageLimits = ImageLimits(maxBytes: http.maxBodySize,
                                        maxPixels: try Environment.int(maxImagePixels, "HAILO8_MAX_IMAGE_PIXELS", default: 40_000_000))
         let threads = try Environment.int(visionThreads, "HAILO8_VISION_THREADS", default: sizing.threads)
-        guard http.deepStackMaxPredictions > 0, http.imageLimits.maxPixels > 0, threads > 0 else {
-            throw ValidationError("--deepstack-max-predictions, --max-image-pixels and --vision-threads must be positive")
+        guard http.deepStackMaxPredictions >= 0 else {
+            throw ValidationError("--deepstack-max-predictions must be 0 (no cap) or positive")
+        }
+        guard http.imageLimits.maxPixels > 0, threads > 0 else {
+            throw ValidationError("--max-image-pixels and --vision-threads must be positive")
         }
         let pipeline = VisionPipeline(threads: threads)
         let modelsDirectory = URL(fileURLWithPath: Environment.string(modelsDir, "HAILO8_MODELS_DIR") ?? "models")

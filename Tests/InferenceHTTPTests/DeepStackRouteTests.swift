@@ -62,7 +62,7 @@ struct DeepStackRouteTests {
         }
     }
 
-    @Test("errors use DeepStack's format", arguments: [
+    @Test("a request a detection route cannot serve is answered 200 in DeepStack's format, with the status in code", arguments: [
         ("/v1/vision/custom/nope", "image", 404), ("/v1/vision/custom/aff", "image", 422), ("/v1/vision/detection", "picture", 400),
         ("/v1/vision/detection", "garbage", 415),
     ])
@@ -71,9 +71,57 @@ struct DeepStackRouteTests {
         try await withDemo { client in
             let parts = field == "garbage" ? ["image": Array("not an image".utf8)] : [field: png]
             let (code, body, _) = try await post(client, uri, parts)
-            #expect(code == status)
-            #expect(body["success"] as? Bool == false)
+            #expect(code == 200)
+            #expect(body["success"] as? Bool == false && body["code"] as? Int == status)
             #expect((body["error"] as? String)?.isEmpty == false)
+            #expect((body["predictions"] as? [Any])?.isEmpty == true && body["count"] as? Int == 0)
+        }
+    }
+
+    @Test("unknown routes and methods under /v1/ keep their status, in DeepStack's format")
+    func unknownRoutes() async throws {
+        try await withDemo { client in
+            let (missing, body) = try await client.json(.post, "/v1/vision/face/recognize")
+            #expect(missing == .notFound && body["success"] as? Bool == false && body["code"] as? Int == 404)
+            let (method, wrong) = try await client.json(.get, "/v1/vision/detection")
+            #expect(method == .methodNotAllowed && wrong["success"] as? Bool == false)
+        }
+    }
+
+    @Test("both detection routes cap the predictions at --deepstack-max-predictions; max_predictions changes it per request")
+    func cap() async throws {
+        let faces = try TestEnvironment.image("faces-36.jpg")
+        try await withDemo { client in
+            for uri in ["/v1/vision/detection", "/v1/vision/custom/demo"] {
+                let (_, capped, _) = try await post(client, uri, ["image": faces])
+                #expect(capped["count"] as? Int == 20 && (capped["predictions"] as? [Any])?.count == 20)
+                let (_, all, _) = try await post(client, uri, ["image": faces, "max_predictions": Array("0".utf8)])
+                #expect((all["count"] as? Int ?? 0) >= 25)
+                let (_, five, _) = try await post(client, uri, ["image": faces, "max_predictions": Array("5".utf8)])
+                #expect(five["count"] as? Int == 5)
+            }
+        }
+    }
+
+    @Test("CodeProject.AI's status routes answer on both paths; the pings need no key")
+    func status() async throws {
+        let service = try TestService(apiKeys: ["secret"], maxBodySize: 8 << 20, withDemoModel: true)
+        try await withDemo(service) { client in
+            for prefix in ["/v1/server/status", "/v1/status"] {
+                let (ping, version) = try await client.json(.get, "\(prefix)/ping")
+                #expect(ping == .ok && version["success"] as? Bool == true && version["message"] as? String == "0.1.0")
+                #expect((version["version"] as? [String: Any])?["minor"] as? Int == 1)
+                let (denied, error) = try await client.json(.get, "\(prefix)/system-status")
+                #expect(denied == .unauthorized && error["success"] as? Bool == false)
+                let key: HTTPFields = [HTTPField.Name("X-API-Key")!: "secret"]
+                let (ok, system) = try await client.json(.get, "\(prefix)/system-status", headers: key)
+                let text = (system["data"] as? [String: Any])?["serverStatus"] as? String ?? ""
+                #expect(ok == .ok && text.contains("hailo8-service") && text.contains("demo"))
+                let (_, modules) = try await client.json(.get, "\(prefix)/modules/list", headers: key)
+                let statuses = modules["statuses"] as? [[String: Any]] ?? []
+                #expect(Set(statuses.compactMap { $0["moduleId"] as? String }) == ["aff", "demo"])
+                #expect(statuses.allSatisfy { $0["status"] as? String == "Started" })
+            }
         }
     }
 

@@ -8,6 +8,8 @@ given as the wheel's path. Generated from them with Pillow:
   astronaut-exif6.jpg    stored rotated by 90 degrees with EXIF orientation 6 (displays upright)
   coffee.jpg             the coffee photo as a JPEG
   small-320.jpg          320x320 JPEG (benchmark)
+  faces-36.jpg           496x496 JPEG: the astronaut's face, 64x64, in a 6x6 grid on grey (36
+                         faces the demo detector finds, for clients that read at most 20)
 """
 import io
 import sys
@@ -44,6 +46,13 @@ def main(wheel: str, out_dir: str) -> None:
     rotated.save(out / "astronaut-exif6.jpg", quality=92, exif=exif.tobytes())
 
     astronaut.resize((320, 320), Image.BILINEAR).save(out / "small-320.jpg", quality=90)
+
+    face = astronaut.crop((153, 63, 294, 200)).resize((64, 64), Image.BILINEAR)
+    grid = Image.new("RGB", (6 * 80 + 16, 6 * 80 + 16), (114, 114, 114))
+    for row in range(6):
+        for column in range(6):
+            grid.paste(face, (16 + column * 80, 16 + row * 80))
+    grid.save(out / "faces-36.jpg", quality=92)
     print(f"  wrote test images to {out}")
 
 

@@ -63,9 +63,12 @@ def native_error(server: Server, response: requests.Response, status: int = 400,
 
 
 def deepstack_error(server: Server, response: requests.Response, status: int = 400) -> None:
-    assert response.status_code == status, response.text[:300]
+    """A detection route's refusal, as CodeProject.AI answers it: HTTP 200, `success` false, the
+    status in `code` and no predictions."""
+    assert response.status_code == 200, response.text[:300]
     body = response.json()
     assert body["success"] is False and isinstance(body["error"], str) and body["error"], body
+    assert body["code"] == status and body["predictions"] == [], body
     alive(server)
 
 

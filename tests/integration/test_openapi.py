@@ -1,6 +1,7 @@
 """The OpenAPI document served at GET /openapi.yaml: it is a valid OpenAPI 3.1 document, every
 route the service answers is in it, and the live service's answers (successes and errors, on the
-native, DeepStack and KServe routes) match its schemas, checked by openapi-core."""
+native, DeepStack / CodeProject.AI, DOODS and KServe routes) match its schemas, checked by
+openapi-core."""
 
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ def test_every_route_is_documented(api: OpenAPI, served: Server) -> None:
         "/models/load", "/models", "/models/{model_id}",
         "/inference", "/inference/batch", "/inference/{task_id}",
         "/v1/vision/detection", "/v1/vision/custom/{model}", "/v1/vision/custom/list",
+        "/v1/server/status/ping", "/v1/status/ping", "/detectors", "/detect", "/image",
     }
     assert expected <= paths, expected - paths
     assert any(p.startswith("/v2/models/") and p.endswith("/infer") for p in paths), sorted(paths)
@@ -92,8 +94,13 @@ def test_deepstack_and_kserve_answers_match_the_document(api: OpenAPI, served: S
     check(api, served.post("/v1/vision/detection", files={"image": ("a.jpg", jpeg, "image/jpeg")}), 200)
     check(api, served.post("/v1/vision/custom/demo", files={"image": ("a.jpg", jpeg, "image/jpeg")}), 200)
     check(api, served.post("/v1/vision/custom/list"), 200)
-    check(api, served.post("/v1/vision/detection", files={"image": ("a.jpg", b"not a jpeg", "image/jpeg")}), 415)
-    check(api, served.post("/v1/vision/detection", files={"image": ("a.jpg", jpeg[:2000], "image/jpeg")}), 400)
+    # Refusals on the detection routes are CodeProject.AI's: 200, success false, the status in code.
+    check(api, served.post("/v1/vision/detection", files={"image": ("a.jpg", b"not a jpeg", "image/jpeg")}), 200)
+    check(api, served.post("/v1/vision/detection", files={"image": ("a.jpg", jpeg[:2000], "image/jpeg")}), 200)
+    for prefix in ("/v1/server/status", "/v1/status"):
+        for route in ("ping", "version", "system-status", "modules/list"):
+            check(api, served.get(f"{prefix}/{route}"), 200)
+    check(api, served.get("/v1/module/list/status"), 200)
     check(api, served.get("/v2"), 200)
     check(api, served.get("/v2/models/aff"), 200)
     check(api, served.get("/v2/models/aff/config"), 200)
@@ -102,3 +109,14 @@ def test_deepstack_and_kserve_answers_match_the_document(api: OpenAPI, served: S
     body = {"inputs": [{"name": "x", "datatype": "FP32", "shape": [1, 3], "data": [1, 2, 3]}]}
     check(api, served.post("/v2/models/aff/infer", json=body), 200)
     check(api, served.post("/v2/models/nope/infer", json=body), 404)
+
+
+def test_doods_answers_match_the_document(api: OpenAPI, served: Server) -> None:
+    jpeg = (IMAGES / "astronaut.jpg").read_bytes()
+    data = base64.b64encode(jpeg).decode()
+    check(api, served.get("/detectors"), 200)
+    check(api, served.post("/detect", json={"data": data, "detector_name": "demo", "detect": {"*": 50}, "id": "x"}), 200)
+    check(api, served.post("/detect", json={"data": data, "detector_name": "demo", "image": "jpg"}), 200)
+    check(api, served.post("/image", json={"data": data, "detector_name": "demo", "detect": {"*": 50}}), 200)
+    check(api, served.post("/detect", json={"data": data, "detector_name": "nope"}), 400)
+    check(api, served.post("/image", json={"data": "aGVsbG8=", "detector_name": "demo"}), 400)

@@ -222,8 +222,11 @@ def test_frigate_never_sees_more_than_20(start_server, tmp_path_factory) -> None
     assert (detections[:, 1] > 0.4).all()
     assert set(detections[:, 0].astype(int)) == {0, 2}  # person, car (and truck mapped to car)
     body = requests.post(f"{server.url}/v1/vision/detection", data={"api_key": "k3y"}, files={"image": b"\xff\xd8\xff"}, timeout=30)
-    assert body.status_code == 400 and body.json()["success"] is False
-    answer = requests.post(f"{server.url}/v1/vision/custom/many", data={"api_key": "k3y", "min_confidence": "0.4"},
+    assert body.status_code == 200 and body.json()["success"] is False and body.json()["code"] == 400
+    custom = FrigateDeepStack(f"{server.url}/v1/vision/custom/many", "k3y", coco).detect_raw(frame)  # capped too
+    assert (custom == detections).all()
+    answer = requests.post(f"{server.url}/v1/vision/custom/many", data={"api_key": "k3y", "min_confidence": "0.4",
+                                                                       "max_predictions": "0"},
                            files={"image": jpeg_of(frame)}, timeout=30)
     assert "Transfer-Encoding" not in answer.headers and int(answer.headers["Content-Length"]) == len(answer.content)
     full = answer.json()
@@ -233,7 +236,7 @@ def test_frigate_never_sees_more_than_20(start_server, tmp_path_factory) -> None
     scores = [p["confidence"] for p in full["predictions"]]
     assert scores == sorted(scores, reverse=True)
     denied = requests.post(f"{server.url}/v1/vision/detection", data={"api_key": "nope"}, files={"image": jpeg_of(frame)}, timeout=30)
-    assert denied.status_code == 401 and denied.json() == {"success": False, "error": denied.json()["error"]}
+    assert denied.status_code == 401 and denied.json() == {"success": False, "error": denied.json()["error"], "code": 401}
 
 
 def jpeg_of(frame: np.ndarray) -> bytes:
@@ -295,7 +298,9 @@ def test_bad_images_are_refused_and_the_service_keeps_serving(vision: Server, ki
     response = vision.post("/inference", json={"model_id": "demo", "input_data": base64.b64encode(data).decode(), **fields})
     assert_error(response, status, code)
     ds = vision.post("/v1/vision/detection", files={"image": data})
-    assert ds.status_code >= 400 and ds.json()["success"] is False
+    # CodeProject.AI's way: HTTP 200, success false, the status in code, no predictions.
+    assert ds.status_code == 200 and ds.json()["success"] is False and ds.json()["code"] >= 400, ds.text
+    assert ds.json()["predictions"] == []
     assert detect(vision, jpeg)["detections"][0]["label"] == "FACE_FEMALE"
 
 

@@ -14,8 +14,8 @@ struct KServeController {
     let maxBodySize: Int
 
     static let version = "1"
-    static let serverName = "hailo8-service"
-    static let serverVersion = "0.1.0"
+    static let serverName = ServiceIdentity.name
+    static let serverVersion = ServiceIdentity.version
     static let extensions = ["binary_tensor_data", "model_repository", "model_configuration", "statistics"]
 
     func addRoutes(to router: Router<AppRequestContext>) {

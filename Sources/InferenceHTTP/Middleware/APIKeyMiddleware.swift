@@ -4,14 +4,16 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// Requires one of the configured API keys, as `Authorization: Bearer KEY` or `X-API-Key: KEY`,
-/// on every route except the health probes (`/health`, `/v2/health/live`, `/v2/health/ready`).
-/// The DeepStack routes (`/v1/vision/…`) also accept the key as an `api_key` form field, as
-/// DeepStack clients send it, and answer in DeepStack's error format.
+/// Requires one of the configured API keys, as `Authorization: Bearer KEY`, `X-API-Key: KEY` or
+/// DOODS's `doods-auth-key: KEY`, on every route except the health probes (`/health`,
+/// `/v2/health/live`, `/v2/health/ready`) and CodeProject.AI's pings. The DeepStack routes
+/// (`/v1/vision/…`) also accept the key as an `api_key` form field, as DeepStack clients send it.
+/// `ErrorMiddleware` answers a refusal in the form of the API the path belongs to.
 struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     let keys: Set<String>
     let maxBodySize: Int
     static var apiKeyHeader: HTTPField.Name { HTTPField.Name("X-API-Key")! }
+    static var doodsKeyHeader: HTTPField.Name { HTTPField.Name("doods-auth-key")! }
     static var deepStackPrefix: String { "/v1/vision/" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -19,7 +21,9 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         guard request.uri.path.hasPrefix(Self.deepStackPrefix) else {
-            var error = APIError(.unauthorized, "unauthorized", "a valid API key is required: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'")
+            let how = DOODSError.applies(to: request.uri.path)
+                ? "send it in a 'doods-auth-key' header" : "send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'"
+            var error = APIError(.unauthorized, "unauthorized", "a valid API key is required: \(how)")
             error.headers[.wwwAuthenticate] = "Bearer"
             throw error
         }
@@ -33,7 +37,10 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await next(request, context)
     }
 
-    static var openPaths: Set<String> { Set(["/health", "/v2/health/live", "/v2/health/ready"]).union(DashboardController.openPaths) }
+    static var openPaths: Set<String> {
+        Set(["/health", "/v2/health/live", "/v2/health/ready"] + CodeProjectStatusController.pingPaths)
+            .union(DashboardController.openPaths)
+    }
 
     /// Whether `presented` is one of the keys, compared in time that depends only on the lengths,
     /// never on where the first differing byte is (every key is compared, every byte of each).
@@ -50,7 +57,7 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func presentedKey(_ request: Request) -> String? {
-        if let key = request.headers[apiKeyHeader] { return key }
+        if let key = request.headers[apiKeyHeader] ?? request.headers[doodsKeyHeader] { return key }
         guard let authorization = request.headers[.authorization] else { return nil }
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }

@@ -4,7 +4,8 @@ import Logging
 
 /// Cancels a request whose client goes away before it is answered (see `ConnectionWatch`): what
 /// it still waits for, a model's queue above all, is given up. Such a request is counted and
-/// logged with status 499 (nginx's "client closed request"); nobody is there to read it.
+/// logged at `info` with status 499 (nginx's "client closed request"): nobody is there to read
+/// the answer, and the service did nothing wrong.
 /// Outside a served connection (router tests) requests run as they are.
 struct DisconnectMiddleware<Context: RequestContext>: RouterMiddleware {
     static var clientClosedRequest: HTTPResponse.Status { .init(code: 499, reasonPhrase: "Client Closed Request") }
@@ -20,7 +21,9 @@ struct DisconnectMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func gone(_ request: Request, _ context: Context) -> Response {
-        context.logger.debug("the client closed its connection before the answer", metadata: ["path": "\(request.uri.path)"])
+        context.logger.info("the client closed its connection before the answer", metadata: [
+            "status": "\(Self.clientClosedRequest.code)", "method": "\(request.method)", "path": "\(request.uri.path)",
+        ])
         return Response(status: Self.clientClosedRequest)
     }
 }

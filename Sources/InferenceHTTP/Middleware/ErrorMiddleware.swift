@@ -7,8 +7,11 @@ import NIOHTTP1
 import InferenceCore
 
 /// Turns every error a route throws into the JSON error body with the right status, so that no
-/// client ever sees Hummingbird's plain-text errors or a dropped connection. On the KServe routes
-/// (`/v2…`) the same error is answered in the Open Inference Protocol's form (`KServeError`).
+/// client ever sees Hummingbird's plain-text errors or a dropped connection. Each protocol's
+/// routes answer in that protocol's own form: KServe's on `/v2…` (`KServeError`), DeepStack's on
+/// `/v1/…` (`DeepStackError`), DOODS's on `/detectors`, `/detect` and `/image` (`DOODSError`),
+/// the native one everywhere else. Failures of the service itself (5xx) are logged at `error`;
+/// a request given up because its client went away never gets here (`DisconnectMiddleware`).
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The routes, to answer a known path asked with another method 405 instead of 404.
     var routes = RouteTable()
@@ -17,6 +20,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as DeepStackError {
+            log(error.status, error.message, request, context)
+            return try error.response(from: request, context: context)
+        } catch let error as DOODSError {
+            log(error.status, error.message, request, context)
             return try error.response(from: request, context: context)
         } catch {
             var apiError = Self.apiError(for: error, request: request)
@@ -28,14 +35,25 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                     apiError.headers[.allow] = allowed.joined(separator: ", ")
                 }
             }
-            if apiError.status.code >= 500 {
-                context.logger.error("request failed", metadata: ["error": "\(apiError)", "path": "\(request.uri.path)"])
-            }
-            if KServeError.applies(to: request.uri.path) {
+            log(apiError.status, "\(apiError)", request, context)
+            let path = request.uri.path
+            if KServeError.applies(to: path) {
                 return try KServeError.response(for: apiError)
+            }
+            if DeepStackError.applies(to: path) {
+                return try DeepStackError(apiError).response(from: request, context: context)
+            }
+            if DOODSError.applies(to: path) {
+                return try DOODSError(apiError).response(from: request, context: context)
             }
             return try apiError.response(from: request, context: context)
         }
+    }
+
+    /// Logs a failure of the service itself; a request that was cancelled is not one.
+    private func log(_ status: HTTPResponse.Status, _ message: String, _ request: Request, _ context: Context) {
+        guard status.code >= 500, !Task.isCancelled else { return }
+        context.logger.error("request failed", metadata: ["error": "\(message)", "status": "\(status.code)", "path": "\(request.uri.path)"])
     }
 
     static func apiError(for error: any Error, request: Request) -> APIError {
@@ -57,7 +75,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as HTTPError:
             switch error.status {
             case .notFound:
-                return APIError(.notFound, "not_found", "no route \(request.method) \(request.uri.path); see \(KServeError.applies(to: request.uri.path) ? "docs/kserve.md" : "docs/api.md")")
+                return APIError(.notFound, "not_found", "no route \(request.method) \(request.uri.path); see \(docs(for: request.uri.path))")
             case .contentTooLarge:
                 return tooLarge
             case .methodNotAllowed:
@@ -68,6 +86,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         default:
             return APIError(.internalServerError, "internal_error", "\(error)")
         }
+    }
+
+    /// The page that lists a path's API.
+    static func docs(for path: String) -> String {
+        if KServeError.applies(to: path) { return "docs/kserve.md" }
+        if DeepStackError.applies(to: path) { return "docs/integrations.md" }
+        return "docs/api.md"
     }
 
     static var tooLarge: APIError { APIError(.contentTooLarge, "payload_too_large", "the request body is larger than the service's limit (--max-body-size)") }

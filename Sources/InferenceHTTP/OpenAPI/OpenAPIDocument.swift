@@ -10,16 +10,20 @@ info:
   summary: Inference server for ONNX (CPU) and HEF (Hailo-8) models.
   description: >
     Native API (/health, /devices, /status, /metrics, /models, /inference), the DeepStack /
-    CodeProject.AI detection API (/v1/vision/*) and the KServe v2 / Open Inference Protocol
-    (/v2/*). See docs/api.md, docs/vision.md and docs/kserve.md. Every answer carries an
+    CodeProject.AI detection API and status routes (/v1/*), the DOODS2 API (/detectors,
+    /detect, /image) and the KServe v2 / Open Inference Protocol (/v2/*). See docs/api.md,
+    docs/vision.md, docs/integrations.md and docs/kserve.md. Every answer carries an
     X-Request-Id header. With API keys configured (--api-key), every route but /health,
-    /v2/health/live and /v2/health/ready needs `Authorization: Bearer KEY` or `X-API-Key: KEY`.
+    /v2/health/live, /v2/health/ready and the CodeProject.AI pings needs `Authorization: Bearer
+    KEY`, `X-API-Key: KEY` or `doods-auth-key: KEY` (DeepStack routes also take an `api_key`
+    form field).
 servers:
   - url: /
 security:
   - {}
   - bearerAuth: []
   - apiKeyHeader: []
+  - doodsAuthKey: []
 tags:
   - name: service
     description: Health, devices, status and metrics.
@@ -28,7 +32,9 @@ tags:
   - name: inference
     description: Tensor and image inference, batches and async tasks.
   - name: deepstack
-    description: DeepStack / CodeProject.AI object detection.
+    description: DeepStack / CodeProject.AI object detection and CodeProject.AI's status routes.
+  - name: doods
+    description: DOODS2 object detection (Home Assistant core's doods integration).
   - name: kserve
     description: KServe v2 / Open Inference Protocol with Triton's extensions.
 
@@ -463,7 +469,11 @@ paths:
     post:
       tags: [deepstack]
       operationId: deepStackDetection
-      summary: Detect objects with the DeepStack model (--deepstack-model, else the first detector); at most 20 predictions.
+      summary: >
+        Detect objects with the DeepStack model (--deepstack-model, else the first detector); at
+        most --deepstack-max-predictions (20) predictions unless the form's max_predictions says
+        otherwise. A request the route cannot serve is answered 200 with success false, the
+        status in code and no predictions, as CodeProject.AI does.
       requestBody:
         required: true
         content:
@@ -471,19 +481,16 @@ paths:
             schema: {$ref: "#/components/schemas/DeepStackForm"}
       responses:
         "200":
-          description: The predictions, best first.
+          description: The predictions, best first; or the failure, as CodeProject.AI answers it.
           content:
             application/json:
-              schema: {$ref: "#/components/schemas/DeepStackResponse"}
-        "400": {$ref: "#/components/responses/DeepStackError"}
+              schema:
+                anyOf:
+                  - $ref: "#/components/schemas/DeepStackResponse"
+                  - $ref: "#/components/schemas/DeepStackError"
         "401": {$ref: "#/components/responses/DeepStackError"}
-        "404": {$ref: "#/components/responses/DeepStackError"}
         "413": {$ref: "#/components/responses/DeepStackError"}
-        "415": {$ref: "#/components/responses/DeepStackError"}
-        "422": {$ref: "#/components/responses/DeepStackError"}
-        "500": {$ref: "#/components/responses/DeepStackError"}
         "503": {$ref: "#/components/responses/DeepStackError"}
-        "504": {$ref: "#/components/responses/DeepStackError"}
 
   /v1/vision/custom/list:
     post:
@@ -495,16 +502,201 @@ paths:
           description: The models.
           content:
             application/json:
-              schema: {$ref: "#/components/schemas/DeepStackModelList"}
-        "400": {$ref: "#/components/responses/DeepStackError"}
+              schema:
+                anyOf:
+                  - $ref: "#/components/schemas/DeepStackModelList"
+                  - $ref: "#/components/schemas/DeepStackError"
         "401": {$ref: "#/components/responses/DeepStackError"}
         "413": {$ref: "#/components/responses/DeepStackError"}
+
+  /v1/server/status/ping:
+    get:
+      tags: [deepstack]
+      operationId: codeProjectServerPing
+      summary: CodeProject.AI's ping (Blue Iris, Agent DVR); the server's version. Needs no API key.
+      security: []
+      responses:
+        "200":
+          description: The version.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CodeProjectVersion"}
+
+  /v1/server/status/version:
+    get:
+      tags: [deepstack]
+      operationId: codeProjectServerVersion
+      summary: CodeProject.AI's version route; the server's version.
+      responses:
+        "200":
+          description: The version.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CodeProjectVersion"}
+        "401": {$ref: "#/components/responses/DeepStackError"}
+
+  /v1/server/status/system-status:
+    get:
+      tags: [deepstack]
+      operationId: codeProjectServerSystemStatus
+      summary: CodeProject.AI's system status; the service's backends, devices and models as text.
+      responses:
+        "200":
+          description: The status.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CodeProjectSystemStatus"}
+        "401": {$ref: "#/components/responses/DeepStackError"}
+
+  /v1/server/status/modules/list:
+    get:
+      tags: [deepstack]
+      operationId: codeProjectServerModulesList
+      summary: CodeProject.AI's module statuses; one module per loaded model.
+      responses:
+        "200":
+          description: The modules.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CodeProjectModules"}
+        "401": {$ref: "#/components/responses/DeepStackError"}
+
+  /v1/status/ping:
+    get:
+      tags: [deepstack]
+      operationId: codeProjectLegacyPing
+      summary: CodeProject.AI's ping (Blue Iris, Agent DVR); the server's version. Needs no API key.
+      security: []
+      responses:
+        "200":
+          description: The version.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CodeProjectVersion"}
+
+  /v1/status/version:
+    get:
+      tags: [deepstack]
+      operationId: codeProjectLegacyVersion
+      summary: CodeProject.AI's version route; the server's version.
+      responses:
+        "200":
+          description: The version.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CodeProjectVersion"}
+        "401": {$ref: "#/components/responses/DeepStackError"}
+
+  /v1/status/system-status:
+    get:
+      tags: [deepstack]
+      operationId: codeProjectLegacySystemStatus
+      summary: CodeProject.AI's system status; the service's backends, devices and models as text.
+      responses:
+        "200":
+          description: The status.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CodeProjectSystemStatus"}
+        "401": {$ref: "#/components/responses/DeepStackError"}
+
+  /v1/status/modules/list:
+    get:
+      tags: [deepstack]
+      operationId: codeProjectLegacyModulesList
+      summary: CodeProject.AI's module statuses; one module per loaded model.
+      responses:
+        "200":
+          description: The modules.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CodeProjectModules"}
+        "401": {$ref: "#/components/responses/DeepStackError"}
+
+  /v1/module/list/status:
+    get:
+      tags: [deepstack]
+      operationId: codeProjectModuleStatus
+      summary: CodeProject.AI's module statuses (its current route); one module per loaded model.
+      responses:
+        "200":
+          description: The modules.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CodeProjectModules"}
+        "401": {$ref: "#/components/responses/DeepStackError"}
+
+  # ---------------------------------------------------------------- DOODS2
+  /detectors:
+    get:
+      tags: [doods]
+      operationId: doodsDetectors
+      summary: Every loaded detection model as a DOODS detector (name = model id).
+      responses:
+        "200":
+          description: The detectors.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/DOODSDetectors"}
+        "401": {$ref: "#/components/responses/DOODSError"}
+
+  /detect:
+    post:
+      tags: [doods]
+      operationId: doodsDetect
+      summary: Detect objects; minimum confidences in percent by label (`*` for any), globally and per region.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/DOODSDetectRequest"}
+      responses:
+        "200":
+          description: The detections kept, best first.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/DOODSDetectResponse"}
+        "400": {$ref: "#/components/responses/DOODSError"}
+        "401": {$ref: "#/components/responses/DOODSError"}
+        "413": {$ref: "#/components/responses/DOODSError"}
+        "500": {$ref: "#/components/responses/DOODSError"}
+        "503": {$ref: "#/components/responses/DOODSError"}
+        "504": {$ref: "#/components/responses/DOODSError"}
+
+  /image:
+    post:
+      tags: [doods]
+      operationId: doodsImage
+      summary: The image with the detections a detect request keeps drawn on it, as JPEG.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/DOODSDetectRequest"}
+      responses:
+        "200":
+          description: The annotated image.
+          headers:
+            X-Detections:
+              description: How many detections are drawn.
+              schema: {type: integer}
+          content:
+            image/jpeg:
+              schema: {contentMediaType: image/jpeg}
+        "400": {$ref: "#/components/responses/DOODSError"}
+        "401": {$ref: "#/components/responses/DOODSError"}
+        "413": {$ref: "#/components/responses/DOODSError"}
+        "500": {$ref: "#/components/responses/DOODSError"}
+        "503": {$ref: "#/components/responses/DOODSError"}
+        "504": {$ref: "#/components/responses/DOODSError"}
 
   /v1/vision/custom/{model}:
     post:
       tags: [deepstack]
       operationId: deepStackCustomDetection
-      summary: Detect objects with the named model; all predictions.
+      summary: >
+        Detect objects with the named model; capped like /v1/vision/detection. A request the
+        route cannot serve is answered 200 with success false, as CodeProject.AI does.
       parameters:
         - name: model
           in: path
@@ -518,19 +710,16 @@ paths:
             schema: {$ref: "#/components/schemas/DeepStackForm"}
       responses:
         "200":
-          description: The predictions, best first.
+          description: The predictions, best first; or the failure, as CodeProject.AI answers it.
           content:
             application/json:
-              schema: {$ref: "#/components/schemas/DeepStackResponse"}
-        "400": {$ref: "#/components/responses/DeepStackError"}
+              schema:
+                anyOf:
+                  - $ref: "#/components/schemas/DeepStackResponse"
+                  - $ref: "#/components/schemas/DeepStackError"
         "401": {$ref: "#/components/responses/DeepStackError"}
-        "404": {$ref: "#/components/responses/DeepStackError"}
         "413": {$ref: "#/components/responses/DeepStackError"}
-        "415": {$ref: "#/components/responses/DeepStackError"}
-        "422": {$ref: "#/components/responses/DeepStackError"}
-        "500": {$ref: "#/components/responses/DeepStackError"}
         "503": {$ref: "#/components/responses/DeepStackError"}
-        "504": {$ref: "#/components/responses/DeepStackError"}
 
   # ---------------------------------------------------------------- KServe v2
   /v2:
@@ -826,6 +1015,11 @@ components:
       in: header
       name: X-API-Key
       description: One of the service's API keys, when keys are configured.
+    doodsAuthKey:
+      type: apiKey
+      in: header
+      name: doods-auth-key
+      description: One of the service's API keys, as DOODS clients send it.
 
   parameters:
     ModelId:
@@ -953,12 +1147,20 @@ components:
       content:
         application/json:
           schema: {$ref: "#/components/schemas/TaskAccepted"}
-    # DeepStack errors: {"success": false, "error": "..."}
+    # DeepStack errors: {"success": false, "error": "...", "code": STATUS}
     DeepStackError:
-      description: A DeepStack error, with the status the native API would use (a full queue is 503).
+      description: >
+        A DeepStack error that keeps its HTTP status: a missing API key (401), an unknown route
+        under /v1/ (404, 405), a body over the limit (413), a busy service (503).
       content:
         application/json:
           schema: {$ref: "#/components/schemas/DeepStackError"}
+    # DOODS errors: {"id", "detections": [], "error": "..."}
+    DOODSError:
+      description: A DOODS2 error; every failed detection the client could fix is 400, as in DOODS2.
+      content:
+        application/json:
+          schema: {$ref: "#/components/schemas/DOODSError"}
     # KServe errors: {"error": "..."}
     KServeError:
       description: An Open Inference Protocol error, with Triton's status mapping.
@@ -1559,6 +1761,10 @@ components:
         api_key:
           type: string
           description: An API key, as DeepStack clients send it.
+        max_predictions:
+          type: integer
+          minimum: 0
+          description: Most predictions to answer, best first, instead of --deepstack-max-predictions; 0 for all.
     DeepStackPrediction:
       type: object
       required: [label, confidence, x_min, y_min, x_max, y_max]
@@ -1590,9 +1796,194 @@ components:
           items: {type: string}
     DeepStackError:
       type: object
-      required: [success, error]
+      required: [success, error, code]
       properties:
         success: {type: boolean, const: false}
+        error: {type: string}
+        code:
+          type: integer
+          description: The HTTP status the failure stands for (also when it is answered with 200).
+        predictions:
+          description: Empty; present when the error is answered with HTTP 200.
+          type: array
+          maxItems: 0
+        count: {type: integer, const: 0}
+    CodeProjectVersion:
+      type: object
+      required: [success, code, hostname, message, version]
+      properties:
+        success: {type: boolean, const: true}
+        code: {type: integer}
+        hostname: {type: string}
+        message:
+          type: string
+          description: The service's version.
+        server: {type: string, const: hailo8-service}
+        version:
+          type: object
+          required: [major, minor, patch]
+          properties:
+            major: {type: integer}
+            minor: {type: integer}
+            patch: {type: integer}
+            preRelease: {type: [string, "null"]}
+            securityUpdate: {type: boolean}
+            build: {type: integer}
+    CodeProjectSystemStatus:
+      type: object
+      required: [success, code, hostname, data]
+      properties:
+        success: {type: boolean, const: true}
+        code: {type: integer}
+        hostname: {type: string}
+        data:
+          type: object
+          required: [serverStatus]
+          properties:
+            systemMemUsage:
+              type: integer
+              description: Bytes of memory in use on the machine (MemTotal - MemAvailable).
+            serverStatus:
+              type: string
+              description: The version, backends, devices and loaded models, as text.
+    CodeProjectModules:
+      type: object
+      required: [success, code, hostname, statuses]
+      properties:
+        success: {type: boolean, const: true}
+        code: {type: integer}
+        hostname: {type: string}
+        statuses:
+          type: array
+          items:
+            type: object
+            required: [moduleId, name, queue, version, status, requestCount, statusData]
+            properties:
+              moduleId:
+                type: string
+                description: The model id.
+              name: {type: string}
+              queue: {type: string}
+              version: {type: string}
+              started: {type: string, format: date-time}
+              status:
+                type: string
+                enum: [Started, Starting, FailedStart, Stopping]
+              requestCount: {type: integer}
+              statusData:
+                type: object
+                additionalProperties: {type: string}
+
+    # ------------------------------------------------------------ DOODS2
+    DOODSDetector:
+      type: object
+      required: [name, type, model, labels, width, height]
+      properties:
+        name:
+          type: string
+          description: The model id.
+        type:
+          type: string
+          enum: [onnx, hef]
+        model:
+          type: string
+          description: The model file, relative to the models directory.
+        labels:
+          type: array
+          items: {type: string}
+        width: {type: integer}
+        height: {type: integer}
+    DOODSDetectors:
+      type: object
+      required: [detectors]
+      properties:
+        detectors:
+          type: array
+          items: {$ref: "#/components/schemas/DOODSDetector"}
+    DOODSThresholds:
+      type: object
+      description: Minimum confidence in percent by label; `*` for any label.
+      additionalProperties:
+        type: number
+        minimum: 0
+        maximum: 100
+    DOODSDetectRequest:
+      type: object
+      required: [data]
+      properties:
+        id: {type: string}
+        detector_name:
+          type: string
+          description: A model id; `default` (or none) for --deepstack-model, else the first detector.
+          default: default
+        data:
+          type: string
+          contentEncoding: base64
+          description: The image (JPEG or PNG), base64.
+        image:
+          type: [string, boolean]
+          description: Ask /detect for the annotated image (jpg, jpeg, .jpg, image/jpeg or true).
+        detect: {$ref: "#/components/schemas/DOODSThresholds"}
+        regions:
+          type: array
+          items:
+            type: object
+            required: [top, left, bottom, right]
+            properties:
+              id: {type: string}
+              top: {type: number, minimum: 0, maximum: 1}
+              left: {type: number, minimum: 0, maximum: 1}
+              bottom: {type: number, minimum: 0, maximum: 1}
+              right: {type: number, minimum: 0, maximum: 1}
+              covers:
+                type: boolean
+                default: false
+                description: The detection must lie inside the region (else overlapping it is enough).
+              detect: {$ref: "#/components/schemas/DOODSThresholds"}
+        preprocess:
+          type: array
+          maxItems: 0
+          description: Not supported; must be empty.
+        throttle: {type: number}
+    DOODSDetection:
+      type: object
+      required: [top, left, bottom, right, label, confidence]
+      properties:
+        top: {type: number, minimum: 0, maximum: 1}
+        left: {type: number, minimum: 0, maximum: 1}
+        bottom: {type: number, minimum: 0, maximum: 1}
+        right: {type: number, minimum: 0, maximum: 1}
+        label: {type: string}
+        confidence:
+          type: number
+          description: In percent.
+        region_id:
+          type: string
+          description: The region that kept the detection.
+    DOODSDetectResponse:
+      type: object
+      required: [detections, duration]
+      not: {required: [error]}
+      properties:
+        id: {type: string}
+        image:
+          type: string
+          contentEncoding: base64
+          description: The annotated JPEG, when asked for.
+        detections:
+          type: array
+          items: {$ref: "#/components/schemas/DOODSDetection"}
+        duration:
+          type: integer
+          description: Milliseconds.
+    DOODSError:
+      type: object
+      required: [detections, error]
+      properties:
+        id: {type: string}
+        detections:
+          type: array
+          maxItems: 0
         error: {type: string}
 
     # ------------------------------------------------------------ KServe

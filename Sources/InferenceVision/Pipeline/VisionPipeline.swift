@@ -25,6 +25,9 @@ public final class VisionPipeline: Sendable {
             return try await pool.runIfActive { try body() }
         } catch let error as InferenceError {
             throw error
+        } catch is CancellationError {
+            // The request was given up (its client went away) before a thread took the work.
+            throw InferenceError(.unavailable, .cancelled, "the request was cancelled before its image was processed")
         } catch {
             throw InferenceError(.unavailable, .internalError, "the image pipeline is not running: \(error)")
         }

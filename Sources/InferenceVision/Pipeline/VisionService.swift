@@ -37,6 +37,32 @@ public struct VisionService: Sendable {
         (try? await model(modelID).detector) != nil
     }
 
+    /// The ready models that detect objects in images, in the registry's order: what the
+    /// DeepStack and DOODS front ends offer as their models and detectors.
+    public func detectors() async -> [ModelView] {
+        var views: [ModelView] = []
+        for info in await inference.registry.list() where info.state == .ready {
+            if let view = try? await model(info.record.modelID), view.detector != nil { views.append(view) }
+        }
+        return views
+    }
+
+    /// The detector a request without a model name gets: `configured` when given, else the first
+    /// detection model loaded.
+    public func defaultDetector(configured: String?) async throws(InferenceError) -> String {
+        if let configured { return configured }
+        guard let first = await detectors().first else {
+            throw InferenceError(.unavailable, .modelNotReady, "no object detection model is loaded; load one with POST /models/load")
+        }
+        return first.info.record.modelID
+    }
+
+    /// A detector's class names, one per class it can report.
+    public static func classNames(_ view: ModelView) -> [String] {
+        guard let count = view.detector?.classCount, count > 0 else { return view.labels.names }
+        return (0..<count).map(view.labels.name)
+    }
+
     public func detect(modelID: String, image: ImageInput, overrides: DetectionOverrides = .init(),
                        timeout: Duration? = nil) async throws(InferenceError) -> DetectionResult {
         let start = ContinuousClock.now

@@ -24,9 +24,10 @@ struct DeepStackResponse: Encodable {
         }
     }
 
+    /// `limit` nil or 0: every prediction.
     init(_ result: DetectionResult, minConfidence: Double, limit: Int?) {
         var detections = (result.detections ?? []).filter { $0.score >= minConfidence }.sorted { $0.score > $1.score }
-        if let limit, detections.count > limit { detections.removeLast(detections.count - limit) }
+        if let limit, limit > 0, detections.count > limit { detections.removeLast(detections.count - limit) }
         predictions = detections.map { d in
             Prediction(label: d.label, confidence: (d.score * 10_000).rounded() / 10_000,
                        xMin: Int(d.box.xMin.rounded()), yMin: Int(d.box.yMin.rounded()),
@@ -35,33 +36,5 @@ struct DeepStackResponse: Encodable {
         count = predictions.count
         inferenceMs = Int(result.timing.inference.milliseconds.rounded())
         processMs = Int(result.timing.total.milliseconds.rounded())
-    }
-}
-
-/// A DeepStack-style error, `{"success": false, "error": "..."}`, with its HTTP status.
-struct DeepStackError: HTTPResponseError {
-    var status: HTTPResponse.Status
-    var message: String
-    var headers: HTTPFields = [:]
-
-    init(_ status: HTTPResponse.Status, _ message: String) {
-        self.status = status
-        self.message = message
-    }
-
-    init(_ error: any Error, request: Request) {
-        let api = ErrorMiddleware<AppRequestContext>.apiError(for: error, request: request)
-        // DeepStack clients (Frigate, Blue Iris) know 503 for "busy", not 429.
-        self.init(api.status == .tooManyRequests ? .serviceUnavailable : api.status, api.message)
-        headers = api.headers
-    }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        try JSONResponse.make(Body(success: false, error: message), status: status, headers: headers)
-    }
-
-    struct Body: Encodable {
-        var success: Bool
-        var error: String
     }
 }
