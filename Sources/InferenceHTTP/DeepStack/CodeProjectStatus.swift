@@ -79,6 +79,7 @@ enum CodeProjectStatus {
             case .ready: "Started"
             case .loading: "Starting"
             case .failed: "FailedStart"
+            case .recovering: "Restarting"
             case .unloading: "Stopping"
             }
             requestCount = info.stats.requests
