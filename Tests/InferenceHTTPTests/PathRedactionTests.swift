@@ -12,6 +12,9 @@ struct PathRedactionTests {
         #expect(PathRedaction.redacted("/data/models/a.onnx") == "a.onnx")
         #expect(PathRedaction.redacted("file '/srv/models/x.hef' missing") == "file 'x.hef' missing")
         #expect(PathRedaction.redacted("HailoRT 4.20 to 4.23") == "HailoRT 4.20 to 4.23")
+        // Standard locations that advice names stay whole.
+        #expect(PathRedaction.redacted("mount /tmp/hailort_uds.sock and /dev/shm; cat /sys/module/hailo_pci/version")
+            == "mount /tmp/hailort_uds.sock and /dev/shm; cat /sys/module/hailo_pci/version")
     }
 
     @Test("API keys are compared whole, whatever their lengths")

@@ -182,3 +182,25 @@ def test_simulated_hailo_devices_show_their_temperature(browser: webdriver.Chrom
     assert "62.8 °C" in texts[0] and "ready" in texts[0] and "0000:01:00.0" in texts[0], texts[0]
     wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#devices .card canvas.spark"), what="a temperature chart")
     browser.save_screenshot(str(SCREENSHOTS / "dashboard-hailo.png"))
+
+
+def test_a_device_fault_shows_the_device_recovering_then_ready(browser: webdriver.Chrome, start_server: StartServer,
+                                                                tmp_path: Path) -> None:
+    """The 4th read aborts the streams; the first three attempts to open the device again find it
+    taken (74), so it stays `recovering` for a few seconds (0.5 + 1 + 2 s of backoff)."""
+    from test_hailo import DETECTOR, SIMULATOR, frame, infer_frame
+    server = start_server(env={"HAILO8_HAILORT_LIBRARY": str(SIMULATOR), "HAILO_SIM_STATE_DIR": str(tmp_path),
+                               "HAILO_SIM_FAULTS": "read:3:63," + ",".join(["create_vdevice:1:74"] * 3)})
+    shutil.copy2(TEST_MODELS / DETECTOR, server.models_dir / DETECTOR)
+    assert server.post("/models/load", json={"model_path": DETECTOR, "model_id": "det"}).status_code == 201
+    browser.get(f"{server.url}/")
+
+    def hailo_card(b: webdriver.Chrome) -> str:
+        return next((c.text for c in b.find_elements(By.CSS_SELECTOR, "#devices .card") if "HAILO8" in c.text or "Hailo" in c.text), "")
+
+    wait(browser, lambda b: "ready" in hailo_card(b), what="the Hailo card, ready")
+    for seed in range(4):
+        infer_frame(server, "det", frame(seed))   # the 4th fails: the fault
+    wait(browser, lambda b: "recovering" in hailo_card(b), seconds=10, what="the card to say recovering")
+    wait(browser, lambda b: "recovering" not in hailo_card(b) and "ready" in hailo_card(b), seconds=20, what="ready again")
+    assert "Faults\n1" in hailo_card(browser) or "Faults 1" in hailo_card(browser), hailo_card(browser)

@@ -7,6 +7,10 @@ enum PathRedaction {
     /// A path starts with `/` at the start of the text or after a space, quote, bracket, `=` or
     /// `:`, and runs to the next space, quote, bracket, `:`, `;` or `,` (relative paths such as
     /// `docker/hailort/` are left alone).
+    /// Standard locations that say nothing about this machine and that advice names on purpose
+    /// (`/dev/hailo0`, `/dev/shm`, HailoRT's socket, `/sys/module/…`, system library folders).
+    static let standardPrefixes = ["/dev/", "/sys/", "/proc/", "/tmp/hailort_uds.sock", "/usr/lib/", "/usr/local/lib/", "/etc/"]
+
     static func redacted(_ text: String) -> String {
         let starts: Set<Character> = [" ", "(", "'", "\"", "=", ":", "["]
         let ends: Set<Character> = [" ", "(", ")", "'", "\"", ":", ";", ",", "]", "\n"]
@@ -16,7 +20,7 @@ enum PathRedaction {
         for character in text {
             if var current = path {
                 if ends.contains(character) {
-                    out += (current as NSString).lastPathComponent
+                    out += shown(current)
                     path = nil
                     out.append(character)
                 } else {
@@ -30,8 +34,13 @@ enum PathRedaction {
             }
             previous = character
         }
-        if let path { out += (path as NSString).lastPathComponent }
+        if let path { out += shown(path) }
         return out
+    }
+
+    private static func shown(_ path: String) -> String {
+        let standard = standardPrefixes.contains { path.hasPrefix($0) || path == String($0.dropLast()) }
+        return standard ? path : (path as NSString).lastPathComponent
     }
 
     static func redacted(_ status: BackendStatus) -> BackendStatus {
