@@ -41,6 +41,8 @@ struct Serve: AsyncParsableCommand {
     var visionThreads: Int?
     @Option(help: "Seconds running async tasks get to finish at shutdown (env HAILO8_SHUTDOWN_GRACE, default 10).") var shutdownGrace: Int?
     @Option(help: "Requests that may wait per model, default 64; a model's load options may set max_queue (env HAILO8_MAX_QUEUE).") var maxQueue: Int?
+    @Option(help: ArgumentHelp("This host's name in task ids (<node>_<uuid>) and in the X-Hailo8-Node header, for a balancer in front of several hosts (env HAILO8_NODE_NAME, default the host name).", valueName: "name"))
+    var nodeName: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical (env HAILO8_LOG_LEVEL, default info).") var logLevel: String?
     @OptionGroup var runtime: RuntimeOptions
 
@@ -86,11 +88,18 @@ struct Serve: AsyncParsableCommand {
         let ttl = try Environment.int(taskTtl, "HAILO8_TASK_TTL", default: 600)
         guard timeout > 0, capacity > 0, ttl > 0 else { throw ValidationError("timeouts, task capacity and TTL must be positive") }
         let preloads = try Environment.list(preload, "HAILO8_PRELOAD").map(Self.parsePreload)
+        let node: NodeName
+        if let name = Environment.string(nodeName, "HAILO8_NODE_NAME") {
+            do { node = try NodeName(name) } catch { throw ValidationError(error.message) }
+        } else {
+            node = .host
+        }
 
         let onnxConfiguration = try runtime.onnxConfiguration(resources: resources)
         let monitor = ResourceMonitor(limits: resources, threads: .init(
             inference: onnxConfiguration.inferenceThreads, intraOp: onnxConfiguration.intraOpThreads(requested: nil), vision: threads))
         logger.info("resource limits", metadata: Self.describe(monitor, maxBodySize: http.maxBodySize))
+        logger.info("node", metadata: ["node": "\(node)"])
         let onnx = ONNXBackend(configuration: onnxConfiguration, logger: logger)
         let hailo = HailoBackend(configuration: runtime.hailoConfiguration(dataDirectory: dataDirectory), logger: logger)
         await hailo.start()
@@ -117,7 +126,7 @@ struct Serve: AsyncParsableCommand {
         }
         let service = InferenceService(
             backends: backends, registry: registry,
-            tasks: TaskStore(capacity: capacity, timeToLive: .seconds(ttl)),
+            tasks: TaskStore(capacity: capacity, timeToLive: .seconds(ttl), node: node),
             defaultTimeout: .milliseconds(timeout), resources: monitor, logger: logger)
         let app = buildApplication(service: service, configuration: http, pipeline: pipeline, metrics: metrics, logger: logger)
         let grace = try Environment.int(shutdownGrace, "HAILO8_SHUTDOWN_GRACE", default: 10)
