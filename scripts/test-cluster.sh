@@ -57,28 +57,29 @@ SERVICES=(1 2 3)
 WORK="$(mktemp -d /tmp/hailo8-cluster.XXXXXX)"
 NAMESPACES=()
 
-kill_recorded() {   # every process whose PID this run recorded, SIGTERM then SIGKILL
+# The PIDs this run recorded (WORK/*.pid) whose process is still one of ours: its command line
+# names this run's folder (a PID freed by a killed service is never taken for ours).
+recorded_pids() {
     local file pid
     for file in "$WORK"/*.pid; do
         [ -f "$file" ] || continue
         pid="$(cat "$file")"
-        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+        [ -n "$pid" ] && { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF "$WORK/" && echo "$pid"
     done
+    return 0
+}
+
+kill_recorded() {   # SIGTERM, up to 5 s, then SIGKILL
+    local pids
+    pids="$(recorded_pids)"
+    [ -n "$pids" ] || return 0
+    kill $pids 2>/dev/null || true
     for _ in $(seq 1 50); do
-        local alive=0
-        for file in "$WORK"/*.pid; do
-            [ -f "$file" ] || continue
-            pid="$(cat "$file")"
-            [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && alive=1
-        done
-        [ "$alive" -eq 0 ] && return 0
+        [ -n "$(recorded_pids)" ] || return 0
         sleep 0.1
     done
-    for file in "$WORK"/*.pid; do
-        [ -f "$file" ] || continue
-        pid="$(cat "$file")"
-        [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
-    done
+    pids="$(recorded_pids)"
+    [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
 }
 
 cleanup() {
@@ -94,6 +95,9 @@ cleanup() {
         status=1
     fi
     if [ "$status" -ne 0 ] && [ -d "$WORK" ]; then
+        # The whole logs stay in .cache/cluster-logs/ (git-ignored) for a look.
+        rm -rf "$ROOT/.cache/cluster-logs" && mkdir -p "$ROOT/.cache/cluster-logs"
+        cp "$WORK"/*.log "$ROOT/.cache/cluster-logs/" 2>/dev/null || true
         for log in "$WORK"/*.log; do
             [ -f "$log" ] || continue
             echo "--- $(basename "$log") (last lines)" >&2
@@ -156,6 +160,7 @@ for n in "${SERVICES[@]}"; do
     mapfile -t cmd <"$WORK/svc$n.cmd"
     env -i PATH="$PATH" "${cmd[@]}" >>"$WORK/svc$n.log" 2>&1 &
     echo $! >"$WORK/svc$n.pid"
+    disown $!   # the test kills one: no job report from this shell
 done
 
 # --- the balancer ---------------------------------------------------------------------------------------

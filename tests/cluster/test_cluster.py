@@ -59,6 +59,8 @@ def jpeg() -> bytes:
 
 
 IMAGE = jpeg()
+# Async tasks are tensor requests (images are answered synchronously): the demo model at 160x160.
+TENSOR = base64.b64encode(np.random.default_rng(0).random((1, 3, 160, 160), dtype=np.float32).tobytes()).decode()
 
 
 def infer(session: requests.Session) -> Outcome:
@@ -75,7 +77,7 @@ def infer(session: requests.Session) -> Outcome:
 
 def submit(session: requests.Session) -> tuple[float, requests.Response | None]:
     start = time.monotonic()
-    body = {"model_id": "demo", "input_data": base64.b64encode(IMAGE).decode(), "async": True}
+    body = {"model_id": "demo", "input_data": TENSOR, "shape": [1, 3, 160, 160], "async": True}
     try:
         return start, session.post(f"{BALANCER}/inference", json=body, timeout=TIMEOUT)
     except requests.RequestException:
@@ -197,7 +199,7 @@ def test_async_tasks_are_polled_back_through_the_balancer() -> None:
             r = poll(session, task_id)
             assert r.status_code == 200 and r.json()["status"] == "succeeded", r.text[:300]
             assert r.headers["X-Hailo8-Node"] == TASK_ID.match(task_id).group(1)
-            assert r.json()["task_id"] == task_id and "detections" in r.json()["result"]
+            assert r.json()["task_id"] == task_id and r.json()["result"]["outputs"][0]["shape"] == [1, 22, 525]
         # Cancelling (here: deleting a finished task) goes to the owner too.
         r = session.delete(f"{BALANCER}/inference/{ids[0]}", timeout=TIMEOUT)
         assert r.status_code == 200 and r.headers["X-Hailo8-Node"] == TASK_ID.match(ids[0]).group(1)
@@ -211,7 +213,7 @@ def test_async_tasks_are_polled_back_through_the_balancer() -> None:
 
 def test_a_host_killed_under_load_leaves_the_others_serving() -> None:
     stop = threading.Event()
-    tasks: list[tuple[float, requests.Response | None]] = []
+    tasks: list[tuple[float, requests.Response | None]] = []  # (submitted at, answer)
 
     def submitter() -> None:
         with requests.Session() as session:
@@ -237,13 +239,16 @@ def test_a_host_killed_under_load_leaves_the_others_serving() -> None:
     async_thread.join(timeout=60)
     assert not loader.is_alive() and not async_thread.is_alive()
 
-    # Nothing hung: every request got an HTTP answer well within the client's timeout.
-    assert all(o.status is not None for o in outcomes), [o.error for o in outcomes if o.status is None][:3]
+    # Nothing hung: every request was answered well within the client's timeout.
+    assert not [o for o in outcomes if "Timeout" in o.error], [o.error for o in outcomes if "Timeout" in o.error][:3]
     assert max(o.finished - o.started for o in outcomes) < TIMEOUT[1]
-    # The only failures are requests the killed host held when it died: answered by the balancer
-    # with an error (502/503), never sent again elsewhere.
+    # The only failures are requests the killed host held when it died, answered with an error
+    # at once and never sent again elsewhere: a 502 from the balancer, or, on a client
+    # connection that had already carried a request, the connection closed without an answer
+    # (HAProxy passes on the server's close as HTTP/1.1 keep-alive allows).
     failed = [o for o in outcomes if o.status != 200]
-    assert all(o.status in (502, 503, 504) and o.started < killed_at + 0.05 for o in failed), [(o.status, o.started - killed_at, o.error) for o in failed]
+    assert all((o.status in (502, 503, 504) or "RemoteDisconnected" in o.error) and o.started < killed_at + 0.05
+               and o.finished < killed_at + 2.0 for o in failed), [(o.status, o.started - killed_at, o.error) for o in failed]
     assert len(failed) <= WORKERS
     # Within the check interval the balancer stops sending to it; the others keep serving.
     assert detected <= 2 * CHECK_INTERVAL + 1.0, detected
@@ -269,6 +274,7 @@ def test_a_host_killed_under_load_leaves_the_others_serving() -> None:
     stats = servers()
     figures["kill"] = {
         "requests": len(outcomes), "failed_in_flight": len(failed),
+        "failed_as_502": sum(o.status == 502 for o in failed),
         "seconds_to_mark_down": round(detected, 2),
         "async_tasks": len(tasks), "async_tasks_lost_with_the_killed_host": lost_with_victim,
         "balancer_retries": sum(int(s["wretr"] or 0) for s in stats.values()),
