@@ -2,8 +2,8 @@
 # Runs every test: setup, the HailoRT simulator's C self-test (tests/simulator), the Swift tests
 # (swift test), the Python integration tests (tests/integration) against the release binary over
 # real HTTP (the Kubernetes manifests of deploy/kubernetes are validated there too), then three
-# hosts behind HAProxy in network namespaces (scripts/test-cluster.sh; needs root; about a
-# minute), then the image built from the Dockerfile and run with a real container engine
+# hosts behind HAProxy in network namespaces (scripts/test-cluster.sh; needs root; about
+# 20 s), then the image built from the Dockerfile and run with a real container engine
 # (scripts/test-container.sh; needs root; about 3 minutes, 4 the first time on a machine).
 # Stops at the first failure.
 set -euo pipefail

@@ -93,7 +93,7 @@ def test_every_yaml_file_is_part_of_a_kustomization() -> None:
 def test_rendered_variant_validates_strictly(variant: str, version: str) -> None:
     resources = render(VARIANTS[variant])
     kinds = sorted(r["kind"] for r in resources)
-    assert kinds == sorted(["ConfigMap", "Service", "Service", "PodDisruptionBudget",
+    assert kinds == sorted(["ConfigMap", "Service", "PodDisruptionBudget",
                             "DaemonSet" if variant != "cpu" else "Deployment"]
                            + (["PersistentVolumeClaim"] if variant == "cpu" else [])), kinds
     for resource in resources:
@@ -143,8 +143,6 @@ def test_probes_security_and_wiring(variant: str) -> None:
         assert service["spec"]["ports"][0]["targetPort"] == "http"
     (pdb,) = by_kind(resources, "PodDisruptionBudget")
     assert pdb["spec"]["selector"]["matchLabels"] == APP and pdb["spec"]["maxUnavailable"] == 1
-    headless = [s for s in by_kind(resources, "Service") if s["spec"].get("clusterIP") == "None"]
-    assert [s["metadata"]["name"] for s in headless] == [spec["subdomain"]]
     assert container["ports"] == [{"name": "http", "containerPort": 8080, "protocol": "TCP"}]
     annotations = pod["metadata"]["annotations"]
     assert annotations == {"prometheus.io/scrape": "true", "prometheus.io/port": "8080", "prometheus.io/path": "/metrics"}
@@ -168,7 +166,8 @@ def test_probes_security_and_wiring(variant: str) -> None:
     (configmap,) = by_kind(resources, "ConfigMap")
     assert volumes["config"]["configMap"]["name"] == configmap["metadata"]["name"]
     assert env["HAILO8_CONFIG"]["value"] == f"{config_mount['mountPath']}/models.yaml"
-    assert env["HAILO8_NODE_NAME"]["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.name"
+    # Task ids name the pod by its address: a client can poll the pod that holds a task.
+    assert env["HAILO8_NODE_NAME"]["valueFrom"]["fieldRef"]["fieldPath"] == "status.podIP"
     assert next(m for m in container["volumeMounts"] if m["name"] == "models")["mountPath"] == "/models"
     # The device: the plugin's resource by default, the host's node in the overlay, none on CPU.
     limits = container["resources"]["limits"]
@@ -193,14 +192,14 @@ def test_cpu_models_file_is_served_and_ready_once_its_model_is(start_server: Sta
     config = tmp_path / "models.yaml"
     config.write_text(models_file("cpu"))
     root = tmp_path / "pod"
-    server = start_server(args=["--config", str(config)], env={"HAILO8_NODE_NAME": "hailo8-service-7d9f-abcde"},
+    server = start_server(args=["--config", str(config)], env={"HAILO8_NODE_NAME": "10.42.0.17"},
                           root=root, populate=False)
     assert server.get("/v2/health/live").status_code == 200
     ready = server.get("/v2/health/ready")
     assert ready.status_code == 503 and "'demo'" in ready.json()["waiting_for"][0], ready.text
     status = server.get("/status").json()
-    assert status["node"] == "hailo8-service-7d9f-abcde" and status["ready"] is False
-    assert server.get("/health").headers["X-Hailo8-Node"] == "hailo8-service-7d9f-abcde"
+    assert status["node"] == "10.42.0.17" and status["ready"] is False
+    assert server.get("/health").headers["X-Hailo8-Node"] == "10.42.0.17"
     server.stop()
     shutil.copy2(DEMO_MODEL, root / "models" / "nudenet-320n.onnx")
     server = start_server(args=["--config", str(config)], root=root, populate=False)
