@@ -18,7 +18,8 @@ extension InferenceService {
     public func readiness() async -> Readiness {
         var waiting: [String] = []
         if !isServing {
-            waiting.append("no backend can run models: " + backends.map { "\($0.kind.rawValue): \($0.status.reason ?? "unavailable")" }.joined(separator: "; "))
+            let reasons = backends.map { "\($0.kind.rawValue): \($0.status.reason ?? "unavailable")" }
+            waiting.append("no backend can run models: " + reasons.joined(separator: "; "))
         }
         waiting += await registry.modelsNotReady()
         return Readiness(waitingFor: waiting)

@@ -168,7 +168,8 @@ public actor TaskStore {
     func notFound(_ id: String) -> InferenceError {
         if let owner = NodeName.owner(ofTask: id), owner != node.rawValue {
             return InferenceError(.notFound, .taskNotFound,
-                "task '\(id)' belongs to node '\(owner)', not to this one ('\(node)'): poll it on its own node, or through a balancer that routes by the id's node part (docs/scaling.md)")
+                "task '\(id)' belongs to node '\(owner)', not to this one ('\(node)'): "
+                    + "poll it on its own node, or through a balancer that routes by the id's node part (docs/scaling.md)")
         }
         return InferenceError(.notFound, .taskNotFound, "no task with id '\(id)' (unknown, deleted, or expired \(timeToLive) after it finished)")
     }
