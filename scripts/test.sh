@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: setup, the HailoRT simulator's C self-test (tests/simulator), the Swift tests
 # (swift test), the Python integration tests (tests/integration) against the release binary over
-# real HTTP, then the image built from the Dockerfile and run with a real container engine
+# real HTTP (the Kubernetes manifests of deploy/kubernetes are validated there too), then three
+# hosts behind HAProxy in network namespaces (scripts/test-cluster.sh; needs root; about
+# 20 s), then the image built from the Dockerfile and run with a real container engine
 # (scripts/test-container.sh; needs root; about 3 minutes, 4 the first time on a machine).
 # Stops at the first failure.
 set -euo pipefail
@@ -35,6 +37,9 @@ export HAILO8_SIMULATOR_LIBRARY="${HAILO8_SIMULATOR_LIBRARY:-$BIN_PATH/libHailoR
 
 step "integration tests (pytest tests/integration)"
 "$ROOT/.venv/bin/python" -m pytest -q tests/integration
+
+step "several hosts behind HAProxy (scripts/test-cluster.sh)"
+bash scripts/test-cluster.sh
 
 step "container image (scripts/test-container.sh)"
 bash scripts/test-container.sh

@@ -48,6 +48,8 @@ struct Serve: AsyncParsableCommand {
     var zmqTimeoutMs: Int?
     @Option(help: "Seconds a connection may stay silent while idle or while its request is read (env HAILO8_IDLE_TIMEOUT, default 30).") var idleTimeout: Int?
     @Option(help: "Connections open at once; more wait until one closes (env HAILO8_MAX_CONNECTIONS, default 1024).") var maxConnections: Int?
+    @Option(help: ArgumentHelp("This host's name in task ids (<node>_<uuid>) and in the X-Hailo8-Node header, for a balancer in front of several hosts (env HAILO8_NODE_NAME, default the host name).", valueName: "name"))
+    var nodeName: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical (env HAILO8_LOG_LEVEL, default info).") var logLevel: String?
     @OptionGroup var runtime: RuntimeOptions
 
@@ -103,11 +105,18 @@ struct Serve: AsyncParsableCommand {
         let preloads = try Environment.list(preload, "HAILO8_PRELOAD").map(Self.parsePreload)
         let zmqTimeout = try Environment.int(zmqTimeoutMs, "HAILO8_ZMQ_TIMEOUT_MS", default: 1000)
         guard zmqTimeout > 0 else { throw ValidationError("--zmq-timeout-ms must be positive") }
+        let node: NodeName
+        if let name = Environment.string(nodeName, "HAILO8_NODE_NAME") {
+            do { node = try NodeName(name) } catch { throw ValidationError(error.message) }
+        } else {
+            node = .host
+        }
 
         let onnxConfiguration = try runtime.onnxConfiguration(resources: resources)
         let monitor = ResourceMonitor(limits: resources, threads: .init(
             inference: onnxConfiguration.inferenceThreads, intraOp: onnxConfiguration.intraOpThreads(requested: nil), vision: threads))
         logger.info("resource limits", metadata: Self.describe(monitor, maxBodySize: http.maxBodySize))
+        logger.info("node", metadata: ["node": "\(node)"])
         let onnx = ONNXBackend(configuration: onnxConfiguration, logger: logger)
         let hailo = HailoBackend(configuration: runtime.hailoConfiguration(dataDirectory: dataDirectory), logger: logger)
         await hailo.start()
@@ -137,7 +146,7 @@ struct Serve: AsyncParsableCommand {
         }
         let service = InferenceService(
             backends: backends, registry: registry,
-            tasks: TaskStore(capacity: capacity, timeToLive: .seconds(ttl)),
+            tasks: TaskStore(capacity: capacity, timeToLive: .seconds(ttl), node: node),
             defaultTimeout: .milliseconds(timeout), resources: monitor, logger: logger)
         let app = buildApplication(service: service, configuration: http, pipeline: pipeline, metrics: metrics, logger: logger)
         let grace = try Environment.int(shutdownGrace, "HAILO8_SHUTDOWN_GRACE", default: 10)

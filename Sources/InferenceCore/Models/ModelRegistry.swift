@@ -45,6 +45,9 @@ public actor ModelRegistry {
     let logger: Logger
     private var entries: [String: Entry] = [:]
     private var order: [String] = []
+    /// The models the service was told to load at start (`--config`, `--preload`) and not
+    /// unloaded since: readiness waits for them (`ModelRegistry+Readiness.swift`).
+    var expected: Set<String> = []
 
     /// Queue length of a model whose load options set none.
     let defaultMaxQueue: Int
@@ -79,7 +82,15 @@ public actor ModelRegistry {
     /// listed as `failed`, to be tried again by `retryRestores()`, as does loading again a model
     /// that is `failed`. The error is thrown either way.
     public func load(_ request: LoadRequest, atStart: Bool = false) async throws -> (ModelInfo, created: Bool) {
-        let (record, file) = try await prepare(request)
+        let (record, file): (ModelRecord, URL)
+        do {
+            (record, file) = try await prepare(request)
+        } catch {
+            if atStart { expected.insert(Self.expectedID(of: request)) }
+            throw error
+        }
+        // After the load, whatever it does: loading again with new settings unloads first.
+        defer { if atStart { expected.insert(record.modelID) } }
         do {
             return try await load(record, file: file, atStart: atStart)
         } catch {
@@ -341,6 +352,7 @@ public actor ModelRegistry {
         entry.model = nil
         entries[id] = nil
         order.removeAll { $0 == id }
+        expected.remove(id)
         try persist()
         if entry.record.uploaded { await removeUnusedUpload(entry.record.source) }
         logger.info("model unloaded", metadata: ["model_id": "\(id)"])

@@ -49,13 +49,16 @@ public actor TaskStore {
 
     public nonisolated let capacity: Int
     public nonisolated let timeToLive: Duration
+    /// The host this store's tasks belong to: their ids are `<node>_<uuid>`.
+    public nonisolated let node: NodeName
     private var tasks: [String: Snapshot] = [:]
     private var handles: [String: Task<Void, Never>] = [:]
     private var accepting = true
 
-    public init(capacity: Int, timeToLive: Duration) {
+    public init(capacity: Int, timeToLive: Duration, node: NodeName = .host) {
         self.capacity = max(1, capacity)
         self.timeToLive = timeToLive
+        self.node = node
     }
 
     /// Queues `work` and returns the task's id at once. Throws 429 `task_store_full` when the
@@ -72,7 +75,7 @@ public actor TaskStore {
             throw InferenceError(.resourceExhausted, .taskStoreFull,
                 "the task store holds \(capacity) tasks; fetch or delete finished ones, or wait for them to expire, then retry")
         }
-        let id = UUID().uuidString.lowercased()
+        let id = node.newTaskID()
         tasks[id] = Snapshot(id: id, modelID: modelID, kind: kind, attributes: attributes, status: .queued, createdAt: Date())
         let progress = Progress(store: self, id: id)
         handles[id] = Task {
@@ -89,7 +92,7 @@ public actor TaskStore {
 
     public func get(_ id: String) throws(InferenceError) -> Snapshot {
         purgeExpired()
-        guard let task = tasks[id] else { throw Self.notFound(id, ttl: timeToLive) }
+        guard let task = tasks[id] else { throw notFound(id) }
         return task
     }
 
@@ -97,7 +100,7 @@ public actor TaskStore {
     /// deletes a finished one. Returns the task as it is now.
     public func cancel(_ id: String) throws(InferenceError) -> Snapshot {
         purgeExpired()
-        guard var task = tasks[id] else { throw Self.notFound(id, ttl: timeToLive) }
+        guard var task = tasks[id] else { throw notFound(id) }
         if task.status.isFinal {
             tasks[id] = nil
             return task
@@ -161,7 +164,13 @@ public actor TaskStore {
         }
     }
 
-    static func notFound(_ id: String, ttl: Duration) -> InferenceError {
-        InferenceError(.notFound, .taskNotFound, "no task with id '\(id)' (unknown, deleted, or expired \(ttl) after it finished)")
+    /// 404; for a task of another node, a message that says so (the poll did not reach its host).
+    func notFound(_ id: String) -> InferenceError {
+        if let owner = NodeName.owner(ofTask: id), owner != node.rawValue {
+            return InferenceError(.notFound, .taskNotFound,
+                "task '\(id)' belongs to node '\(owner)', not to this one ('\(node)'): "
+                    + "poll it on its own node, or through a balancer that routes by the id's node part (docs/scaling.md)")
+        }
+        return InferenceError(.notFound, .taskNotFound, "no task with id '\(id)' (unknown, deleted, or expired \(timeToLive) after it finished)")
     }
 }

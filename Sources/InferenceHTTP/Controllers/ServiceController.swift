@@ -66,6 +66,11 @@ struct ServiceController {
 
     struct Status: Encodable {
         var status: String
+        /// The host (`--node-name`), as in task ids and the `X-Hailo8-Node` header.
+        var node: String
+        /// As `GET /v2/health/ready`: a backend serves and the models to load at start are ready.
+        var ready: Bool
+        var waitingFor: [String]
         var uptimeSeconds: Double
         var startedAt: Date
         var backends: [String: BackendStatus]
@@ -75,7 +80,7 @@ struct ServiceController {
         var resources: ResourceStatus
 
         enum CodingKeys: String, CodingKey {
-            case status, uptimeSeconds = "uptime_seconds", startedAt = "started_at", backends, models, tasks, devices, resources
+            case status, node, ready, waitingFor = "waiting_for", uptimeSeconds = "uptime_seconds", startedAt = "started_at", backends, models, tasks, devices, resources
         }
     }
 
@@ -124,8 +129,10 @@ struct ServiceController {
 
     @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> Response {
         let models = await service.registry.list()
+        let readiness = await service.readiness()
         let body = Status(
             status: service.isServing ? "ok" : "unavailable",
+            node: service.node.rawValue, ready: readiness.ready, waitingFor: readiness.waitingFor,
             uptimeSeconds: (service.uptime * 1000).rounded() / 1000, startedAt: service.startedAt,
             backends: backendStatuses,
             models: models.map(ModelStatus.init),

@@ -45,9 +45,17 @@ struct KServeController {
         try JSONResponse.make(["live": true])
     }
 
+    /// Ready when a backend can serve and every model to load at start (`--config`, `--preload`)
+    /// is ready on an available device; `waiting_for` says what is missing.
     @Sendable func ready(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let serving = service.isServing
-        return try JSONResponse.make(["ready": serving], status: serving ? .ok : .serviceUnavailable)
+        struct Body: Encodable {
+            var ready: Bool
+            var waitingFor: [String]
+            enum CodingKeys: String, CodingKey { case ready, waitingFor = "waiting_for" }
+        }
+        let readiness = await service.readiness()
+        return try JSONResponse.make(Body(ready: readiness.ready, waitingFor: readiness.waitingFor),
+                                     status: readiness.ready ? .ok : .serviceUnavailable)
     }
 
     // MARK: Models

@@ -6,11 +6,14 @@ import Logging
 /// The outermost middleware: gives each request its id (the client's `X-Request-Id` when it is
 /// sane, else Hummingbird's), puts it in the logger's metadata and in a `RequestScope` the core
 /// notes the model into, answers it in `X-Request-Id` on every response, errors included, and
-/// counts the request by model, route, method and status code.
+/// counts the request by model, route, method and status code. Every answer also names the host
+/// that gave it in `X-Hailo8-Node` (`--node-name`), so that a client behind a balancer can tell.
 struct RequestObservationMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: HTTPMetrics
+    let node: String
 
     static var requestIDHeader: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
+    static var nodeHeader: HTTPField.Name { HTTPField.Name("X-Hailo8-Node")! }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -23,6 +26,7 @@ struct RequestObservationMiddleware<Context: RequestContext>: RouterMiddleware {
                 try await next(request, context)
             }
             response.headers[Self.requestIDHeader] = id
+            response.headers[Self.nodeHeader] = node
             finish(request, context: context, scope: scope, status: response.status, start: start)
             return response
         } catch {

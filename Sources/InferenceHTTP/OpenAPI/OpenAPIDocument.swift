@@ -13,10 +13,11 @@ info:
     CodeProject.AI detection API and status routes (/v1/*), the DOODS2 API (/detectors,
     /detect, /image) and the KServe v2 / Open Inference Protocol (/v2/*). See docs/api.md,
     docs/vision.md, docs/integrations.md and docs/kserve.md. Every answer carries an
-    X-Request-Id header. With API keys configured (--api-key), every route but /health,
-    /v2/health/live, /v2/health/ready and the CodeProject.AI pings needs `Authorization: Bearer
-    KEY`, `X-API-Key: KEY` or `doods-auth-key: KEY` (DeepStack routes also take an `api_key`
-    form field).
+    X-Request-Id header and an X-Hailo8-Node header naming the host that answered (--node-name;
+    docs/scaling.md). With API keys configured (--api-key), every route but /health,
+    /v2/health/live, /v2/health/ready, the CodeProject.AI pings and the dashboard's page needs
+    `Authorization: Bearer KEY`, `X-API-Key: KEY` or `doods-auth-key: KEY` (DeepStack routes also
+    take an `api_key` form field).
 servers:
   - url: /
 security:
@@ -752,7 +753,7 @@ paths:
     get:
       tags: [kserve]
       operationId: kserveReady
-      summary: 200 when a backend can run models, else 503 (never needs an API key).
+      summary: 200 when a backend can run models and every model to load at start (--config, --preload) is ready on an available device, else 503 with what it waits for (never needs an API key).
       security: []
       responses:
         "200":
@@ -761,7 +762,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/KServeReady"}
         "503":
-          description: "Not ready: {\"ready\": false}."
+          description: "Not ready: {\"ready\": false, \"waiting_for\": [...]}."
           content:
             application/json:
               schema: {$ref: "#/components/schemas/KServeReady"}
@@ -1032,7 +1033,9 @@ components:
       name: task_id
       in: path
       required: true
-      description: Task id returned by an async request.
+      description: >
+        Task id returned by an async request: `<node>_<uuid>`, the node being the host that
+        holds the task (--node-name), so that a balancer can route its polls there.
       schema: {type: string}
     KServeModel:
       name: model
@@ -1070,6 +1073,11 @@ components:
     RetryAfter:
       description: Seconds to wait before retrying.
       schema: {type: integer}
+    XHailo8Node:
+      description: >
+        The host that answered (--node-name, default the host name); on every answer, errors
+        included. Not declared on each response: it is on all of them.
+      schema: {type: string, pattern: "^[A-Za-z0-9.-]{1,128}$"}
 
   responses:
     # native errors: {"error": {"code", "message"}}
@@ -1364,9 +1372,18 @@ components:
             vision: {type: integer}
     Status:
       type: object
-      required: [status, uptime_seconds, started_at, backends, models, tasks, devices, resources]
+      required: [status, node, ready, waiting_for, uptime_seconds, started_at, backends, models, tasks, devices, resources]
       properties:
         status: {type: string, enum: [ok, unavailable]}
+        node:
+          type: string
+          description: This host's name (--node-name), as in task ids and the X-Hailo8-Node header.
+        ready:
+          type: boolean
+          description: As GET /v2/health/ready.
+        waiting_for:
+          type: array
+          items: {type: string}
         uptime_seconds: {type: number}
         started_at: {type: string, format: date-time}
         backends:
@@ -1725,7 +1742,10 @@ components:
       type: object
       required: [task_id, status, status_url]
       properties:
-        task_id: {type: string}
+        task_id:
+          type: string
+          description: "`<node>_<uuid>`: the host that holds the task, then a UUID."
+          pattern: "^[A-Za-z0-9.-]{1,128}_[0-9a-f-]{36}$"
         status: {type: string, const: queued}
         status_url: {type: string}
     Task:
@@ -2015,9 +2035,13 @@ components:
         live: {type: boolean}
     KServeReady:
       type: object
-      required: [ready]
+      required: [ready, waiting_for]
       properties:
         ready: {type: boolean}
+        waiting_for:
+          type: array
+          description: Why it is not ready, one line per cause; empty when ready.
+          items: {type: string}
     KServeModelReady:
       type: object
       required: [name, ready]
