@@ -13,7 +13,7 @@ public func buildRouter(
     metrics: PrometheusCollectorRegistry? = nil
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: RequestObservationMiddleware(metrics: HTTPMetrics(factory: service.metrics.factory), node: service.node.rawValue))
+    router.add(middleware: RequestObservationMiddleware(metrics: FrontEndMetrics(factory: service.metrics.factory), node: service.node.rawValue))
     let routes = RouteTable()
     router.add(middleware: ErrorMiddleware(routes: routes))
     router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))

@@ -9,7 +9,7 @@ import Logging
 /// counts the request by model, route, method and status code. Every answer also names the host
 /// that gave it in `X-Hailo8-Node` (`--node-name`), so that a client behind a balancer can tell.
 struct RequestObservationMiddleware<Context: RequestContext>: RouterMiddleware {
-    let metrics: HTTPMetrics
+    let metrics: FrontEndMetrics
     let node: String
 
     static var requestIDHeader: HTTPField.Name { HTTPField.Name("X-Request-Id")! }

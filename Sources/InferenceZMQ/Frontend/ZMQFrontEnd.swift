@@ -26,7 +26,8 @@ public struct ZMQFrontEnd: Service {
         logger.info("ZeroMQ front end listening (Frigate's zmq detector)", metadata: ["endpoints": "\(bound.joined(separator: ", "))"])
         let detector = FrigateDetector(vision: vision, models: FrigateModels(registry: vision.inference.registry, logger: logger),
                                        configuration: configuration, logger: logger)
-        let metrics = ZMQMetrics(factory: vision.inference.metrics.factory)
+        // Counted with the HTTP routes' metrics, route `zmq`, the request kind as the method.
+        let metrics = FrontEndMetrics(factory: vision.inference.metrics.factory)
         let pending = PendingCount()
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
@@ -50,7 +51,7 @@ public struct ZMQFrontEnd: Service {
     }
 
     /// One request, in its own request scope and as its peer's client.
-    func serve(_ message: ZMQIncoming, detector: FrigateDetector, metrics: ZMQMetrics) async -> [[UInt8]] {
+    func serve(_ message: ZMQIncoming, detector: FrigateDetector, metrics: FrontEndMetrics) async -> [[UInt8]] {
         let peer = message.peer
         let scope = RequestScope(requestID: "zmq-\(peer)-\(UInt32.random(in: .min ... .max))", receivedAt: message.receivedAt)
         let answer = await RequestScope.$current.withValue(scope) {
@@ -60,8 +61,8 @@ public struct ZMQFrontEnd: Service {
         }
         let method = answer.kind
         let duration = ContinuousClock.now - message.receivedAt
-        let code = answer.error.map { ZMQMetrics.status($0.kind) } ?? 200
-        metrics.record(.init(model: scope.modelID ?? "", method: method, code: code), duration: duration)
+        let code = answer.error.map { $0.kind.httpStatus } ?? 200
+        metrics.record(.init(model: scope.modelID ?? "", route: "zmq", method: method, code: code), duration: duration)
         var metadata: Logger.Metadata = [
             "route": "zmq", "method": "\(method)", "peer": "\(peer)", "status": "\(code)",
             "model_id": "\(scope.modelID ?? answer.modelID ?? "-")", "duration_ms": "\(duration.milliseconds)", "request_id": "\(scope.requestID)",
