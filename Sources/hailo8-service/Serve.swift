@@ -144,9 +144,13 @@ struct Serve: AsyncParsableCommand {
                     "model_id": "\(request.modelID ?? "(from file name)")", "source": "\(request.source)", "error": "\(error)"])
             }
         }
+        // Async tasks are kept in <data-dir>/tasks/ so that none accepted is lost to a restart.
+        let tasks = TaskStore(capacity: capacity, timeToLive: .seconds(ttl), node: node,
+                              directory: dataDirectory.appendingPathComponent("tasks"), logger: logger)
+        let restoredTasks = await tasks.restore()
+        if restoredTasks > 0 { logger.info("async tasks restored", metadata: ["tasks": "\(restoredTasks)"]) }
         let service = InferenceService(
-            backends: backends, registry: registry,
-            tasks: TaskStore(capacity: capacity, timeToLive: .seconds(ttl), node: node),
+            backends: backends, registry: registry, tasks: tasks,
             defaultTimeout: .milliseconds(timeout), resources: monitor, logger: logger)
         let app = buildApplication(service: service, configuration: http, pipeline: pipeline, metrics: metrics, logger: logger)
         let grace = try Environment.int(shutdownGrace, "HAILO8_SHUTDOWN_GRACE", default: 10)

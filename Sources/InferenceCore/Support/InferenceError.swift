@@ -17,6 +17,11 @@ public struct InferenceError: Error, Sendable, CustomStringConvertible {
         case deadlineExceeded    // 504
         case `internal`          // 500
 
+        public static let all: [Kind] = [
+            .invalidRequest, .unauthorized, .forbidden, .notFound, .conflict, .payloadTooLarge, .unsupportedMedia,
+            .unprocessable, .resourceExhausted, .unavailable, .deadlineExceeded, .internal,
+        ]
+
         /// The HTTP status the native API answers for this kind; other front ends report it too
         /// (the ZeroMQ front end's metrics, DeepStack's and KServe's own mappings start from it).
         public var httpStatus: Int {
@@ -66,6 +71,8 @@ public struct InferenceError: Error, Sendable, CustomStringConvertible {
         public static let queueFull = Code("queue_full")
         public static let cancelled = Code("cancelled")
         public static let shuttingDown = Code("shutdown")
+        /// The service restarted (or was killed) while an async task was queued or running.
+        public static let restart = Code("restart")
         public static let inferenceFailed = Code("inference_failed")
         public static let internalError = Code("internal_error")
     }

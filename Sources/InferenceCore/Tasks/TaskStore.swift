@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Asynchronous inference tasks (`"async": true`): bounded in number, kept for a time after they
 /// finish, then forgotten.
@@ -6,6 +7,10 @@ import Foundation
 /// Guarantees: an accepted task always reaches a final status (`succeeded`, `failed`, `expired`
 /// or `cancelled`) that stays retrievable for `timeToLive`; at shutdown, tasks still queued are
 /// marked `failed` with code `shutdown` at once and tasks running get a grace period to finish.
+/// With a directory, every task is on disk before its id is returned (`TaskJournal`) and again
+/// when it finishes: after a restart, or a kill, finished tasks are answered as before until
+/// their time is up, and tasks that were queued or running are `failed` with code `restart`
+/// (their input is not kept), never unknown.
 public actor TaskStore {
     public enum Status: String, Sendable, Codable {
         case queued, running, succeeded, failed
@@ -54,11 +59,40 @@ public actor TaskStore {
     private var tasks: [String: Snapshot] = [:]
     private var handles: [String: Task<Void, Never>] = [:]
     private var accepting = true
+    private let journal: TaskJournal?
 
-    public init(capacity: Int, timeToLive: Duration, node: NodeName = .host) {
+    public init(capacity: Int, timeToLive: Duration, node: NodeName = .host, directory: URL? = nil,
+                logger: Logger = Logger(label: "hailo8.tasks")) {
         self.capacity = max(1, capacity)
         self.timeToLive = timeToLive
         self.node = node
+        journal = directory.map { TaskJournal(directory: $0, logger: logger) }
+    }
+
+    /// Reads the tasks kept on disk (at start, before serving): finished ones are answered again
+    /// until their time is up; ones that were queued or running when the service stopped are
+    /// `failed` with code `restart`. Returns how many were restored.
+    @discardableResult
+    public func restore() async -> Int {
+        guard let journal else { return 0 }
+        let records = await journal.loadAll()
+        for record in records.sorted(by: { $0.createdAt < $1.createdAt }) {
+            guard var task = record.snapshot, tasks[task.id] == nil else { continue }
+            if !task.status.isFinal {
+                task.status = .failed
+                task.finishedAt = Date()
+                task.error = InferenceError(.unavailable, .restart,
+                    "the service restarted while the task was \(record.status.rawValue); its input was not kept: submit it again")
+                journal.writeLater(TaskRecord(task))
+            }
+            tasks[task.id] = task
+        }
+        purgeExpired()
+        // Past the capacity (it was lowered), the oldest go.
+        for task in tasks.values.sorted(by: { $0.createdAt < $1.createdAt }).prefix(max(0, tasks.count - capacity)) {
+            forget(task.id)
+        }
+        return tasks.count
     }
 
     /// Queues `work` and returns the task's id at once. Throws 429 `task_store_full` when the
@@ -66,7 +100,7 @@ public actor TaskStore {
     public func submit(
         modelID: String, kind: String, attributes: [String: String] = [:],
         work: @escaping @Sendable (Progress) async throws -> Outcome
-    ) throws(InferenceError) -> String {
+    ) async throws(InferenceError) -> String {
         guard accepting else {
             throw InferenceError(.unavailable, .shuttingDown, "the service is shutting down and accepts no new tasks")
         }
@@ -76,7 +110,9 @@ public actor TaskStore {
                 "the task store holds \(capacity) tasks; fetch or delete finished ones, or wait for them to expire, then retry")
         }
         let id = node.newTaskID()
-        tasks[id] = Snapshot(id: id, modelID: modelID, kind: kind, attributes: attributes, status: .queued, createdAt: Date())
+        let task = Snapshot(id: id, modelID: modelID, kind: kind, attributes: attributes, status: .queued, createdAt: Date())
+        tasks[id] = task
+        await journal?.write(TaskRecord(task))   // on disk before the client learns the id
         let progress = Progress(store: self, id: id)
         handles[id] = Task {
             let result: Result<Outcome, InferenceError>
@@ -102,13 +138,14 @@ public actor TaskStore {
         purgeExpired()
         guard var task = tasks[id] else { throw notFound(id) }
         if task.status.isFinal {
-            tasks[id] = nil
+            forget(id)
             return task
         }
         task.status = .cancelled
         task.finishedAt = Date()
         task.error = InferenceError(.unavailable, .cancelled, "the task was cancelled")
         tasks[id] = task
+        journal?.writeLater(TaskRecord(task))
         handles.removeValue(forKey: id)?.cancel()
         return task
     }
@@ -123,6 +160,7 @@ public actor TaskStore {
                 $0.finishedAt = Date()
                 $0.error = InferenceError(.unavailable, .shuttingDown, "the service shut down before the task could run")
             }
+            if let task = tasks[id] { journal?.writeLater(TaskRecord(task)) }
             handles.removeValue(forKey: id)?.cancel()
         }
         let deadline = ContinuousClock.now + grace
@@ -135,8 +173,9 @@ public actor TaskStore {
 
     private func finish(_ id: String, _ result: Result<Outcome, InferenceError>) {
         handles[id] = nil
+        guard let before = tasks[id], !before.status.isFinal else { return }  // cancelled, or failed at shutdown
+        defer { if let task = tasks[id] { journal?.writeLater(TaskRecord(task)) } }
         update(id) { task in
-            guard !task.status.isFinal else { return }  // cancelled, or failed at shutdown
             task.finishedAt = Date()
             switch result {
             case .success(let outcome):
@@ -158,10 +197,15 @@ public actor TaskStore {
     private func purgeExpired() {
         let now = Date()
         let ttl = timeToLive.milliseconds / 1000
-        tasks = tasks.filter { _, task in
-            guard let finished = task.finishedAt else { return true }
-            return now.timeIntervalSince(finished) < ttl
+        for (id, task) in tasks {
+            if let finished = task.finishedAt, now.timeIntervalSince(finished) >= ttl { forget(id) }
         }
+    }
+
+    /// Drops a finished task, from memory and from disk.
+    private func forget(_ id: String) {
+        tasks[id] = nil
+        journal?.removeLater(id)
     }
 
     /// 404; for a task of another node, a message that says so (the poll did not reach its host).
