@@ -98,10 +98,9 @@ struct ModelStore: Sendable {
     }
 
     func save(_ records: [ModelRecord]) throws {
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(Contents(models: records)).write(to: file, options: .atomic)
+        try DurableFile.write(try encoder.encode(Contents(models: records)), to: file)
     }
 
     private struct Contents: Codable {

@@ -196,7 +196,7 @@ public actor ModelRegistry {
             try await Blocking.run {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 if !FileManager.default.fileExists(atPath: file.path) {
-                    try Data(bytes).write(to: file, options: .atomic)
+                    try DurableFile.write(Data(bytes), to: file)
                 }
             }
         }

@@ -2,10 +2,9 @@ import Foundation
 import Logging
 
 /// Async tasks on disk, one file per task under `<data-dir>/tasks/`, so that an accepted task
-/// survives a restart or a kill. Each write goes to a temporary file that is flushed to disk
-/// (`fsync`) and then renamed over the task's file: a kill at any moment leaves either the old
-/// file or the new one, never half of one. Writes and deletions run in order on one serial queue
-/// of their own, never on Swift's cooperative pool.
+/// survives a restart or a kill. Each write is a `DurableFile` write (a kill leaves the old file
+/// or the new one, never half of one). Writes and deletions run in order on one serial queue of
+/// their own, never on Swift's cooperative pool.
 ///
 /// Why files rather than SQLite: a task is written twice (accepted, finished) and read back only
 /// at start; one file each needs no schema, no dependency and no compaction, and the task
@@ -67,21 +66,9 @@ final class TaskJournal: Sendable {
     private func store(_ record: TaskRecord) {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .millisecondsSince1970
-        let target = file(record.id)
-        let temporary = directory.appendingPathComponent(".\(record.id).tmp")
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let data = try encoder.encode(record)
-            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-                throw CocoaError(.fileWriteUnknown)
-            }
-            let handle = try FileHandle(forWritingTo: temporary)
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary.path, target.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            try DurableFile.write(try encoder.encode(record), to: file(record.id))
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
             logger.error("cannot write an async task to disk", metadata: ["task_id": "\(record.id)", "error": "\(error)"])
         }
     }
