@@ -9,7 +9,7 @@ import time
 
 import requests
 
-from conftest import StartServer
+from conftest import REPO_ROOT, StartServer
 
 
 def connect(port: int) -> socket.socket:
@@ -67,3 +67,29 @@ def test_past_max_connections_new_ones_wait_for_a_free_one(start_server: StartSe
     assert waited > 1.0, f"served after {waited:.2f} s: the limit did not hold"
     for sock in held:
         sock.close()
+
+
+def test_deepstack_reads_no_more_of_an_unauthenticated_upload_than_its_key_window(start_server: StartServer) -> None:
+    """With API keys on, a 60 MB DeepStack post without a key is refused after the first 64 KiB
+    (where clients put their api_key field), without waiting for the rest; one with its key in
+    the form, before the image, is served."""
+    server = start_server(args=["--api-key", "k1", "--preload", "demo=nudenet-320n.onnx", "--deepstack-model", "demo"])
+    port = int(server.url.rsplit(":", 1)[1])
+    sock = connect(port)
+    boundary = "b0undary"
+    sock.sendall((f"POST /v1/vision/detection HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary={boundary}\r\n"
+                  f"Content-Length: {60 << 20}\r\n\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; "
+                  "filename=\"a.jpg\"\r\n\r\n").encode())
+    sock.sendall(b"\xff" * (256 << 10))   # 256 KiB of the 60 MB, then nothing more
+    started = time.monotonic()
+    answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
+    assert time.monotonic() - started < 5
+    sock.close()
+
+    jpeg = (REPO_ROOT / ".test-images" / "astronaut.jpg").read_bytes()
+    r = requests.post(f"{server.url}/v1/vision/detection", data={"api_key": "k1"}, files={"image": ("a.jpg", jpeg, "image/jpeg")}, timeout=60)
+    assert r.status_code == 200 and r.json()["success"], r.text
+    r = requests.post(f"{server.url}/v1/vision/detection", data={"api_key": "wrong"}, files={"image": ("a.jpg", jpeg, "image/jpeg")}, timeout=60)
+    assert r.status_code == 401 and r.json()["success"] is False, r.text
+    assert requests.get(f"{server.url}/health", timeout=5).status_code == 200

@@ -94,3 +94,35 @@ struct MultipartForm {
         return nil
     }
 }
+
+extension MultipartForm {
+    /// The text of the field `name` from the start of a multipart body, if that part has arrived
+    /// whole (the next boundary follows it); nil otherwise. For reading a small field (an API
+    /// key) without waiting for the parts after it.
+    static func completeField(_ name: String, in bytes: [UInt8], boundary: String) -> String? {
+        let delimiter = Array("--\(boundary)".utf8)
+        var starts: [Int] = []
+        var i = 0
+        while i + delimiter.count <= bytes.count {
+            if bytes[i] == delimiter[0], Array(bytes[i..<(i + delimiter.count)]) == delimiter {
+                starts.append(i)
+                i += delimiter.count
+            } else {
+                i += 1
+            }
+        }
+        let separator: [UInt8] = Array("\r\n\r\n".utf8)
+        for (start, next) in zip(starts, starts.dropFirst()) {
+            let part = Array(bytes[(start + delimiter.count)..<next])
+            guard let split = (0...max(0, part.count - separator.count)).first(where: { Array(part[$0..<min(part.count, $0 + separator.count)]) == separator })
+            else { continue }
+            let headers = String(decoding: part[..<split], as: UTF8.self).lowercased()
+            guard headers.contains("name=\"\(name.lowercased())\"") else { continue }
+            var value = Array(part[(split + separator.count)...])
+            if value.suffix(2) == [13, 10] { value.removeLast(2) }
+            return String(decoding: value, as: UTF8.self)
+        }
+        return nil
+    }
+}
+

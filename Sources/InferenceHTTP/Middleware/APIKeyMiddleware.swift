@@ -27,13 +27,28 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
             error.headers[.wwwAuthenticate] = "Bearer"
             throw error
         }
-        // DeepStack clients put the key in the form: read the body once and hand it on.
-        var request = request
-        let body = try await request.body.collect(upTo: maxBodySize)
-        request.body = RequestBody(buffer: body)
-        guard Self.formKey(request, body: body).map(isKey) == true else {
-            throw DeepStackError(.unauthorized, "a valid API key is required: send it as the 'api_key' form field or an 'X-API-Key' header")
+        // DeepStack clients put the key in the form, before the image (as HTTP clients encode
+        // their fields before their files). Read no more of the body than it takes to find it,
+        // at most `formKeyWindow` bytes, and hand the request on with those bytes put back in
+        // front of the rest: an unauthenticated upload costs that window, not the body limit.
+        var iterator = request.body.makeAsyncIterator()
+        var head = ByteBuffer()
+        var key: String?
+        var ended = false
+        while key == nil, head.readableBytes < Self.formKeyWindow {
+            guard let chunk = try await iterator.next() else {
+                ended = true
+                break
+            }
+            head.writeImmutableBuffer(chunk)
+            key = Self.formKey(request, prefix: head)
         }
+        if key == nil, ended { key = Self.formKey(request, body: head) }
+        guard key.map(isKey) == true else {
+            throw DeepStackError(.unauthorized, "a valid API key is required: send it as the 'api_key' form field (before the image) or an 'X-API-Key' header")
+        }
+        var request = request
+        request.body = ended ? RequestBody(buffer: head) : RequestBody(asyncSequence: PrefixedBody(head: head, rest: iterator))
         return try await next(request, context)
     }
 
@@ -65,6 +80,24 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// `api_key` from a multipart or URL-encoded form body.
+    /// How much of a DeepStack body is read to find its `api_key` field.
+    static var formKeyWindow: Int { 64 << 10 }
+
+    /// `api_key` from the start of a form body, once its whole value has arrived: a multipart
+    /// part followed by the next boundary, or a URL-encoded pair followed by `&`.
+    static func formKey(_ request: Request, prefix: ByteBuffer) -> String? {
+        let bytes = Array(prefix.readableBytesView)
+        switch MediaKind(request) {
+        case .multipart(let boundary):
+            return MultipartForm.completeField("api_key", in: bytes, boundary: boundary)
+        case .other(let type) where type.lowercased().hasPrefix("application/x-www-form-urlencoded"):
+            guard let end = bytes.lastIndex(of: UInt8(ascii: "&")) else { return nil }
+            return formKey(request, body: ByteBuffer(bytes: bytes[..<end]))
+        default:
+            return nil
+        }
+    }
+
     static func formKey(_ request: Request, body: ByteBuffer) -> String? {
         switch MediaKind(request) {
         case .multipart(let boundary):
@@ -81,4 +114,28 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
             return nil
         }
     }
+}
+
+/// A request body whose first bytes were already read: those, then the rest of the stream.
+/// `@unchecked Sendable`: it is iterated once, by the one handler the request is passed to, as
+/// the body it replaces would have been.
+struct PrefixedBody: AsyncSequence, @unchecked Sendable {
+    typealias Element = ByteBuffer
+    let head: ByteBuffer
+    let rest: RequestBody.AsyncIterator
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var head: ByteBuffer?
+        var rest: RequestBody.AsyncIterator
+
+        mutating func next() async throws -> ByteBuffer? {
+            if let first = head {
+                head = nil
+                return first
+            }
+            return try await rest.next()
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(head: head, rest: rest) }
 }
