@@ -16,6 +16,25 @@ public struct InferenceError: Error, Sendable, CustomStringConvertible {
         case unavailable         // 503
         case deadlineExceeded    // 504
         case `internal`          // 500
+
+        /// The HTTP status the native API answers for this kind; other front ends report it too
+        /// (the ZeroMQ front end's metrics, DeepStack's and KServe's own mappings start from it).
+        public var httpStatus: Int {
+            switch self {
+            case .invalidRequest: 400
+            case .unauthorized: 401
+            case .forbidden: 403
+            case .notFound: 404
+            case .conflict: 409
+            case .payloadTooLarge: 413
+            case .unsupportedMedia: 415
+            case .unprocessable: 422
+            case .resourceExhausted: 429
+            case .unavailable: 503
+            case .deadlineExceeded: 504
+            case .internal: 500
+            }
+        }
     }
 
     /// A stable, machine-readable code, e.g. `shape_mismatch`. Extensible: backends add theirs.

@@ -43,19 +43,5 @@ final class ZMQMetrics: Sendable {
     }
 
     /// The HTTP status the native API answers for an error of this kind.
-    static func status(_ kind: InferenceError.Kind) -> Int {
-        switch kind {
-        case .invalidRequest: 400
-        case .unauthorized: 401
-        case .notFound: 404
-        case .conflict: 409
-        case .payloadTooLarge: 413
-        case .unsupportedMedia: 415
-        case .unprocessable: 422
-        case .resourceExhausted: 429
-        case .unavailable: 503
-        case .deadlineExceeded: 504
-        case .internal: 500
-        }
-    }
+    static func status(_ kind: InferenceError.Kind) -> Int { kind.httpStatus }
 }
