@@ -251,16 +251,31 @@ def test_types_exact(client: httpclient.InferenceServerClient, loaded, binary: b
 
 def test_statistics(client: httpclient.InferenceServerClient, loaded) -> None:
     loaded("affine")
-    before = client.get_inference_statistics("affine")["model_stats"][0]["inference_count"]
+    before = client.get_inference_statistics("affine")["model_stats"][0]
     x = np.ones((1, 3), dtype=np.float32)
     for _ in range(3):
         client.infer("affine", [infer_input("x", x, "FP32", True)])
     stats = client.get_inference_statistics("affine")["model_stats"][0]
     assert stats["name"] == "affine" and stats["version"] == "1"
-    assert stats["inference_count"] == before + 3
-    assert stats["inference_stats"]["success"]["count"] == stats["inference_count"]
-    assert stats["inference_stats"]["success"]["ns"] > 0
-    assert stats["inference_stats"]["compute_infer"]["ns"] > 0
+    # One row per request here: each is one inference and (alone) one run.
+    assert stats["inference_count"] == before["inference_count"] + 3
+    assert stats["execution_count"] == before["execution_count"] + 3
+    infer = stats["inference_stats"]
+    assert infer["success"]["count"] == before["inference_stats"]["success"]["count"] + 3
+    assert infer["success"]["ns"] > 0
+    assert infer["compute_infer"]["ns"] > 0
+    # perf_analyzer's checks: every field present, the compute counts equal.
+    for part in ("fail", "queue", "compute_input", "compute_infer", "compute_output", "cache_hit", "cache_miss"):
+        assert set(infer[part]) == {"count", "ns"}, part
+    assert infer["compute_input"]["count"] == infer["compute_infer"]["count"] == infer["compute_output"]["count"]
+    assert infer["compute_infer"]["count"] == infer["success"]["count"]
+    assert infer["cache_hit"] == {"count": 0, "ns": 0}
+    parts = sum(infer[p]["ns"] for p in ("queue", "compute_input", "compute_infer", "compute_output"))
+    assert parts <= infer["success"]["ns"]
+    runs = sum(b["compute_infer"]["count"] for b in stats["batch_stats"])
+    assert runs == stats["execution_count"]
+    for batch in stats["batch_stats"]:
+        assert batch["compute_input"]["count"] == batch["compute_infer"]["count"] == batch["compute_output"]["count"]
     assert stats["last_inference"] > 0
     everything = client.get_inference_statistics()
     assert "affine" in [m["name"] for m in everything["model_stats"]]

@@ -1665,20 +1665,35 @@ components:
         execution_count: {type: integer}
         inference_stats:
           type: object
-          required: [success, fail, queue, compute_infer]
+          description: Per request; the three compute counts are always equal. No response cache, so cache_hit and cache_miss stay 0.
+          required: [success, fail, queue, compute_input, compute_infer, compute_output, cache_hit, cache_miss]
           properties:
             success: {$ref: "#/components/schemas/KServeDuration"}
             fail: {$ref: "#/components/schemas/KServeDuration"}
             queue: {$ref: "#/components/schemas/KServeDuration"}
+            compute_input: {$ref: "#/components/schemas/KServeDuration"}
             compute_infer: {$ref: "#/components/schemas/KServeDuration"}
+            compute_output: {$ref: "#/components/schemas/KServeDuration"}
+            cache_hit: {$ref: "#/components/schemas/KServeDuration"}
+            cache_miss: {$ref: "#/components/schemas/KServeDuration"}
+        response_stats:
+          type: object
+          description: Always empty (no decoupled models).
         batch_stats:
           type: array
+          description: Runs of the model by batch size (a dynamic batch is one run).
           items:
             type: object
-            required: [batch_size, compute_infer]
+            required: [batch_size, compute_input, compute_infer, compute_output]
             properties:
               batch_size: {type: integer}
+              compute_input: {$ref: "#/components/schemas/KServeDuration"}
               compute_infer: {$ref: "#/components/schemas/KServeDuration"}
+              compute_output: {$ref: "#/components/schemas/KServeDuration"}
+        memory_usage:
+          type: array
+          description: Always empty.
+          items: {type: object}
     KServeModelStatsList:
       type: object
       required: [model_stats]
