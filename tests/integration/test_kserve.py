@@ -249,6 +249,26 @@ def test_types_exact(client: httpclient.InferenceServerClient, loaded, binary: b
     assert result.get_output("i64_out")["datatype"] == "INT64"
 
 
+def test_json_non_finite_values(client: httpclient.InferenceServerClient, kserver: Server, loaded) -> None:
+    """Bare NaN, Infinity and -Infinity in JSON tensor data, as Triton (rapidjson) and
+    tritonclient.http (json.dumps) write them, and the same tokens in the JSON answer."""
+    loaded("affine")
+    x = np.array([[np.nan, np.inf, -np.inf], [1.5, -0.0, 3.4028235e38]], dtype=np.float32)
+    expected = session(TEST_MODELS / "affine.onnx").run(None, {"x": x})[0]
+    assert np.isnan(expected[0, 0]) and np.isinf(expected).sum() == 3
+    result = client.infer("affine", [infer_input("x", x, "FP32", False)],
+                          outputs=[httpclient.InferRequestedOutput("y", binary_data=False)])
+    np.testing.assert_array_equal(result.as_numpy("y"), expected)
+    # The raw text: bare tokens in, bare tokens out (strings "NaN" are still accepted too).
+    body = '{"inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP32", "data": [NaN, "Infinity", -Infinity]}]}'
+    response = requests.post(f"{kserver.url}/v2/models/affine/infer", data=body, timeout=30)
+    assert response.status_code == 200, response.text
+    assert '"data":[NaN,Infinity,-Infinity]' in response.text
+    # NaN anywhere but in tensor data is not JSON.
+    bad = '{"inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}], "id": NaN}'
+    assert requests.post(f"{kserver.url}/v2/models/affine/infer", data=bad, timeout=30).status_code == 400
+
+
 def test_statistics(client: httpclient.InferenceServerClient, loaded) -> None:
     loaded("affine")
     before = client.get_inference_statistics("affine")["model_stats"][0]

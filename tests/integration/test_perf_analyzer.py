@@ -1,7 +1,8 @@
 """Triton's perf_analyzer (from the tritonclient 2.51.0 wheel, installed by
 scripts/perf-analyzer.sh) measures the release binary over HTTP and runs to completion: it reads
 the model's config, sends inferences at concurrency 1 and 2, and checks the server-side
-statistics between measurements. The window is short: this checks that it works, not how fast."""
+statistics between measurements, with binary and with JSON tensors. The window is short: this
+checks that it works, not how fast."""
 
 from __future__ import annotations
 
@@ -74,3 +75,9 @@ def test_http_binary_inputs(perf_analyzer: Path, pserver: Server, tmp_path: Path
     report, rows = measure(perf_analyzer, pserver, tmp_path)
     check(report, rows)
 
+
+def test_http_json_inputs(perf_analyzer: Path, pserver: Server, tmp_path: Path) -> None:
+    """perf_analyzer's random FP32 data in JSON holds bare NaN and infinities: the service reads
+    them as Triton does, and answers in JSON too."""
+    report, rows = measure(perf_analyzer, pserver, tmp_path, "--input-tensor-format", "json", "--output-tensor-format", "json")
+    check(report, rows)

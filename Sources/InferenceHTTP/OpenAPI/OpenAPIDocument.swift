@@ -1702,7 +1702,7 @@ components:
           type: array
           items: {$ref: "#/components/schemas/KServeModelStat"}
     KServeTensorData:
-      description: Flat or nested (row-major) array of booleans, numbers or strings ("NaN", "Infinity", "-Infinity" for floats).
+      description: Flat or nested (row-major) array of booleans, numbers or strings. Floating-point tensors also take the bare tokens NaN, Infinity and -Infinity (not JSON, but what Triton reads and writes) and the strings "NaN", "Infinity", "-Infinity".
       type: array
       items:
         anyOf:
@@ -1756,7 +1756,7 @@ components:
             binary_data_size: {type: integer}
         data:
           type: array
-          description: Flat, row-major; absent for binary outputs.
+          description: Flat, row-major; absent for binary outputs. Non-finite floats are the bare tokens NaN, Infinity, -Infinity, as Triton writes them.
           items: {type: [boolean, number, string]}
     KServeInferResponse:
       type: object
