@@ -8,20 +8,20 @@ import InferenceCore
 /// Triton does, so the three compute counts are always equal; `batch_stats` counts runs of the
 /// model by batch size (a dynamic batch is one run). There is no response cache: `cache_hit` and
 /// `cache_miss` are always zero.
-struct KServeModelStats: Encodable {
+package struct KServeModelStats: Encodable {
     var modelStats: [Model]
 
     enum CodingKeys: String, CodingKey { case modelStats = "model_stats" }
 
-    struct Model: Encodable {
-        var name: String
-        var version: String
-        var lastInference: Int64
-        var inferenceCount: Int
-        var executionCount: Int
-        var inferenceStats: InferenceStats
+    package struct Model: Encodable {
+        package var name: String
+        package var version: String
+        package var lastInference: Int64
+        package var inferenceCount: Int
+        package var executionCount: Int
+        package var inferenceStats: InferenceStats
         var responseStats: [String: Duration] = [:]
-        var batchStats: [Batch]
+        package var batchStats: [Batch]
         var memoryUsage: [String] = []
 
         enum CodingKeys: String, CodingKey {
@@ -30,7 +30,7 @@ struct KServeModelStats: Encodable {
             case batchStats = "batch_stats", memoryUsage = "memory_usage"
         }
 
-        init(_ info: ModelInfo) {
+        package init(_ info: ModelInfo) {
             let s = info.stats
             name = info.record.modelID
             version = KServeController.version
@@ -42,15 +42,15 @@ struct KServeModelStats: Encodable {
         }
     }
 
-    struct InferenceStats: Encodable {
-        var success: Duration
-        var fail: Duration
-        var queue: Duration
-        var computeInput: Duration
-        var computeInfer: Duration
-        var computeOutput: Duration
-        var cacheHit = Duration(count: 0, ns: 0)
-        var cacheMiss = Duration(count: 0, ns: 0)
+    package struct InferenceStats: Encodable {
+        package var success: Duration
+        package var fail: Duration
+        package var queue: Duration
+        package var computeInput: Duration
+        package var computeInfer: Duration
+        package var computeOutput: Duration
+        package var cacheHit = Duration(count: 0, ns: 0)
+        package var cacheMiss = Duration(count: 0, ns: 0)
 
         enum CodingKeys: String, CodingKey {
             case success, fail, queue, computeInput = "compute_input", computeInfer = "compute_infer"
@@ -67,16 +67,16 @@ struct KServeModelStats: Encodable {
         }
     }
 
-    struct Duration: Encodable {
-        var count: Int
-        var ns: Int64
+    package struct Duration: Encodable {
+        package var count: Int
+        package var ns: Int64
     }
 
-    struct Batch: Encodable {
-        var batchSize: Int
-        var computeInput: Duration
-        var computeInfer: Duration
-        var computeOutput: Duration
+    package struct Batch: Encodable {
+        package var batchSize: Int
+        package var computeInput: Duration
+        package var computeInfer: Duration
+        package var computeOutput: Duration
 
         enum CodingKeys: String, CodingKey {
             case batchSize = "batch_size", computeInput = "compute_input", computeInfer = "compute_infer"
