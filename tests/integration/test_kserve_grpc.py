@@ -161,3 +161,30 @@ def test_api_key_metadata(start_server: StartServer) -> None:
     assert status_of(lambda: keyless.get_model_repository_index()) == "StatusCode.UNAUTHENTICATED"
     keyed = grpcclient.InferenceServerClient(url=f"127.0.0.1:{port}")
     assert "models" in keyed.get_model_repository_index(headers={"x-api-key": "k1"}, as_json=True)
+
+
+def test_aio_client_and_metrics(gserver: Server) -> None:
+    """tritonclient.grpc.aio works the same; RPCs are counted with route grpc in /metrics."""
+    import asyncio
+
+    import tritonclient.grpc.aio as aioclient
+
+    async def run() -> None:
+        client = aioclient.InferenceServerClient(url=f"127.0.0.1:{gserver.grpc_port}")  # type: ignore[attr-defined]
+        try:
+            assert await client.is_server_ready()
+            await client.load_model("affine")
+            tensors = []
+            for i in range(4):
+                tensor = aioclient.InferInput("x", [1, 3], "FP32")
+                tensor.set_data_from_numpy(np.full((1, 3), i, dtype=np.float32))
+                tensors.append(tensor)
+            results = await asyncio.gather(*(client.infer("affine", [t]) for t in tensors))
+            for i, result in enumerate(results):
+                np.testing.assert_array_equal(result.as_numpy("y"), np.full((1, 3), 2 * i + 1, dtype=np.float32))
+        finally:
+            await client.close()
+
+    asyncio.run(run())
+    metrics = gserver.get("/metrics").text
+    assert 'route="grpc"' in metrics and 'method="ModelInfer"' in metrics
