@@ -14,7 +14,7 @@ struct KServeInferHeader {
     /// Reads `header`. A header this reader cannot follow (malformed outside the data arrays, not
     /// an object…) is returned whole, for `JSONDecoder` to report; malformed data is a 400 here.
     init(_ header: ArraySlice<UInt8>) throws(APIError) {
-        let found = try header.withUnsafeBufferPointer { (text) throws(APIError) -> [(start: Int, end: Int, name: String, data: JSONTensorData)]? in
+        let found = try header.withUnsafeBufferPointer { (text) throws(APIError) -> [Found]? in
             var scanner = Scanner(reader: JSONTensorReader(text), base: header)
             do throws(Failure) {
                 return try scanner.topLevel()
@@ -44,6 +44,14 @@ struct KServeInferHeader {
         self.data = data
     }
 
+    /// One object of `inputs`: its name and the span of its `data` value (start -1: none).
+    private struct Found {
+        var start: Int
+        var end: Int
+        var name: String
+        var data: JSONTensorData
+    }
+
     private enum Failure: Error {
         case unreadable
         case data(JSONTensorReader.Failure, input: String)
@@ -54,9 +62,9 @@ struct KServeInferHeader {
         var reader: JSONTensorReader
         let base: ArraySlice<UInt8>
 
-        /// One entry per object of `inputs`: the span of its `data` value (start -1: none).
-        mutating func topLevel() throws(Failure) -> [(start: Int, end: Int, name: String, data: JSONTensorData)] {
-            var inputs: [(start: Int, end: Int, name: String, data: JSONTensorData)] = []
+        /// One entry per object of `inputs`.
+        mutating func topLevel() throws(Failure) -> [Found] {
+            var inputs: [Found] = []
             reader.skipWhitespace()
             guard reader.peek == UInt8(ascii: "{") else { throw .unreadable }
             try members { (key, scanner) throws(Failure) in
@@ -102,12 +110,12 @@ struct KServeInferHeader {
             }
         }
 
-        mutating func inputs() throws(Failure) -> [(start: Int, end: Int, name: String, data: JSONTensorData)] {
+        mutating func inputs() throws(Failure) -> [Found] {
             guard reader.peek == UInt8(ascii: "[") else {
                 try skip()
                 return []
             }
-            var found: [(start: Int, end: Int, name: String, data: JSONTensorData)] = []
+            var found: [Found] = []
             reader.position += 1
             reader.skipWhitespace()
             if reader.peek == UInt8(ascii: "]") {
@@ -127,7 +135,7 @@ struct KServeInferHeader {
         }
 
         /// One input object: its `data` read with the `datatype` seen before it, or kept as text.
-        mutating func input(index: Int) throws(Failure) -> (start: Int, end: Int, name: String, data: JSONTensorData) {
+        mutating func input(index: Int) throws(Failure) -> Found {
             var datatype: KServeDatatype?
             var name = "#\(index)"
             var span: (start: Int, end: Int, data: JSONTensorData)?
@@ -164,8 +172,8 @@ struct KServeInferHeader {
                     try scanner.skip()
                 }
             }
-            guard let span else { return (-1, -1, name, .read(count: 0, bytes: [], strings: [])) }
-            return (span.start, span.end, name, span.data)
+            guard let span else { return Found(start: -1, end: -1, name: name, data: .read(count: 0, bytes: [], strings: [])) }
+            return Found(start: span.start, end: span.end, name: name, data: span.data)
         }
     }
 }
