@@ -120,7 +120,8 @@ let package = Package(
         .target(
             name: "InferenceGRPC",
             dependencies: [
-                "InferenceCore", "InferenceHTTP",
+                "InferenceCore", "InferenceHTTP", "InferenceVision",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

@@ -1,6 +1,7 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import InferenceCore
+import InferenceVision
 import Logging
 import ServiceLifecycle
 
@@ -9,11 +10,13 @@ import ServiceLifecycle
 /// accepting RPCs and lets the running ones finish.
 public struct GRPCFrontEnd: Service {
     let service: InferenceService
+    let vision: VisionService?
     let configuration: GRPCConfiguration
     let logger: Logger
 
-    public init(service: InferenceService, configuration: GRPCConfiguration, logger: Logger) {
+    public init(service: InferenceService, vision: VisionService?, configuration: GRPCConfiguration, logger: Logger) {
         self.service = service
+        self.vision = vision
         self.configuration = configuration
         self.logger = logger
     }
@@ -24,7 +27,7 @@ public struct GRPCFrontEnd: Service {
                 address: .ipv4(host: configuration.host, port: configuration.port),
                 transportSecurity: .plaintext,
                 config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.maxMessageSize }),
-            services: [KServeGRPCService(service: service, logger: logger)],
+            services: [KServeGRPCService(service: service, vision: vision, logger: logger)],
             interceptors: [
                 GRPCMetricsInterceptor(factory: service.metrics.factory),
                 GRPCAuthInterceptor(apiKeys: configuration.apiKeys), GRPCTimeoutInterceptor(),

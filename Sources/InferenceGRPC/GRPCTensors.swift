@@ -17,14 +17,17 @@ enum GRPCTensors {
         let inputs = try request.inputs.enumerated().map { index, input in
             try tensor(input, raw: raw.isEmpty ? nil : raw[index])
         }
-        var timeout = GRPCTimeoutInterceptor.timeout
-        if let parameter = request.parameters["timeout"] {
-            guard case .int64Param(let micros)? = parameter.parameterChoice, micros > 0 else {
-                throw RPCError.invalidArgument("parameter 'timeout' must be a positive int64 (microseconds)")
-            }
-            timeout = .microseconds(micros)
+        return InferenceRequest(modelID: modelID, inputs: inputs, outputs: request.outputs.map(\.name), timeout: try timeout(request))
+    }
+
+    /// The request's deadline: its `timeout` parameter (µs, as Triton's), else the client's
+    /// gRPC deadline.
+    static func timeout(_ request: Inference_ModelInferRequest) throws -> Duration? {
+        guard let parameter = request.parameters["timeout"] else { return GRPCTimeoutInterceptor.timeout }
+        guard case .int64Param(let micros)? = parameter.parameterChoice, micros > 0 else {
+            throw RPCError.invalidArgument("parameter 'timeout' must be a positive int64 (microseconds)")
         }
-        return InferenceRequest(modelID: modelID, inputs: inputs, outputs: request.outputs.map(\.name), timeout: timeout)
+        return .microseconds(micros)
     }
 
     static func tensor(_ input: Inference_ModelInferRequest.InferInputTensor, raw: Data?) throws -> InputTensor {
@@ -32,7 +35,8 @@ enum GRPCTensors {
             throw RPCError.invalidArgument("input '\(input.name)' has unknown datatype '\(input.datatype)'")
         }
         guard case .numeric(let type) = datatype else {
-            throw RPCError.invalidArgument("input '\(input.name)' is BYTES: the gRPC service takes numeric tensors only")
+            throw RPCError.invalidArgument(
+                "input '\(input.name)' is BYTES: BYTES inputs are images for a detection model, as its only input")
         }
         guard input.shape.allSatisfy({ $0 >= 0 && $0 <= Int64(Int32.max) }),
               let bytes = TensorSpec.checkedByteCount(input.shape.map { Int($0) }, dtype: type) else {

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import InferenceCore
 import InferenceHTTP
+import InferenceVision
 import Logging
 import SwiftProtobuf
 
@@ -50,8 +51,13 @@ extension KServeGRPCService {
     /// contents (as Triton answers).
     func infer(_ request: Inference_ModelInferRequest, metadata context: ServerContext) async throws -> Inference_ModelInferResponse {
         let info = try await model(request.modelName, version: request.modelVersion)
-        let core = try GRPCTensors.request(request, modelID: info.record.modelID)
-        let result = try await mapped { try await service.infer(core) }
+        let result: InferenceResult
+        if await GRPCImages.applies(to: request, modelID: info.record.modelID, vision: vision), let vision {
+            result = try await GRPCImages.detect(request, modelID: info.record.modelID, vision: vision)
+        } else {
+            let core = try GRPCTensors.request(request, modelID: info.record.modelID)
+            result = try await mapped { try await service.infer(core) }
+        }
         return .with {
             $0.modelName = result.modelID
             $0.modelVersion = KServeController.version

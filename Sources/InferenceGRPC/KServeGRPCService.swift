@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import InferenceCore
 import InferenceHTTP
+import InferenceVision
 import Logging
 import SwiftProtobuf
 
@@ -11,6 +12,8 @@ import SwiftProtobuf
 /// Every model has the single version `1`.
 struct KServeGRPCService: Inference_GRPCInferenceService.SimpleServiceProtocol {
     let service: InferenceService
+    /// Images as BYTES to detection models; nil: BYTES inputs are refused.
+    let vision: VisionService?
     let logger: Logger
 
     // MARK: Health and metadata

@@ -142,7 +142,8 @@ struct Serve: AsyncParsableCommand {
         ]
         if grpc > 0 {
             let configuration = GRPCConfiguration(host: http.host, port: grpc, apiKeys: http.apiKeys, maxMessageSize: http.maxBodySize)
-            services.append(.init(service: GRPCFrontEnd(service: service, configuration: configuration, logger: logger)))
+            let vision = VisionService(inference: service, pipeline: pipeline, limits: http.imageLimits)
+            services.append(.init(service: GRPCFrontEnd(service: service, vision: vision, configuration: configuration, logger: logger)))
         }
         if !zmqEndpoints.isEmpty {
             // Last in the group, so the first to stop at shutdown: it stops reading, answers what

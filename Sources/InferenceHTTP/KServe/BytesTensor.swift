@@ -1,7 +1,7 @@
 /// The elements of a `BYTES` tensor: in binary form each element is its 4-byte little-endian
 /// length followed by its bytes. (In JSON each element is a string: `TensorElementSink`.)
-enum BytesTensor {
-    static func elements(binary: ArraySlice<UInt8>, input: String) throws(APIError) -> [[UInt8]] {
+package enum BytesTensor {
+    package static func elements(binary: ArraySlice<UInt8>, input: String) throws(APIError) -> [[UInt8]] {
         var elements: [[UInt8]] = []
         var offset = binary.startIndex
         while offset < binary.endIndex {
