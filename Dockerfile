@@ -77,8 +77,9 @@ ENV PATH=/opt/hailo8-service/bin:${PATH} \
     HAILO8_HOST=0.0.0.0 HAILO8_PORT=8080 HAILO8_MODELS_DIR=/models HAILO8_DATA_DIR=/data
 WORKDIR /data
 VOLUME ["/models", "/data"]
-# 8080: HTTP; 5555: Frigate's zmq detector when HAILO8_ZMQ_ENDPOINTS=tcp://0.0.0.0:5555.
-EXPOSE 8080 5555
+# 8080: HTTP; 5555: Frigate's zmq detector when HAILO8_ZMQ_ENDPOINTS=tcp://0.0.0.0:5555;
+# 8001: KServe v2 gRPC when HAILO8_GRPC_PORT=8001.
+EXPOSE 8080 5555 8001
 # Waits for the start (models loading) for up to a minute; /health answers 200 once it serves.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD ["sh", "-c", "curl -fsS -o /dev/null http://127.0.0.1:${HAILO8_PORT}/health || exit 1"]

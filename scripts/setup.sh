@@ -10,6 +10,8 @@
 #   * .test-images/, public-domain photos from scikit-image's wheel and images generated from
 #     them by tests/images/make_test_images.py,
 #   * .cache/wheels/homeassistant-*.whl, whose doods platform the client tests run (not installed).
+#   * .cache/perf-analyzer/, Triton's perf_analyzer and the libraries it needs
+#     (scripts/perf-analyzer.sh; x86_64 only).
 # Idempotent: a second run only checks stamps and exits within a second or two.
 set -euo pipefail
 
@@ -182,6 +184,11 @@ if [ "$(cat "$IMAGES_STAMP" 2>/dev/null || true)" != "$images_hash" ]; then
     printf '%s\n' "$images_hash" >"$IMAGES_STAMP"
 else
     say "test images are up to date"
+fi
+
+# --- perf_analyzer (the KServe integration tests measure with it) --------------------------------
+if [ "$(uname -m)" = "x86_64" ]; then
+    say "perf_analyzer: $(bash "$ROOT/scripts/perf-analyzer.sh")"
 fi
 
 say "done"

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import InferenceCore
 import HailoBackend
+import InferenceGRPC
 import InferenceHTTP
 import InferenceVision
 import InferenceZMQ
@@ -44,6 +45,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Requests that may wait per model, default 16 per usable CPU (8 to 64); a model's load options may set max_queue (env HAILO8_MAX_QUEUE).") var maxQueue: Int?
     @Option(help: ArgumentHelp("Serve Frigate's zmq remote detector on this ZeroMQ endpoint, e.g. tcp://0.0.0.0:5555 or ipc:///tmp/cache/zmq_detector; repeatable (env HAILO8_ZMQ_ENDPOINTS, comma-separated; or zmq_endpoints in --config). Off when none.", valueName: "endpoint"))
     var zmqEndpoint: [String] = []
+    @Option(help: "Serve KServe v2 gRPC (inference.GRPCInferenceService, as Triton's port 8001) on this port, on the --host address (env HAILO8_GRPC_PORT). Off when not given or 0.")
+    var grpcPort: Int?
     @Option(help: "Deadline of a ZeroMQ inference request in ms, from its arrival (env HAILO8_ZMQ_TIMEOUT_MS, default 1000).")
     var zmqTimeoutMs: Int?
     @Option(help: "Seconds a connection may stay silent while idle or while its request is read (env HAILO8_IDLE_TIMEOUT, default 30).") var idleTimeout: Int?
@@ -103,6 +106,8 @@ struct Serve: AsyncParsableCommand {
         let ttl = try Environment.int(taskTtl, "HAILO8_TASK_TTL", default: 600)
         guard timeout > 0, capacity > 0, ttl > 0 else { throw ValidationError("timeouts, task capacity and TTL must be positive") }
         let preloads = try Environment.list(preload, "HAILO8_PRELOAD").map(Self.parsePreload)
+        let grpc = try Environment.int(grpcPort, "HAILO8_GRPC_PORT", default: 0)
+        guard (0...65535).contains(grpc) else { throw ValidationError("--grpc-port must be a port number (0: off)") }
         let zmqTimeout = try Environment.int(zmqTimeoutMs, "HAILO8_ZMQ_TIMEOUT_MS", default: 1000)
         guard zmqTimeout > 0 else { throw ValidationError("--zmq-timeout-ms must be positive") }
         let node: NodeName
@@ -158,6 +163,11 @@ struct Serve: AsyncParsableCommand {
             .init(service: app), .init(service: TaskShutdownService(tasks: service.tasks, grace: .seconds(grace))),
             .init(service: ModelRestoreService(registry: registry)),
         ]
+        if grpc > 0 {
+            let configuration = GRPCConfiguration(host: http.host, port: grpc, apiKeys: http.apiKeys, maxMessageSize: http.maxBodySize)
+            let vision = VisionService(inference: service, pipeline: pipeline, limits: http.imageLimits)
+            services.append(.init(service: GRPCFrontEnd(service: service, vision: vision, configuration: configuration, logger: logger)))
+        }
         if !zmqEndpoints.isEmpty {
             // Last in the group, so the first to stop at shutdown: it stops reading, answers what
             // it started, and closes its sockets while the HTTP server still serves.

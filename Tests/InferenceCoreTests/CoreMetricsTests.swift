@@ -135,6 +135,23 @@ struct CoreMetricsTests {
         #expect(abs(p99 - 99) / 99 < 0.08, "p99 \(p99)")
     }
 
+    @Test("request parts and runs by batch size add up as Triton's statistics count them")
+    func requestParts() {
+        let stats = ModelStats()
+        stats.ran(queue: .microseconds(5), input: .microseconds(2), inference: .microseconds(30), output: .microseconds(1), inferences: 2)
+        stats.ran(queue: .microseconds(7), input: .microseconds(3), inference: .microseconds(30), output: .microseconds(1), inferences: 1)
+        stats.executed(batchSize: 3, input: .microseconds(4), inference: .microseconds(30), output: .microseconds(2))
+        stats.executed(batchSize: 1, input: .microseconds(3), inference: .microseconds(20), output: .microseconds(1))
+        stats.executed(batchSize: 1, input: .microseconds(3), inference: .microseconds(20), output: .microseconds(1))
+        let s = stats.snapshot()
+        #expect(s.queueNanoseconds == 12_000 && s.computeInputNanoseconds == 5_000)
+        #expect(s.inferenceNanoseconds == 60_000 && s.computeOutputNanoseconds == 2_000)
+        #expect(s.inferences == 3)
+        #expect(s.executions.map(\.batchSize) == [1, 3])
+        #expect(s.executions.map(\.count) == [2, 1])
+        #expect(s.executions[0].inferenceNanoseconds == 40_000 && s.executions[1].outputNanoseconds == 2_000)
+    }
+
     @Test("the minute window forgets requests older than a minute")
     func windowForgets() {
         var window = RecentWindow()

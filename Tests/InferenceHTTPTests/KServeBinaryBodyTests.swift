@@ -63,41 +63,6 @@ struct KServeBinaryBodyTests {
         #expect(throws: APIError.self) { try BytesTensor.elements(binary: [5, 0][...], input: "s") }
     }
 
-    @Test("JSON data, flat or nested, becomes little-endian bytes of the datatype")
-    func jsonValues() throws {
-        let nested = try JSONDecoder().decode(JSONTensorData.self, from: Data("[[1, -2], [3.5, 4]]".utf8))
-        #expect(nested.values == [.int(1), .int(-2), .double(3.5), .int(4)])
-        let floats = try TensorValueCoding.bytes(of: nested.values, as: .float32)
-        #expect(floats == [1, -2, 3.5, 4].flatMap { (v: Float) in withUnsafeBytes(of: v.bitPattern.littleEndian, Array.init) })
-        let half = try TensorValueCoding.bytes(of: [.double(1.5)], as: .float16)
-        #expect(half == [0x00, 0x3E])
-        let big = try JSONDecoder().decode(JSONTensorData.self, from: Data("[9007199254740993, 18446744073709551615]".utf8))
-        #expect(try TensorValueCoding.bytes(of: [big.values[0]], as: .int64) == withUnsafeBytes(of: Int64(9007199254740993).littleEndian, Array.init))
-        #expect(try TensorValueCoding.bytes(of: [big.values[1]], as: .uint64) == [UInt8](repeating: 0xFF, count: 8))
-        #expect(try TensorValueCoding.bytes(of: [.bool(true), .bool(false)], as: .bool) == [1, 0])
-    }
-
-    @Test("values that do not fit the datatype are refused", arguments: [
-        (JSONTensorData.Scalar.int(300), ElementType.uint8),
-        (.int(-1), .uint32),
-        (.double(1.5), .int32),
-        (.bool(true), .float32),
-        (.string("x"), .int8),
-        (.int(2), .bool),
-    ])
-    func invalidValues(value: JSONTensorData.Scalar, type: ElementType) {
-        #expect(throws: TensorValueError.self) { try TensorValueCoding.bytes(of: [value], as: type) }
-    }
-
-    @Test("output bytes are written as JSON numbers, non-finite floats as strings")
-    func outputValues() throws {
-        let data = [Float(1.25), .nan, -.infinity].flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
-        let json = String(decoding: try JSONEncoder().encode(JSONTensorValues(dtype: .float32, data: data)), as: UTF8.self)
-        #expect(json == #"[1.25,"NaN","-Infinity"]"#)
-        let ints = withUnsafeBytes(of: Int64.min.littleEndian, Array.init)
-        #expect(String(decoding: try JSONEncoder().encode(JSONTensorValues(dtype: .int64, data: ints)), as: UTF8.self) == "[-9223372036854775808]")
-    }
-
     @Test("KServe datatype names map to the core's element types and back")
     func datatypes() {
         for type in ElementType.allCases {

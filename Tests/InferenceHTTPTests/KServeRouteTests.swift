@@ -45,6 +45,36 @@ struct KServeRouteTests {
         }
     }
 
+    @Test("statistics have every field Triton reports, compute counts equal, runs by batch size")
+    func statistics() async throws {
+        let app = try TestService().application
+        try await app.test(.router) { client in
+            _ = try await client.json(.post, "/v2/repository/models/affine/load")
+            for rows in [1, 2, 1] {
+                let (status, _) = try await client.json(.post, "/v2/models/affine/infer", [
+                    "inputs": [["name": "x", "shape": [rows, 3], "datatype": "FP32", "data": Array(repeating: 1.5, count: rows * 3)]],
+                ])
+                #expect(status == .ok)
+            }
+            let (status, body) = try await client.json(.get, "/v2/models/affine/stats")
+            #expect(status == .ok)
+            let model = try #require((body["model_stats"] as? [[String: Any]])?.first)
+            #expect(model["inference_count"] as? Int == 4 && model["execution_count"] as? Int == 3)
+            let parts = try #require(model["inference_stats"] as? [String: [String: Int]])
+            #expect(parts.keys.sorted() == ["cache_hit", "cache_miss", "compute_infer", "compute_input", "compute_output", "fail", "queue", "success"])
+            for name in ["success", "queue", "compute_input", "compute_infer", "compute_output"] {
+                #expect(parts[name]?["count"] == 3, "\(name)")
+            }
+            #expect(parts["cache_miss"] == ["count": 0, "ns": 0] && parts["fail"]?["count"] == 0)
+            let sum = ["queue", "compute_input", "compute_infer", "compute_output"].reduce(0) { $0 + (parts[$1]?["ns"] ?? 0) }
+            #expect(sum <= parts["success"]?["ns"] ?? 0)
+            let batches = try #require(model["batch_stats"] as? [[String: Any]])
+            #expect(batches.map { $0["batch_size"] as? Int } == [1, 2])
+            #expect(batches.map { ($0["compute_infer"] as? [String: Int])?["count"] } == [2, 1])
+            #expect(batches.allSatisfy { ($0["compute_input"] as? [String: Int])?["count"] == ($0["compute_output"] as? [String: Int])?["count"] })
+        }
+    }
+
     @Test("binary input and binary output with Inference-Header-Content-Length")
     func binaryInference() async throws {
         let app = try TestService().application

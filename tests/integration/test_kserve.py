@@ -249,18 +249,53 @@ def test_types_exact(client: httpclient.InferenceServerClient, loaded, binary: b
     assert result.get_output("i64_out")["datatype"] == "INT64"
 
 
+def test_json_non_finite_values(client: httpclient.InferenceServerClient, kserver: Server, loaded) -> None:
+    """Bare NaN, Infinity and -Infinity in JSON tensor data, as Triton (rapidjson) and
+    tritonclient.http (json.dumps) write them, and the same tokens in the JSON answer."""
+    loaded("affine")
+    x = np.array([[np.nan, np.inf, -np.inf], [1.5, -0.0, 3.4028235e38]], dtype=np.float32)
+    expected = session(TEST_MODELS / "affine.onnx").run(None, {"x": x})[0]
+    assert np.isnan(expected[0, 0]) and np.isinf(expected).sum() == 3
+    result = client.infer("affine", [infer_input("x", x, "FP32", False)],
+                          outputs=[httpclient.InferRequestedOutput("y", binary_data=False)])
+    np.testing.assert_array_equal(result.as_numpy("y"), expected)
+    # The raw text: bare tokens in, bare tokens out (strings "NaN" are still accepted too).
+    body = '{"inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP32", "data": [NaN, "Infinity", -Infinity]}]}'
+    response = requests.post(f"{kserver.url}/v2/models/affine/infer", data=body, timeout=30)
+    assert response.status_code == 200, response.text
+    assert '"data":[NaN,Infinity,-Infinity]' in response.text
+    # NaN anywhere but in tensor data is not JSON.
+    bad = '{"inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}], "id": NaN}'
+    assert requests.post(f"{kserver.url}/v2/models/affine/infer", data=bad, timeout=30).status_code == 400
+
+
 def test_statistics(client: httpclient.InferenceServerClient, loaded) -> None:
     loaded("affine")
-    before = client.get_inference_statistics("affine")["model_stats"][0]["inference_count"]
+    before = client.get_inference_statistics("affine")["model_stats"][0]
     x = np.ones((1, 3), dtype=np.float32)
     for _ in range(3):
         client.infer("affine", [infer_input("x", x, "FP32", True)])
     stats = client.get_inference_statistics("affine")["model_stats"][0]
     assert stats["name"] == "affine" and stats["version"] == "1"
-    assert stats["inference_count"] == before + 3
-    assert stats["inference_stats"]["success"]["count"] == stats["inference_count"]
-    assert stats["inference_stats"]["success"]["ns"] > 0
-    assert stats["inference_stats"]["compute_infer"]["ns"] > 0
+    # One row per request here: each is one inference and (alone) one run.
+    assert stats["inference_count"] == before["inference_count"] + 3
+    assert stats["execution_count"] == before["execution_count"] + 3
+    infer = stats["inference_stats"]
+    assert infer["success"]["count"] == before["inference_stats"]["success"]["count"] + 3
+    assert infer["success"]["ns"] > 0
+    assert infer["compute_infer"]["ns"] > 0
+    # perf_analyzer's checks: every field present, the compute counts equal.
+    for part in ("fail", "queue", "compute_input", "compute_infer", "compute_output", "cache_hit", "cache_miss"):
+        assert set(infer[part]) == {"count", "ns"}, part
+    assert infer["compute_input"]["count"] == infer["compute_infer"]["count"] == infer["compute_output"]["count"]
+    assert infer["compute_infer"]["count"] == infer["success"]["count"]
+    assert infer["cache_hit"] == {"count": 0, "ns": 0}
+    parts = sum(infer[p]["ns"] for p in ("queue", "compute_input", "compute_infer", "compute_output"))
+    assert parts <= infer["success"]["ns"]
+    runs = sum(b["compute_infer"]["count"] for b in stats["batch_stats"])
+    assert runs == stats["execution_count"]
+    for batch in stats["batch_stats"]:
+        assert batch["compute_input"]["count"] == batch["compute_infer"]["count"] == batch["compute_output"]["count"]
     assert stats["last_inference"] > 0
     everything = client.get_inference_statistics()
     assert "affine" in [m["name"] for m in everything["model_stats"]]

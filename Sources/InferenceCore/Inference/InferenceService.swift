@@ -38,12 +38,17 @@ public final class InferenceService: Sendable {
         var success = false
         defer { lease.stats.finished(success: success, latency: .now - start) }
         do {
+            let binding = ContinuousClock.now
             let inputs = try TensorBinder.bind(request.inputs, to: lease.model.signature)
             try TensorBinder.checkOutputs(request.outputs, of: lease.model.signature)
+            let inputTime = .now - binding
+            // Triton counts the rows of a request to a batching model as that many inferences.
+            let rows = BatchCollector.supports(lease.model.signature) ? max(1, inputs.first?.shape.first ?? 1) : 1
             let client = request.client ?? RequestClient.current ?? ""
             let run: RunResult
             if let batcher = lease.batcher {
                 let outputs = request.outputs
+                let stats = lease.stats
                 run = try await batcher.run(
                     inputs, outputs: outputs, deadline: deadline,
                     admit: {
@@ -54,6 +59,9 @@ public final class InferenceService: Sendable {
                     execute: { merged, deadline in
                         observed.recordBatch(size: merged.first?.shape.first ?? 1)
                         return try await lease.model.run(merged, outputs: outputs, deadline: deadline)
+                    },
+                    executed: { rows, input, result, output in
+                        stats.executed(batchSize: rows, input: input, inference: result.inferenceTime, output: output)
                     })
             } else {
                 try await lease.scheduler.acquire(client: client, deadline: deadline)
@@ -61,11 +69,17 @@ public final class InferenceService: Sendable {
                 onAdmitted?()
                 run = try await lease.model.run(inputs, outputs: request.outputs, deadline: deadline)
             }
+            let ran = ContinuousClock.now
             success = true
-            // Everything but the run itself was waiting: the model's queue, a batch, the backend's queue.
-            let queued = max(.zero, (.now - start) - run.inferenceTime)
-            lease.stats.ran(queue: queued, inference: run.inferenceTime)
+            // Everything but preparing the inputs and the run itself was waiting: the model's
+            // queue, a batch, the backend's queue. Handing back the outputs is what follows the run.
+            let queued = max(.zero, (ran - start) - inputTime - run.inferenceTime)
             let timing = InferenceResult.Timing(queue: queued, inference: run.inferenceTime, total: .now - start)
+            let outputTime = .now - ran
+            if lease.batcher == nil {
+                lease.stats.executed(batchSize: rows, input: inputTime, inference: run.inferenceTime, output: outputTime)
+            }
+            lease.stats.ran(queue: queued, input: inputTime, inference: run.inferenceTime, output: outputTime, inferences: rows)
             observed.succeeded(timing, batchSize: lease.batcher == nil ? 1 : nil)
             return InferenceResult(modelID: request.modelID, outputs: run.outputs, timing: timing)
         } catch let error as InferenceError {

@@ -31,15 +31,35 @@ public final class ModelStats: Sendable {
         public var latencyMeanMs: Double?
         public var latencyWindow: Int
         /// Cumulative latencies since the model was loaded, in nanoseconds: of succeeded and of
-        /// failed requests, and of the queue and runtime parts of succeeded runs.
+        /// failed requests, and of the parts of succeeded ones: waiting (queue), preparing the
+        /// inputs, the runtime, and handing back the outputs.
         public var succeededNanoseconds: Int64 = 0
         public var failedNanoseconds: Int64 = 0
         public var queueNanoseconds: Int64 = 0
+        public var computeInputNanoseconds: Int64 = 0
         public var inferenceNanoseconds: Int64 = 0
+        public var computeOutputNanoseconds: Int64 = 0
+        /// Inferences of succeeded requests: a request of n rows to a batching model counts n.
+        public var inferences: Int = 0
+        /// Runs of the model (a dynamic batch is one run), by batch size, smallest first.
+        public var executions: [Execution] = []
         /// When the last request finished.
         public var lastFinishedAt: Date?
         /// Requests finished in the last minute.
         public var lastMinute = RecentStats()
+    }
+
+    /// The runs of one batch size and their cumulative times.
+    public struct Execution: Sendable, Codable, Equatable {
+        public var batchSize: Int
+        public var count: Int = 0
+        public var inputNanoseconds: Int64 = 0
+        public var inferenceNanoseconds: Int64 = 0
+        public var outputNanoseconds: Int64 = 0
+
+        public init(batchSize: Int) {
+            self.batchSize = batchSize
+        }
     }
 
     private struct State {
@@ -52,7 +72,11 @@ public final class ModelStats: Sendable {
         var succeededNanoseconds: Int64 = 0
         var failedNanoseconds: Int64 = 0
         var queueNanoseconds: Int64 = 0
+        var computeInputNanoseconds: Int64 = 0
         var inferenceNanoseconds: Int64 = 0
+        var computeOutputNanoseconds: Int64 = 0
+        var inferences = 0
+        var executions: [Int: Execution] = [:]
         var lastFinishedAt: Date?
         var recent = RecentWindow()
     }
@@ -94,11 +118,27 @@ public final class ModelStats: Sendable {
         }
     }
 
-    /// Adds the queue and runtime parts of a succeeded run.
-    public func ran(queue: Duration, inference: Duration) {
+    /// Adds the parts of a succeeded request of `inferences` rows: its wait, the preparation of
+    /// its inputs, the run it was part of, and the hand-back of its outputs.
+    public func ran(queue: Duration, input: Duration, inference: Duration, output: Duration, inferences: Int = 1) {
         state.withLock {
             $0.queueNanoseconds &+= queue.nanoseconds
+            $0.computeInputNanoseconds &+= input.nanoseconds
             $0.inferenceNanoseconds &+= inference.nanoseconds
+            $0.computeOutputNanoseconds &+= output.nanoseconds
+            $0.inferences += inferences
+        }
+    }
+
+    /// Adds one run of the model on `batchSize` rows (one request, or a dynamic batch of several).
+    public func executed(batchSize: Int, input: Duration, inference: Duration, output: Duration) {
+        state.withLock {
+            var execution = $0.executions[batchSize] ?? Execution(batchSize: batchSize)
+            execution.count += 1
+            execution.inputNanoseconds &+= input.nanoseconds
+            execution.inferenceNanoseconds &+= inference.nanoseconds
+            execution.outputNanoseconds &+= output.nanoseconds
+            $0.executions[batchSize] = execution
         }
     }
 
@@ -125,7 +165,9 @@ public final class ModelStats: Sendable {
             latencyMeanMs: latencies.isEmpty ? nil : latencies.reduce(0, +) / Double(latencies.count),
             latencyWindow: latencies.count,
             succeededNanoseconds: s.succeededNanoseconds, failedNanoseconds: s.failedNanoseconds,
-            queueNanoseconds: s.queueNanoseconds, inferenceNanoseconds: s.inferenceNanoseconds,
+            queueNanoseconds: s.queueNanoseconds, computeInputNanoseconds: s.computeInputNanoseconds,
+            inferenceNanoseconds: s.inferenceNanoseconds, computeOutputNanoseconds: s.computeOutputNanoseconds,
+            inferences: s.inferences, executions: s.executions.values.sorted { $0.batchSize < $1.batchSize },
             lastFinishedAt: s.lastFinishedAt, lastMinute: lastMinute)
     }
 }

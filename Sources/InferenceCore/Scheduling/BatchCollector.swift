@@ -57,18 +57,25 @@ public final class BatchCollector: Sendable {
             && (signature.inputs + signature.outputs).allSatisfy { $0.shape.first == -1 }
     }
 
+    /// What one run of a batch took: its rows, the concatenation of the members' inputs, the
+    /// run's result, and the cutting of the outputs into the members' rows.
+    public typealias Executed = @Sendable (_ rows: Int, _ input: Duration, _ result: RunResult, _ output: Duration) -> Void
+
     /// Runs `inputs` as part of a batch. `admit` waits for a run slot (and must be balanced by
-    /// `release`); `execute` runs the concatenated batch.
+    /// `release`); `execute` runs the concatenated batch; `executed` hears of every successful run.
     public func run(
         _ inputs: [Tensor], outputs: [String], deadline: ContinuousClock.Instant,
         admit: @escaping @Sendable () async throws -> Void, release: @escaping @Sendable () -> Void,
-        execute: @escaping @Sendable ([Tensor], ContinuousClock.Instant) async throws -> RunResult
+        execute: @escaping @Sendable ([Tensor], ContinuousClock.Instant) async throws -> RunResult,
+        executed: Executed? = nil
     ) async throws -> RunResult {
         let rows = inputs.first?.shape.first ?? 1
         if rows >= maxRows {
             try await admit()
             defer { release() }
-            return try await execute(inputs, deadline)
+            let result = try await execute(inputs, deadline)
+            executed?(rows, .zero, result, .zero)
+            return result
         }
         guard !Task.isCancelled else { throw ModelScheduler.cancelled }
         let key = Key(inputs: inputs.map { "\($0.name):\($0.dtype.rawValue):\($0.shape.dropFirst())" }, outputs: outputs)
@@ -90,7 +97,9 @@ public final class BatchCollector: Sendable {
                     batch.members = [member]
                     batch.rows = rows
                     state.open[key] = batch
-                    batch.waiting = Task { await self.runWhenAdmitted(batch, key: key, admit: admit, release: release, execute: execute) }
+                    batch.waiting = Task {
+                        await self.runWhenAdmitted(batch, key: key, admit: admit, release: release, execute: execute, executed: executed)
+                    }
                 }
             }
         } onCancel: {
@@ -119,7 +128,8 @@ public final class BatchCollector: Sendable {
     private func runWhenAdmitted(
         _ batch: Batch, key: Key,
         admit: @Sendable () async throws -> Void, release: @Sendable () -> Void,
-        execute: @Sendable ([Tensor], ContinuousClock.Instant) async throws -> RunResult
+        execute: @Sendable ([Tensor], ContinuousClock.Instant) async throws -> RunResult,
+        executed: Executed?
     ) async {
         do {
             if maxDelay > .zero {
@@ -140,9 +150,14 @@ public final class BatchCollector: Sendable {
         guard !members.isEmpty else { return }
         let outcome: Result<[RunResult], any Error>
         do {
+            let started = ContinuousClock.now
             let merged = try Self.concatenate(members.map(\.inputs))
+            let concatenated = ContinuousClock.now
             let result = try await execute(merged, members.map(\.deadline).min()!)
-            outcome = .success(try Self.split(result, rows: members.map(\.rows)))
+            let ran = ContinuousClock.now
+            let parts = try Self.split(result, rows: members.map(\.rows))
+            executed?(members.reduce(0) { $0 + $1.rows }, concatenated - started, result, .now - ran)
+            outcome = .success(parts)
         } catch {
             outcome = .failure(error)
         }

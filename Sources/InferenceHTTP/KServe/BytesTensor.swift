@@ -1,7 +1,7 @@
 /// The elements of a `BYTES` tensor: in binary form each element is its 4-byte little-endian
-/// length followed by its bytes; in JSON each element is a string (its UTF-8 bytes).
-enum BytesTensor {
-    static func elements(binary: ArraySlice<UInt8>, input: String) throws(APIError) -> [[UInt8]] {
+/// length followed by its bytes. (In JSON each element is a string: `TensorElementSink`.)
+package enum BytesTensor {
+    package static func elements(binary: ArraySlice<UInt8>, input: String) throws(APIError) -> [[UInt8]] {
         var elements: [[UInt8]] = []
         var offset = binary.startIndex
         while offset < binary.endIndex {
@@ -19,14 +19,5 @@ enum BytesTensor {
             offset += length
         }
         return elements
-    }
-
-    static func elements(json values: [JSONTensorData.Scalar], input: String) throws(APIError) -> [[UInt8]] {
-        try values.enumerated().map { (index, value) throws(APIError) -> [UInt8] in
-            guard case .string(let text) = value else {
-                throw APIError.badRequest("BYTES input '\(input)': element \(index) is not a string", code: "invalid_data")
-            }
-            return Array(text.utf8)
-        }
     }
 }

@@ -1,53 +1,44 @@
-/// The `data` of a tensor in JSON: a flat or nested array of booleans, numbers or strings, read
-/// in row-major order into a flat list of scalars. Integers keep their full 64-bit value.
-struct JSONTensorData: Decodable, Sendable {
-    enum Scalar: Equatable, Sendable {
-        case bool(Bool)
-        case int(Int64)
-        case uint(UInt64)
-        case double(Double)
-        case string(String)
+/// The `data` of an input in the JSON header, as `KServeInferHeader` found it: already read into
+/// the tensor's bytes when the input's `datatype` came before it (as every Triton client writes
+/// it), else the span of JSON text, read once the datatype is known.
+enum JSONTensorData: Sendable {
+    /// Little-endian elements of a numeric datatype, or the elements of a `BYTES` tensor.
+    case read(count: Int, bytes: [UInt8], strings: [[UInt8]])
+    /// The `data` value's JSON text.
+    case pending(ArraySlice<UInt8>)
+
+    /// The elements read from `sink`.
+    init(_ sink: TensorElementSink) {
+        self = .read(count: sink.count, bytes: sink.bytes, strings: sink.strings)
     }
 
-    var values: [Scalar]
-
-    init(values: [Scalar]) {
-        self.values = values
-    }
-
-    init(from decoder: any Decoder) throws {
-        values = []
-        try Self.flatten(decoder, into: &values, depth: 0)
-    }
-
-    /// Nesting deeper than this is refused (no tensor has that many dimensions).
-    static let maxDepth = 32
-
-    private static func flatten(_ decoder: any Decoder, into values: inout [Scalar], depth: Int) throws {
-        if var array = try? decoder.unkeyedContainer() {
-            guard depth < maxDepth else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'data' is nested too deeply"))
+    /// Reads the data as elements of `datatype` (when it is still pending). Errors name `input`.
+    func elements(as datatype: KServeDatatype, input: String) throws(APIError) -> (count: Int, bytes: [UInt8], strings: [[UInt8]]) {
+        switch self {
+        case .read(let count, let bytes, let strings):
+            return (count, bytes, strings)
+        case .pending(let text):
+            let sink = try text.withUnsafeBufferPointer { (buffer) throws(APIError) -> TensorElementSink in
+                var reader = JSONTensorReader(buffer)
+                var sink = TensorElementSink(datatype)
+                do throws(JSONTensorReader.Failure) {
+                    try reader.readTensorData(into: &sink)
+                } catch {
+                    throw Self.apiError(error, input: input)
+                }
+                return sink
             }
-            if let count = array.count { values.reserveCapacity(values.count + count) }
-            while !array.isAtEnd {
-                try flatten(try array.superDecoder(), into: &values, depth: depth + 1)
-            }
-            return
+            return (sink.count, sink.bytes, sink.strings)
         }
-        let single = try decoder.singleValueContainer()
-        if let value = try? single.decode(Bool.self) {
-            values.append(.bool(value))
-        } else if let value = try? single.decode(Int64.self) {
-            values.append(.int(value))
-        } else if let value = try? single.decode(UInt64.self) {
-            values.append(.uint(value))
-        } else if let value = try? single.decode(Double.self) {
-            values.append(.double(value))
-        } else if let value = try? single.decode(String.self) {
-            values.append(.string(value))
-        } else {
-            throw DecodingError.typeMismatch(Scalar.self, .init(
-                codingPath: decoder.codingPath, debugDescription: "tensor data holds booleans, numbers or strings only"))
+    }
+
+    /// The 400 for a failure reading `input`'s data.
+    static func apiError(_ failure: JSONTensorReader.Failure, input: String) -> APIError {
+        switch failure {
+        case .syntax(let error):
+            APIError.badRequest("malformed JSON in the 'data' of input '\(input)': \(error.message)", code: "invalid_json")
+        case .value(let error):
+            APIError.badRequest("input '\(input)': \(error.message)", code: "invalid_data")
         }
     }
 }

@@ -18,7 +18,7 @@ extension KServeController {
         guard !split.header.isEmpty else {
             throw APIError.badRequest("the request has no JSON header; send {\"inputs\": [...]}", code: "invalid_json")
         }
-        let decoded = try JSONDecoder().decode(KServeInferRequest.self, from: Data(split.header))
+        let decoded = try KServeInferRequest.decode(header: split.header)
         // One BYTES input to a detection model: encoded images, answered with detection tensors.
         var imageMode = decoded.inputs.count == 1 && decoded.inputs[0].datatype.uppercased() == "BYTES"
         if imageMode { imageMode = await vision.isDetector(info.record.modelID) }

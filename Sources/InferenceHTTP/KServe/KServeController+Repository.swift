@@ -34,7 +34,7 @@ extension KServeController {
         return try JSONResponse.make(onlyReady ? entries.filter { $0.state == "READY" } : entries)
     }
 
-    static func state(_ state: ModelState) -> String {
+    package static func state(_ state: ModelState) -> String {
         switch state {
         case .ready: "READY"
         case .loading: "LOADING"
@@ -50,11 +50,11 @@ extension KServeController {
     }
 
     /// `parameters.config`: the native load's options (model_id is the model's name).
-    struct LoadConfig: Decodable {
-        var modelPath: String?
-        var device: DeviceChoice?
-        var labels: [String]?
-        var options: ModelOptions?
+    package struct LoadConfig: Decodable {
+        package var modelPath: String?
+        package var device: DeviceChoice?
+        package var labels: [String]?
+        package var options: ModelOptions?
 
         enum CodingKeys: String, CodingKey {
             case modelPath = "model_path", device, labels, options

@@ -7,16 +7,16 @@ import InferenceVision
 /// The KServe v2 / Open Inference Protocol REST API under `/v2`, with Triton's binary tensor
 /// data, model repository, configuration and statistics extensions: a thin adapter over the same
 /// registry and inference service as the native API. Every model has the single version `1`.
-struct KServeController {
+package struct KServeController {
     let service: InferenceService
     /// Images as BYTES tensors go through the same pipeline as the native and DeepStack routes.
     let vision: VisionService
     let maxBodySize: Int
 
-    static let version = "1"
-    static let serverName = ServiceIdentity.name
-    static let serverVersion = ServiceIdentity.version
-    static let extensions = ["binary_tensor_data", "model_repository", "model_configuration", "statistics"]
+    package static let version = "1"
+    package static let serverName = ServiceIdentity.name
+    package static let serverVersion = ServiceIdentity.version
+    package static let extensions = ["binary_tensor_data", "model_repository", "model_configuration", "statistics"]
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/v2", use: serverMetadata)

@@ -2,12 +2,12 @@ import InferenceCore
 
 /// A tensor datatype as the Open Inference Protocol names it: the numeric ones map one to one
 /// to the core's `ElementType`; `BYTES` (length-prefixed byte strings) has no core equivalent.
-enum KServeDatatype: Equatable, Sendable, CustomStringConvertible {
+package enum KServeDatatype: Equatable, Sendable, CustomStringConvertible {
     case numeric(ElementType)
     case bytes
 
     /// Parses a protocol name exactly as written (`FP32`, `UINT8`, `BYTES`, …); nil otherwise.
-    init?(_ name: String) {
+    package init?(_ name: String) {
         if name == "BYTES" {
             self = .bytes
             return
@@ -17,7 +17,7 @@ enum KServeDatatype: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The protocol name of a core element type.
-    static func name(of type: ElementType) -> String {
+    package static func name(of type: ElementType) -> String {
         switch type {
         case .bool: "BOOL"
         case .uint8: "UINT8"
@@ -36,7 +36,7 @@ enum KServeDatatype: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Triton's model-configuration name (`TYPE_FP32`, …).
-    static func configName(of type: ElementType) -> String {
+    package static func configName(of type: ElementType) -> String {
         switch type {
         case .bool: "TYPE_BOOL"
         default: "TYPE_" + name(of: type)
@@ -47,7 +47,7 @@ enum KServeDatatype: Equatable, Sendable, CustomStringConvertible {
         (ElementType.allCases.map(name(of:)) + ["BYTES"]).joined(separator: ", ")
     }
 
-    var description: String {
+    package var description: String {
         switch self {
         case .numeric(let type): Self.name(of: type)
         case .bytes: "BYTES"

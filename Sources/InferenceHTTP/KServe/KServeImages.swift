@@ -14,18 +14,25 @@ import InferenceVision
 /// where N is the number of images and K the most detections of any image (shorter rows padded
 /// with 0, and class -1). Request parameters `score_threshold`, `iou_threshold` and
 /// `max_detections` override the model's defaults.
-enum KServeImages {
+package enum KServeImages {
     static let outputNames = ["detection_boxes", "detection_scores", "detection_classes", "num_detections"]
 
     static func detect(
         _ images: [[UInt8]], request: KServeInferRequest, modelID: String, vision: VisionService, timeout: Duration?
     ) async throws -> InferenceResult {
-        let start = ContinuousClock.now
         let parameters = request.parameters ?? [:]
         let overrides = DetectionOverrides(
             scoreThreshold: try parameters["score_threshold"]?.double(field: "score_threshold", in: RequestLimits.fraction),
             iouThreshold: try parameters["iou_threshold"]?.double(field: "iou_threshold", in: RequestLimits.fraction),
             maxDetections: try parameters["max_detections"]?.int(field: "max_detections", in: RequestLimits.maxDetections))
+        return try await detect(images, overrides: overrides, outputs: request.outputs?.map(\.name) ?? [], modelID: modelID, vision: vision, timeout: timeout)
+    }
+
+    /// The same for any protocol: `outputs` names the outputs wanted (empty: all four).
+    package static func detect(
+        _ images: [[UInt8]], overrides: DetectionOverrides, outputs wanted: [String], modelID: String, vision: VisionService, timeout: Duration?
+    ) async throws -> InferenceResult {
+        let start = ContinuousClock.now
         let results = try await withThrowingTaskGroup(of: (Int, DetectionResult).self) { group in
             for (index, image) in images.enumerated() {
                 group.addTask {
@@ -61,7 +68,7 @@ enum KServeImages {
             Tensor(name: outputNames[2], dtype: .int32, shape: [n, k], data: classes.withUnsafeBytes { Array($0) }),
             Tensor(name: outputNames[3], dtype: .int32, shape: [n], data: counts.withUnsafeBytes { Array($0) }),
         ]
-        if let wanted = request.outputs?.map(\.name), !wanted.isEmpty {
+        if !wanted.isEmpty {
             for name in wanted where !outputNames.contains(name) {
                 throw APIError.badRequest("output '\(name)' does not exist for images: the outputs are \(outputNames.joined(separator: ", "))")
             }

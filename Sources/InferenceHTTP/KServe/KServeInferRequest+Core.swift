@@ -51,19 +51,16 @@ extension KServeInferRequest {
                 return try bytesInput(input, try Self.counted(BytesTensor.elements(binary: bytes, input: input.name), input, count))
             }
         case (nil, let data?):
-            guard data.values.count == count else {
+            let elements = try data.elements(as: datatype, input: input.name)
+            guard elements.count == count else {
                 throw APIError.badRequest(
-                    "input '\(input.name)' has \(data.values.count) values in 'data' but shape \(input.shape) needs \(count)", code: "shape_mismatch")
+                    "input '\(input.name)' has \(elements.count) values in 'data' but shape \(input.shape) needs \(count)", code: "shape_mismatch")
             }
             switch datatype {
             case .numeric(let type):
-                do {
-                    return InputTensor(name: input.name, dtype: type, shape: input.shape, data: try TensorValueCoding.bytes(of: data.values, as: type))
-                } catch {
-                    throw APIError.badRequest("input '\(input.name)': \(error.message)", code: "invalid_data")
-                }
+                return InputTensor(name: input.name, dtype: type, shape: input.shape, data: elements.bytes)
             case .bytes:
-                return try bytesInput(input, try BytesTensor.elements(json: data.values, input: input.name))
+                return try bytesInput(input, elements.strings)
             }
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import InferenceCore
 
 /// The JSON header of `POST /v2/models/{m}/infer`.
@@ -12,9 +13,10 @@ struct KServeInferRequest: Decodable, Sendable {
         var shape: [Int]
         var datatype: String
         var parameters: KServeParameters?
+        /// Set from `KServeInferHeader` (the header `JSONDecoder` reads has `null` in its place).
         var data: JSONTensorData?
 
-        enum CodingKeys: String, CodingKey { case name, shape, datatype, parameters, data }
+        enum CodingKeys: String, CodingKey { case name, shape, datatype, parameters }
 
         /// The shape is read as JSON numbers of any size, so that a dimension no integer holds
         /// (`1e300`, `2.5`) is refused naming it, not reported as malformed JSON. Negative
@@ -29,7 +31,6 @@ struct KServeInferRequest: Decodable, Sendable {
             }
             datatype = try container.decode(String.self, forKey: .datatype)
             parameters = try container.decodeIfPresent(KServeParameters.self, forKey: .parameters)
-            data = try container.decodeIfPresent(JSONTensorData.self, forKey: .data)
         }
 
         /// Triton's binary tensor data extension: the input's bytes follow the JSON header.
@@ -47,6 +48,17 @@ struct KServeInferRequest: Decodable, Sendable {
     struct Output: Decodable, Sendable {
         var name: String
         var parameters: KServeParameters?
+    }
+
+    /// Decodes a header: its tensor data in one pass (`KServeInferHeader`), the rest with
+    /// `JSONDecoder`.
+    static func decode(header: ArraySlice<UInt8>) throws -> KServeInferRequest {
+        let scanned = try KServeInferHeader(header)
+        var request = try JSONDecoder().decode(KServeInferRequest.self, from: Data(scanned.stripped))
+        for (index, data) in scanned.data where request.inputs.indices.contains(index) {
+            request.inputs[index].data = data
+        }
+        return request
     }
 
     /// Whether an output is answered as binary data: its own `binary_data` parameter, else the

@@ -4,21 +4,21 @@ import InferenceCore
 /// `GET /v2/models/{m}/config`: the parts of Triton's model configuration that describe a loaded
 /// model. `max_batch_size` is 0 because the service does no batching of its own: `dims` are the
 /// model's full shapes, the batch dimension (usually -1) included.
-struct KServeModelConfig: Encodable {
-    var name: String
-    var platform: String
-    var backend: String
-    var maxBatchSize = 0
-    var input: [Tensor]
-    var output: [Tensor]
+package struct KServeModelConfig: Encodable {
+    package var name: String
+    package var platform: String
+    package var backend: String
+    package var maxBatchSize = 0
+    package var input: [Tensor]
+    package var output: [Tensor]
     var versionPolicy = ["specific": ["versions": [1]]]
     var instanceGroup: [InstanceGroup]
-    var parameters: [String: StringValue]
+    package var parameters: [String: StringValue]
 
-    struct Tensor: Encodable {
-        var name: String
-        var dataType: String
-        var dims: [Int]
+    package struct Tensor: Encodable {
+        package var name: String
+        package var dataType: String
+        package var dims: [Int]
 
         init(_ spec: TensorSpec) {
             name = spec.name
@@ -30,13 +30,13 @@ struct KServeModelConfig: Encodable {
     }
 
     struct InstanceGroup: Encodable {
-        var name: String
+        package var name: String
         var kind: String
         var count: Int
     }
 
-    struct StringValue: Encodable {
-        var stringValue: String
+    package struct StringValue: Encodable {
+        package var stringValue: String
         enum CodingKeys: String, CodingKey { case stringValue = "string_value" }
     }
 
@@ -45,7 +45,7 @@ struct KServeModelConfig: Encodable {
         case versionPolicy = "version_policy", instanceGroup = "instance_group", parameters
     }
 
-    init(_ info: ModelInfo, signature: ModelSignature) {
+    package init(_ info: ModelInfo, signature: ModelSignature) {
         name = info.record.modelID
         platform = KServeModelMetadata.platform(of: info.record.format)
         backend = KServeModelMetadata.backend(of: info.record.format)

@@ -2,7 +2,7 @@ import InferenceCore
 
 /// `GET /v2/models/{m}`: a loaded model's name, version, platform and tensors (-1 for dynamic
 /// dimensions).
-struct KServeModelMetadata: Encodable {
+package struct KServeModelMetadata: Encodable {
     var name: String
     var versions: [String]
     var platform: String
@@ -30,14 +30,14 @@ struct KServeModelMetadata: Encodable {
     }
 
     /// Triton's platform names: `onnxruntime_onnx` for ONNX models; HEFs are `hailo_hef`.
-    static func platform(of format: ModelFormat) -> String {
+    package static func platform(of format: ModelFormat) -> String {
         switch format {
         case .onnx: "onnxruntime_onnx"
         case .hef: "hailo_hef"
         }
     }
 
-    static func backend(of format: ModelFormat) -> String {
+    package static func backend(of format: ModelFormat) -> String {
         switch format {
         case .onnx: "onnxruntime"
         case .hef: "hailort"

@@ -2140,20 +2140,35 @@ components:
         execution_count: {type: integer}
         inference_stats:
           type: object
-          required: [success, fail, queue, compute_infer]
+          description: Per request; the three compute counts are always equal. No response cache, so cache_hit and cache_miss stay 0.
+          required: [success, fail, queue, compute_input, compute_infer, compute_output, cache_hit, cache_miss]
           properties:
             success: {$ref: "#/components/schemas/KServeDuration"}
             fail: {$ref: "#/components/schemas/KServeDuration"}
             queue: {$ref: "#/components/schemas/KServeDuration"}
+            compute_input: {$ref: "#/components/schemas/KServeDuration"}
             compute_infer: {$ref: "#/components/schemas/KServeDuration"}
+            compute_output: {$ref: "#/components/schemas/KServeDuration"}
+            cache_hit: {$ref: "#/components/schemas/KServeDuration"}
+            cache_miss: {$ref: "#/components/schemas/KServeDuration"}
+        response_stats:
+          type: object
+          description: Always empty (no decoupled models).
         batch_stats:
           type: array
+          description: Runs of the model by batch size (a dynamic batch is one run).
           items:
             type: object
-            required: [batch_size, compute_infer]
+            required: [batch_size, compute_input, compute_infer, compute_output]
             properties:
               batch_size: {type: integer}
+              compute_input: {$ref: "#/components/schemas/KServeDuration"}
               compute_infer: {$ref: "#/components/schemas/KServeDuration"}
+              compute_output: {$ref: "#/components/schemas/KServeDuration"}
+        memory_usage:
+          type: array
+          description: Always empty.
+          items: {type: object}
     KServeModelStatsList:
       type: object
       required: [model_stats]
@@ -2162,7 +2177,7 @@ components:
           type: array
           items: {$ref: "#/components/schemas/KServeModelStat"}
     KServeTensorData:
-      description: Flat or nested (row-major) array of booleans, numbers or strings ("NaN", "Infinity", "-Infinity" for floats).
+      description: Flat or nested (row-major) array of booleans, numbers or strings. Floating-point tensors also take the bare tokens NaN, Infinity and -Infinity (not JSON, but what Triton reads and writes) and the strings "NaN", "Infinity", "-Infinity".
       type: array
       items:
         anyOf:
@@ -2216,7 +2231,7 @@ components:
             binary_data_size: {type: integer}
         data:
           type: array
-          description: Flat, row-major; absent for binary outputs.
+          description: Flat, row-major; absent for binary outputs. Non-finite floats are the bare tokens NaN, Infinity, -Infinity, as Triton writes them.
           items: {type: [boolean, number, string]}
     KServeInferResponse:
       type: object

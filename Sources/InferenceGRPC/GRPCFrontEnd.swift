@@ -1,0 +1,46 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import InferenceCore
+import InferenceVision
+import Logging
+import ServiceLifecycle
+
+/// The KServe v2 gRPC front end as a `Service` of the one group: serves
+/// `inference.GRPCInferenceService` over HTTP/2 (plaintext) until graceful shutdown, when it stops
+/// accepting RPCs and lets the running ones finish.
+public struct GRPCFrontEnd: Service {
+    let service: InferenceService
+    let vision: VisionService?
+    let configuration: GRPCConfiguration
+    let logger: Logger
+
+    public init(service: InferenceService, vision: VisionService?, configuration: GRPCConfiguration, logger: Logger) {
+        self.service = service
+        self.vision = vision
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let server = GRPCServer(
+            transport: .http2NIOPosix(
+                address: .ipv4(host: configuration.host, port: configuration.port),
+                transportSecurity: .plaintext,
+                config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.maxMessageSize }),
+            services: [KServeGRPCService(service: service, vision: vision, logger: logger)],
+            interceptors: [
+                GRPCMetricsInterceptor(factory: service.metrics.factory),
+                GRPCAuthInterceptor(apiKeys: configuration.apiKeys), GRPCTimeoutInterceptor(),
+            ])
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await server.serve() }
+                if let address = try await server.listeningAddress {
+                    logger.info("gRPC (KServe v2) listening", metadata: ["address": "\(address)"])
+                }
+            }
+        } onGracefulShutdown: {
+            server.beginGracefulShutdown()
+        }
+    }
+}
