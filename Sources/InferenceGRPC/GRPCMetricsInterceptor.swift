@@ -1,7 +1,6 @@
 import GRPCCore
 import InferenceCore
 import Metrics
-import Synchronization
 
 /// Counts RPCs in the HTTP layer's families (`hailo8_http_requests_total`,
 /// `hailo8_http_request_duration_seconds`) with route `grpc`, the RPC's name as the method and
@@ -13,16 +12,10 @@ final class GRPCMetricsInterceptor: ServerInterceptor {
         var code: Int
     }
 
-    private struct Series {
-        let requests: Counter
-        let duration: Timer
-    }
-
-    private let factory: any MetricsFactory
-    private let series = Mutex<[Key: Series]>([:])
+    private let metrics: FrontEndMetrics
 
     init(factory: any MetricsFactory) {
-        self.factory = factory
+        metrics = FrontEndMetrics(factory: factory)
     }
 
     func intercept<Input: Sendable, Output: Sendable>(
@@ -63,19 +56,6 @@ final class GRPCMetricsInterceptor: ServerInterceptor {
     }
 
     private func record(_ key: Key, duration: Duration) {
-        let series = self.series.withLock { all in
-            if let existing = all[key] { return existing }
-            let made = Series(
-                requests: Counter(label: MetricNames.httpRequests, dimensions: [
-                    ("model", ""), ("route", "grpc"), ("method", key.method), ("code", String(key.code)),
-                ], factory: factory),
-                duration: Timer(label: MetricNames.httpDuration, dimensions: [
-                    ("model", ""), ("route", "grpc"), ("method", key.method),
-                ], factory: factory))
-            all[key] = made
-            return made
-        }
-        series.requests.increment()
-        series.duration.recordNanoseconds(duration.nanoseconds)
+        metrics.record(.init(model: "", route: "grpc", method: key.method, code: key.code), duration: duration)
     }
 }

@@ -167,12 +167,13 @@ function renderModels(models) {
 // Requests per second by API, from the counters of GET /metrics.
 const ROUTE_GROUPS = [
   ["KServe", (r) => r.startsWith("/v2")],
+  ["KServe gRPC", (r) => r === "grpc"],
   ["DeepStack", (r) => r.startsWith("/v1/")],
   ["DOODS", (r) => r === "/detect" || r === "/detectors" || r === "/image"],
   ["Frigate zmq", (r) => r === "zmq"],
   ["native", (r) => r.startsWith("/inference") || r.startsWith("/models") || r === "/model-files"],
 ];
-const GROUP_COLORS = ["#1769aa", "#b26a00", "#7b1fa2", "#00897b", "#c2185b"];
+const GROUP_COLORS = ["#1769aa", "#5c6bc0", "#b26a00", "#7b1fa2", "#00897b", "#c2185b"];
 
 function routeCounters(text) {
   const totals = new Map(ROUTE_GROUPS.map(([name]) => [name, 0]));
