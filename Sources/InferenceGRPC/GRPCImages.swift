@@ -43,14 +43,18 @@ enum GRPCImages {
         case .int64Param(let v)?: Double(v)
         default: nil
         }
-        guard let value, (0...1).contains(value) else { throw RPCError.invalidArgument("parameter '\(name)' must be a number from 0 to 1") }
+        let range = RequestLimits.fraction
+        guard let value, range.contains(value) else {
+            throw RPCError.invalidArgument("parameter '\(name)' must be a number from \(String(format: "%g", range.lowerBound)) to \(String(format: "%g", range.upperBound))")
+        }
         return value
     }
 
     static func maxDetections(_ request: Inference_ModelInferRequest) throws -> Int? {
         guard let parameter = request.parameters["max_detections"] else { return nil }
-        guard case .int64Param(let value)? = parameter.parameterChoice, (1...1_000_000).contains(value) else {
-            throw RPCError.invalidArgument("parameter 'max_detections' must be an int64 from 1 to 1000000")
+        let range = RequestLimits.maxDetections
+        guard case .int64Param(let value)? = parameter.parameterChoice, range.contains(Int(value)) else {
+            throw RPCError.invalidArgument("parameter 'max_detections' must be an int64 from \(range.lowerBound) to \(range.upperBound)")
         }
         return Int(value)
     }

@@ -3,19 +3,19 @@ import InferenceCore
 /// The ranges of the numbers a request may carry, on every route (native JSON, query and form
 /// fields, KServe parameters). Values outside them are refused by `ClientNumber` with 400
 /// `out_of_range` naming the field and the range.
-enum RequestLimits {
+package enum RequestLimits {
     /// `timeout_ms`: up to a day.
     static let timeoutMilliseconds = 1...86_400_000
     /// KServe's `timeout` parameter, in microseconds: up to a day.
     static let timeoutMicroseconds = 1...86_400_000_000
     /// `max_detections`.
-    static let maxDetections = 1...1_000_000
+    package static let maxDetections = 1...1_000_000
     /// `width` and `height` of a raw frame (the image limits then apply).
     static let frameSide = 1...1_000_000
     /// One dimension of a tensor's `shape`; the tensor's byte size is checked too.
     static let dimension = 0...Int.max
     /// `score_threshold`, `iou_threshold`, `min_confidence`.
-    static let fraction: ClosedRange<Double> = 0...1
+    package static let fraction: ClosedRange<Double> = 0...1
 
     /// `timeout_ms` from JSON, a query or a form.
     static func timeout(milliseconds value: Double?) throws(InferenceError) -> Duration? {
