@@ -20,10 +20,10 @@ struct HailoRaceTests {
     @Test("an unload during recovery: the recovery's pending retry does not open the devices again")
     func unloadDuringRecovery() async throws {
         // The 3rd read aborts the streams; the rebuild's first configure (the 3rd of the process)
-        // fails, so a retry is scheduled a second later; the unload rebuilds at once and succeeds.
+        // fails, so a retry is scheduled two seconds later; the unload rebuilds at once and succeeds.
         let backend = try await SimulatorFixture.backend(["HAILO_SIM_FAULTS": "read:2:63,configure:2:8"]) {
-            $0.initialBackoff = 1
-            $0.maximumBackoff = 1
+            $0.initialBackoff = 2
+            $0.maximumBackoff = 2
         }
         let a = try await backend.load(path: try SimulatorFixture.hef(Self.detector), options: .init())
         let b = try await backend.load(path: try SimulatorFixture.hef("sim_perchannel.hef"), options: .init())
@@ -33,7 +33,7 @@ struct HailoRaceTests {
         #expect(backend.status.state == "recovering")
         await b.close()   // rebuilds with `a` alone, before the retry is due
         #expect(backend.status.state == "ready")
-        try await Task.sleep(for: .milliseconds(1500))   // past the retry's time
+        try await Task.sleep(for: .milliseconds(2500))   // past the retry's time
         #expect(backend.status.state == "ready")
         try await Self.expectServes(a, seed: 10)
         await backend.shutdown()
@@ -41,13 +41,15 @@ struct HailoRaceTests {
 
     @Test("shutdown while a retry waits: the devices are not opened afterwards")
     func shutdownDuringRetryWait() async throws {
-        let backend = try await SimulatorFixture.backend(["HAILO_SIM_FAULTS": "create_vdevice:0:74"]) {
-            $0.initialBackoff = 0.3
-            $0.maximumBackoff = 0.3
+        // The first two opens fail; left alone, the third (a second after start) would succeed.
+        // The check before shutdown has that second of slack on a busy machine.
+        let backend = try await SimulatorFixture.backend(["HAILO_SIM_FAULTS": "create_vdevice:0:74,create_vdevice:0:74"]) {
+            $0.initialBackoff = 0.5
+            $0.maximumBackoff = 0.5
         }
         #expect(backend.manager?.isOpen == false)
         await backend.shutdown()
-        try await Task.sleep(for: .milliseconds(600))   // past the retry's time
+        try await Task.sleep(for: .milliseconds(1500))   // past the retries' times
         #expect(backend.manager?.isOpen == false)
     }
 
