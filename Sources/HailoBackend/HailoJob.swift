@@ -18,6 +18,8 @@ final class HailoJob: @unchecked Sendable {
     private let completion: @Sendable (Result<[[UInt8]], InferenceError>) -> Void
     private let started: @Sendable () -> Void
     private let startedFlag = Atomic<Bool>(false)
+    /// Fails the job at its deadline; set before the job is submitted, ended when it finishes.
+    var deadlineTimer: DeadlineTimer?
 
     init(frames: [[UInt8]], outputCount: Int, deadline: ContinuousClock.Instant,
          started: @escaping @Sendable () -> Void,
@@ -40,6 +42,7 @@ final class HailoJob: @unchecked Sendable {
     /// flows through the device to keep the FIFO aligned, its result is dropped).
     func finish(_ result: Result<[[UInt8]], InferenceError>) {
         guard !finished.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        deadlineTimer?.cancel()
         completion(result)
     }
 }

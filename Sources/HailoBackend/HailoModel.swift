@@ -17,6 +17,8 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
     private var pipeline: HailoPipeline?
     private var vstreams: HailoVStreams?
     private var held: [HailoJob] = []
+    /// Deadline timers of frames not yet answered.
+    let timers = DeadlineTimer.Count()
 
     init(signature: ModelSignature, name: String, hefBytes: [UInt8], options: ModelOptions, manager: HailoDeviceManager) {
         self.signature = signature
@@ -35,20 +37,7 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
         }
         let start = ContinuousClock.now
         let firstWrite = FirstWrite()
-        let results = try await withThrowingTaskGroup(of: (Int, [[UInt8]]).self) { group in
-            for frame in 0..<frames {
-                let bytes = inputs.map { tensor in
-                    let size = tensor.data.count / frames
-                    return Array(tensor.data[(frame * size)..<((frame + 1) * size)])
-                }
-                group.addTask {
-                    (frame, try await self.runFrame(bytes, deadline: deadline) { firstWrite.mark() })
-                }
-            }
-            var ordered = [[[UInt8]]](repeating: [], count: frames)
-            for try await (frame, outputs) in group { ordered[frame] = outputs }
-            return ordered
-        }
+        let results = try await runFrames(inputs, frames: frames, deadline: deadline) { firstWrite.mark() }
         let wanted = outputs.isEmpty ? signature.outputs.map(\.name) : outputs
         let tensors = wanted.compactMap { name -> Tensor? in
             guard let index = signature.outputs.firstIndex(where: { $0.name == name }) else { return nil }
@@ -60,6 +49,25 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
         return RunResult(outputs: tensors, queueTime: queued, inferenceTime: .now - start - queued)
     }
 
+    /// Each frame's outputs, in order. One frame (the usual request) goes as it is: no copy of
+    /// its bytes, no child task.
+    private func runFrames(_ inputs: [Tensor], frames: Int, deadline: ContinuousClock.Instant,
+                           started: @escaping @Sendable () -> Void) async throws -> [[[UInt8]]] {
+        if frames == 1 { return [try await runFrame(inputs.map(\.data), deadline: deadline, started: started)] }
+        return try await withThrowingTaskGroup(of: (Int, [[UInt8]]).self) { group in
+            for frame in 0..<frames {
+                let bytes = inputs.map { tensor in
+                    let size = tensor.data.count / frames
+                    return Array(tensor.data[(frame * size)..<((frame + 1) * size)])
+                }
+                group.addTask { (frame, try await self.runFrame(bytes, deadline: deadline, started: started)) }
+            }
+            var ordered = [[[UInt8]]](repeating: [], count: frames)
+            for try await (frame, outputs) in group { ordered[frame] = outputs }
+            return ordered
+        }
+    }
+
     /// One frame: queued on the pipeline (or held while the device is rebuilt), answered when
     /// every output has been read, or when the deadline passes.
     private func runFrame(_ frames: [[UInt8]], deadline: ContinuousClock.Instant, started: @escaping @Sendable () -> Void) async throws -> [[UInt8]] {
@@ -67,16 +75,15 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
             let job = HailoJob(frames: frames, outputCount: signature.outputs.count, deadline: deadline, started: started) { result in
                 continuation.resume(with: result.mapError { $0 as any Error })
             }
-            // Weak: the timer lives until the deadline even when the frame finished long before,
-            // and must not keep the frame's bytes alive that long.
-            let timer = DispatchWorkItem { [weak self, weak job] in
+            // The job ends its timer when it finishes; weak, so that the timer does not keep the
+            // model or the frame's bytes alive.
+            job.deadlineTimer = DeadlineTimer(deadline: deadline, count: timers) { [weak self, weak job] in
                 guard let job, !job.isFinished else { return }
                 let waiting = self?.withdraw(job) ?? false
                 job.finish(.failure(waiting
                     ? InferenceError(.unavailable, .backendUnavailable, "the Hailo device is recovering; the frame could not run before the request's deadline")
                     : InferenceError(.deadlineExceeded, .deadlineExceeded, "the Hailo device did not answer before the request's deadline")))
-            }
-            DispatchQueue.global().asyncAfter(deadline: .now() + (deadline - .now).dispatchInterval, execute: timer)
+            }.start()
             submit(job)
         }
     }

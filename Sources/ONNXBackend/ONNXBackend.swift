@@ -12,8 +12,13 @@ public final class ONNXBackend: InferenceBackend {
     public let kind = DeviceKind.cpu
     public let formats: Set<ModelFormat> = [.onnx]
     public let configuration: Configuration
+    /// How runs share the cores, from the configuration.
+    public let policy: ThreadPolicy
     let library: Result<ORTLibrary, ORTLoadError>
     let pool: NIOThreadPool
+    let gate: CoreGate
+    /// Deadline timers of runs not yet finished.
+    public let timers = DeadlineTimer.Count()
     let logger: Logger
 
     public init(configuration: Configuration, logger: Logger) {
@@ -22,11 +27,13 @@ public final class ONNXBackend: InferenceBackend {
         self.library = Result { () throws(ORTLoadError) in
             try ORTLibrary.load(candidates: ORTLibrary.searchPaths(explicit: configuration.libraryPath))
         }
-        self.pool = NIOThreadPool(numberOfThreads: max(1, configuration.inferenceThreads))
+        policy = configuration.policy
+        gate = CoreGate(capacity: policy.capacity)
+        self.pool = NIOThreadPool(numberOfThreads: policy.runThreads)
         pool.start()
         switch library {
         case .success(let lib):
-            logger.info("ONNX Runtime loaded", metadata: ["version": "\(lib.version)", "library": "\(lib.path)"])
+            logger.info("ONNX Runtime loaded", metadata: ["version": "\(lib.version)", "library": "\(lib.path)", "threads": "\(policy)"])
         case .failure(let error):
             logger.warning("CPU backend unavailable", metadata: ["reason": "\(error)"])
         }
@@ -50,14 +57,14 @@ public final class ONNXBackend: InferenceBackend {
     public func devices() -> [DeviceInfo] {
         let status = status
         let resources = configuration.resources
-        let intraOp = configuration.intraOpThreads(requested: nil)
         var details = [
             "cores": "\(resources.cpus)",
             "host_cores": "\(resources.processors.host)",
-            "intra_op_threads": intraOp == 0 ? "auto" : "\(intraOp)",
+            "intra_op_threads": "\(policy.wideThreads)",
             "inter_op_threads": "\(configuration.interOpThreads)",
-            "inference_threads": "\(max(1, configuration.inferenceThreads))",
+            "inference_threads": "\(policy.runThreads)",
         ]
+        details["intra_op_threads_shared"] = policy.narrowThreads.map { "\($0)" }
         details["cpu_limit"] = resources.cpuQuota.map { "\(($0 * 1000).rounded() / 1000)" }
         details["memory_limit_bytes"] = resources.memoryLimit.map { "\($0)" }
         return [DeviceInfo(
@@ -67,18 +74,26 @@ public final class ONNXBackend: InferenceBackend {
             details: details)]
     }
 
+    /// Loads the model's session, and under the adaptive policy a second, narrow one (see
+    /// `ThreadPolicy`): the model is held twice in memory, for the best speed alone and shared.
     public func load(path: String, options: ModelOptions) async throws -> any LoadedModel {
         let library = try availableLibrary()
-        let sessionOptions = try sessionOptions(options)
-        let session = try await pool.runIfActive { () throws -> ORTSession in
+        if let requested = options.intraOpThreads, requested < 0 {
+            throw InferenceError.invalidRequest("thread counts must be 0 (automatic) or more")
+        }
+        let policy = policy.forModel(intraOpThreads: options.intraOpThreads)
+        let wideOptions = try sessionOptions(options, intraOpThreads: policy.wideThreads)
+        let narrowOptions = try policy.narrowThreads.map { try sessionOptions(options, intraOpThreads: $0) }
+        let (wide, narrow) = try await pool.runIfActive { () throws -> (ORTSession, ORTSession?) in
             do {
-                return try ORTSession(library: library, path: path, options: sessionOptions)
+                return (try ORTSession(library: library, path: path, options: wideOptions),
+                        try narrowOptions.map { try ORTSession(library: library, path: path, options: $0) })
             } catch let error as ORTError {
                 throw Self.loadError(error, path: path)
             }
         }
-        let signature = try ONNXSignature.make(session: session, options: options)
-        return ONNXModel(session: session, signature: signature, pool: pool, threads: configuration.inferenceThreads)
+        let signature = try ONNXSignature.make(session: wide, options: options)
+        return ONNXModel(sessions: .init(wide: wide, narrow: narrow, policy: policy), signature: signature, backend: self)
     }
 
     public func inspect(path: String) async throws -> ModelSignature {
@@ -93,13 +108,13 @@ public final class ONNXBackend: InferenceBackend {
         }
     }
 
-    private func sessionOptions(_ options: ModelOptions) throws(InferenceError) -> ORTSessionOptions {
+    private func sessionOptions(_ options: ModelOptions, intraOpThreads: Int) throws(InferenceError) -> ORTSessionOptions {
         var result = ORTSessionOptions()
-        if let requested = options.intraOpThreads, requested < 0 {
-            throw InferenceError.invalidRequest("thread counts must be 0 (automatic) or more")
-        }
-        result.intraOpThreads = configuration.intraOpThreads(requested: options.intraOpThreads)
+        result.intraOpThreads = intraOpThreads
         result.interOpThreads = options.interOpThreads ?? configuration.interOpThreads
+        if let spinning = configuration.spinning {
+            result.configEntries["session.intra_op.allow_spinning"] = spinning ? "1" : "0"
+        }
         guard result.intraOpThreads >= 0, result.interOpThreads >= 0 else {
             throw InferenceError.invalidRequest("thread counts must be 0 (automatic) or more")
         }

@@ -4,32 +4,49 @@ import NIOPosix
 import ONNXRuntime
 import Synchronization
 
-/// A model loaded in an ORT session. Runs go through the backend's thread pool; each gets its
-/// own `OrtRunOptions`, terminated by a timer when the request's deadline passes.
+/// A model loaded in ORT sessions. Runs go through the backend's run threads and its core gate
+/// (which picks the wide or the narrow session); each run gets its own `OrtRunOptions`,
+/// terminated by a timer when the request's deadline passes.
 final class ONNXModel: LoadedModel {
-    let session: ORTSession
+    /// The model's sessions: `wide` for a run alone, `narrow` (when the policy has one) for runs
+    /// side by side.
+    struct Sessions: Sendable {
+        var wide: ORTSession
+        var narrow: ORTSession?
+        var policy: ThreadPolicy
+
+        func session(for grant: CoreGate.Grant) -> ORTSession { grant.wide ? wide : narrow ?? wide }
+    }
+
+    let sessions: Sessions
     let signature: ModelSignature
-    let pool: NIOThreadPool
+    let backend: ONNXBackend
     /// One run per backend thread: more would only wait in the pool's queue.
     let preferredInFlight: Int
 
-    init(session: ORTSession, signature: ModelSignature, pool: NIOThreadPool, threads: Int) {
-        self.session = session
+    init(sessions: Sessions, signature: ModelSignature, backend: ONNXBackend) {
+        self.sessions = sessions
         self.signature = signature
-        self.pool = pool
-        self.preferredInFlight = max(1, threads)
+        self.backend = backend
+        self.preferredInFlight = backend.policy.runThreads
     }
 
     func run(_ inputs: [Tensor], outputs: [String], deadline: ContinuousClock.Instant) async throws -> RunResult {
         let enqueued = ContinuousClock.now
-        let session = session
-        return try await pool.runIfActive {
+        let (sessions, gate, timers) = (sessions, backend.gate, backend.timers)
+        let ticket = gate.arrive()
+        defer { gate.abandon(ticket) }
+        return try await backend.pool.runIfActive {
+            let grant = gate.acquire(wideCores: sessions.policy.cores(for: sessions.policy.wideThreads),
+                                     narrowCores: sessions.policy.narrowThreads.map(sessions.policy.cores(for:)))
+            defer { gate.finish(ticket, grant) }
             let started = ContinuousClock.now
             guard started < deadline else {
                 throw InferenceError(.deadlineExceeded, .deadlineExceeded,
                     "the request's deadline passed after \((started - enqueued).milliseconds.rounded()) ms in the queue, before it could run")
             }
-            let outputs = try Self.run(session: session, inputs: inputs, outputNames: outputs, deadline: deadline)
+            let outputs = try Self.run(session: sessions.session(for: grant), inputs: inputs, outputNames: outputs,
+                                       deadline: deadline, timers: timers)
             return RunResult(outputs: outputs, queueTime: started - enqueued, inferenceTime: .now - started)
         }
     }
@@ -39,7 +56,8 @@ final class ONNXModel: LoadedModel {
     func close() async {}
 
     /// One blocking `Run`, on a pool thread.
-    static func run(session: ORTSession, inputs: [Tensor], outputNames: [String], deadline: ContinuousClock.Instant) throws -> [Tensor] {
+    static func run(session: ORTSession, inputs: [Tensor], outputNames: [String], deadline: ContinuousClock.Instant,
+                    timers: DeadlineTimer.Count? = nil) throws -> [Tensor] {
         let runOptions: ORTRunOptions
         do {
             runOptions = try ORTRunOptions(library: session.library)
@@ -47,11 +65,10 @@ final class ONNXModel: LoadedModel {
             throw InferenceError(.internal, .inferenceFailed, error.description)
         }
         let fired = Atomic<Bool>(false)
-        let timer = DispatchWorkItem {
+        let timer = DeadlineTimer(deadline: deadline, count: timers) {
             fired.store(true, ordering: .relaxed)
             runOptions.terminate()
-        }
-        DispatchQueue.global().asyncAfter(deadline: .now() + (deadline - .now).dispatchInterval, execute: timer)
+        }.start()
         defer { timer.cancel() }
         do {
             let results = try withBuffers(inputs[...], []) { buffers in

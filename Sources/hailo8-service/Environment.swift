@@ -9,8 +9,13 @@ enum Environment {
     }
 
     static func int(_ flag: Int?, _ variable: String, default value: Int) throws -> Int {
+        try optionalInt(flag, variable) ?? value
+    }
+
+    /// The flag, else the variable, else nil.
+    static func optionalInt(_ flag: Int?, _ variable: String) throws -> Int? {
         if let flag { return flag }
-        guard let text = string(nil, variable) else { return value }
+        guard let text = string(nil, variable) else { return nil }
         guard let parsed = Int(text) else { throw ConfigurationError("\(variable)=\(text) is not an integer") }
         return parsed
     }

@@ -10,14 +10,17 @@ struct RuntimeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Path of libonnxruntime.so (env HAILO8_ONNXRUNTIME_LIBRARY). Default: the system's, then ./.venv's onnxruntime wheel.", valueName: "path"))
     var onnxruntimeLibrary: String?
 
-    @Option(help: "Threads of each ONNX model's intra-op pool, 0 = automatic: one per usable CPU (env HAILO8_INTRA_OP_THREADS).")
+    @Option(help: "Threads of each ONNX model's intra-op pool (env HAILO8_INTRA_OP_THREADS). Default (or 0): every usable CPU for a run alone, one each for runs side by side (docs/performance.md).")
     var intraOpThreads: Int?
 
     @Option(help: "Threads of each ONNX model's inter-op pool (env HAILO8_INTER_OP_THREADS, default 1).")
     var interOpThreads: Int?
 
-    @Option(help: "Dedicated threads that run models, default one per CPU the cgroup allows (env HAILO8_INFERENCE_THREADS).")
+    @Option(help: "Dedicated threads that run ONNX models: how many runs at once (env HAILO8_INFERENCE_THREADS). Default: one per CPU the cgroup allows, or as many as fit --intra-op-threads.")
     var inferenceThreads: Int?
+
+    @Option(help: ArgumentHelp("Whether idle ONNX intra-op threads spin before sleeping: on or off (env HAILO8_INTRA_OP_SPINNING). Default: ONNX Runtime's (on).", valueName: "on|off"))
+    var intraOpSpinning: String?
 
     @Option(help: ArgumentHelp("Path of libhailort (env HAILO8_HAILORT_LIBRARY). Default: libhailort.so.<the hailo_pci driver's version>, then 4.23.0 down to 4.20.0.", valueName: "path"))
     var hailortLibrary: String?
@@ -44,13 +47,20 @@ struct RuntimeOptions: ParsableArguments {
 
     /// Thread counts not given default to the process's usable CPUs (`ResourceSizing`).
     func onnxConfiguration(resources: ResourceLimits = .current) throws -> ONNXBackend.Configuration {
+        let spinning: Bool?
+        switch Environment.string(intraOpSpinning, "HAILO8_INTRA_OP_SPINNING")?.lowercased() {
+        case nil: spinning = nil
+        case "on", "1", "true", "yes": spinning = true
+        case "off", "0", "false", "no": spinning = false
+        case let other?: throw ValidationError("--intra-op-spinning takes on or off, not '\(other)'")
+        }
         let configuration = ONNXBackend.Configuration(
             libraryPath: Environment.string(onnxruntimeLibrary, "HAILO8_ONNXRUNTIME_LIBRARY"),
-            intraOpThreads: try Environment.int(intraOpThreads, "HAILO8_INTRA_OP_THREADS", default: 0),
+            intraOpThreads: try Environment.optionalInt(intraOpThreads, "HAILO8_INTRA_OP_THREADS"),
             interOpThreads: try Environment.int(interOpThreads, "HAILO8_INTER_OP_THREADS", default: 1),
-            inferenceThreads: try Environment.int(inferenceThreads, "HAILO8_INFERENCE_THREADS", default: ResourceSizing(resources).threads),
-            resources: resources)
-        guard configuration.intraOpThreads >= 0, configuration.interOpThreads >= 0, configuration.inferenceThreads >= 1 else {
+            inferenceThreads: try Environment.optionalInt(inferenceThreads, "HAILO8_INFERENCE_THREADS"),
+            spinning: spinning, resources: resources)
+        guard (configuration.intraOpThreads ?? 0) >= 0, configuration.interOpThreads >= 0, (configuration.inferenceThreads ?? 1) >= 1 else {
             throw ValidationError("thread counts must be positive (intra-op and inter-op may be 0 for automatic)")
         }
         return configuration

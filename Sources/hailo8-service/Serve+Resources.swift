@@ -12,7 +12,8 @@ extension Serve {
             "host_cpus": "\(limits.processors.host)",
             "memory_limit_bytes": "\(limits.memoryLimit.map { "\($0)" } ?? "none")",
             "inference_threads": "\(monitor.threads.inference)",
-            "intra_op_threads": "\(monitor.threads.intraOp == 0 ? "auto" : "\(monitor.threads.intraOp)")",
+            "intra_op_threads": "\(monitor.threads.intraOp)",
+            "intra_op_threads_shared": "\(monitor.threads.intraOpShared.map { "\($0)" } ?? "none")",
             "vision_threads": "\(monitor.threads.vision)",
             "max_body_size": "\(maxBodySize)",
         ]

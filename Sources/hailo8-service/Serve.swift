@@ -118,8 +118,9 @@ struct Serve: AsyncParsableCommand {
         }
 
         let onnxConfiguration = try runtime.onnxConfiguration(resources: resources)
+        let policy = onnxConfiguration.policy
         let monitor = ResourceMonitor(limits: resources, threads: .init(
-            inference: onnxConfiguration.inferenceThreads, intraOp: onnxConfiguration.intraOpThreads(requested: nil), vision: threads))
+            inference: policy.runThreads, intraOp: policy.wideThreads, intraOpShared: policy.narrowThreads, vision: threads))
         logger.info("resource limits", metadata: Self.describe(monitor, maxBodySize: http.maxBodySize))
         logger.info("node", metadata: ["node": "\(node)"])
         let onnx = ONNXBackend(configuration: onnxConfiguration, logger: logger)

@@ -1,8 +1,9 @@
 import Foundation
-import HailoBackend
 import InferenceCore
 import TestSupport
 import Testing
+
+@testable import HailoBackend
 
 @Suite("Hailo backend over the simulator")
 struct HailoBackendTests {
@@ -57,6 +58,8 @@ struct HailoBackendTests {
             for try await ok in group where ok { correct += 1 }
             #expect(correct == 64)
         }
+        // Every frame's deadline timer ended with the frame.
+        #expect((model as? HailoModel)?.timers.live == 0)
     }
 
     @Test("several frames in one request come back in order")

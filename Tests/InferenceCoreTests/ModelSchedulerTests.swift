@@ -25,6 +25,8 @@ struct ModelSchedulerTests {
         #expect(scheduler.load == (1, 0))
         scheduler.release()
         #expect(scheduler.load == (0, 0))
+        // The waiters' deadline timers ended with their wait, not at their deadline.
+        #expect(scheduler.timers.live == 0)
     }
 
     @Test("clients take turns: one client's backlog does not starve another")

@@ -21,14 +21,6 @@ struct ResourceSizingTests {
         #expect(sizing.limits.cpus == expected)
     }
 
-    @Test("an automatic intra-op pool is the usable CPUs when fewer than the host's, else the runtime's default")
-    func intraOp() {
-        #expect(ResourceSizing(Self.limits(quota: 2)).automaticIntraOpThreads == 2)
-        #expect(ResourceSizing(Self.limits(affinity: 6)).automaticIntraOpThreads == 6)
-        #expect(ResourceSizing(Self.limits()).automaticIntraOpThreads == 0)
-        #expect(ResourceSizing(Self.limits(quota: 64)).automaticIntraOpThreads == 0)
-    }
-
     @Test("the default body limit is 64 MiB or an eighth of the memory limit, at least 1 MiB",
           arguments: [(nil, 64 << 20), (Int64(1) << 30, 64 << 20), (Int64(256) << 20, 32 << 20), (Int64(4) << 20, 1 << 20)] as [(Int64?, Int)])
     func bodySize(memory: Int64?, expected: Int) {
@@ -46,18 +38,14 @@ struct ResourceSizingTests {
         #expect(ResourceSizing(Self.limits()).taskCapacity == 1024)
     }
 
-    @Test("the CPU backend: inference threads default to the usable CPUs; 0 intra-op becomes automatic; explicit counts win")
+    @Test("the CPU backend divides the usable CPUs, not the host's; explicit counts win")
     func backendConfiguration() {
-        let limited = ONNXBackend.Configuration(resources: Self.limits(quota: 2))
-        #expect(limited.inferenceThreads == 2)
-        #expect(limited.intraOpThreads(requested: nil) == 2)
-        #expect(limited.intraOpThreads(requested: 0) == 2)
-        #expect(limited.intraOpThreads(requested: 5) == 5)
-        let explicit = ONNXBackend.Configuration(intraOpThreads: 3, inferenceThreads: 7, resources: Self.limits(quota: 2))
-        #expect(explicit.inferenceThreads == 7 && explicit.intraOpThreads(requested: nil) == 3)
-        #expect(explicit.intraOpThreads(requested: 0) == 2)
-        let free = ONNXBackend.Configuration(resources: Self.limits())
-        #expect(free.inferenceThreads == 16 && free.intraOpThreads(requested: nil) == 0)
+        let limited = ONNXBackend.Configuration(resources: Self.limits(quota: 2)).policy
+        #expect(limited == ThreadPolicy(runThreads: 2, wideThreads: 2, narrowThreads: 1, capacity: 2))
+        let explicit = ONNXBackend.Configuration(intraOpThreads: 3, inferenceThreads: 7, resources: Self.limits(quota: 2)).policy
+        #expect(explicit == ThreadPolicy(runThreads: 7, wideThreads: 3, narrowThreads: nil, capacity: 21))
+        let free = ONNXBackend.Configuration(resources: Self.limits()).policy
+        #expect(free.runThreads == 16 && free.wideThreads == 16 && free.narrowThreads == 1)
     }
 
     @Test("the CPU device shows the usable cores, the host's and the limits")
@@ -70,10 +58,11 @@ struct ResourceSizingTests {
         #expect(device.details["cores"] == "2" && device.details["host_cores"] == "16")
         #expect(device.details["cpu_limit"] == "1.5" && device.details["memory_limit_bytes"] == "\(512 << 20)")
         #expect(device.details["intra_op_threads"] == "2" && device.details["inference_threads"] == "2")
+        #expect(device.details["intra_op_threads_shared"] == "1")
         await backend.shutdown()
         let free = ONNXBackend(configuration: .init(libraryPath: "/nonexistent/libonnxruntime.so", resources: Self.limits()), logger: Logger(label: "test"))
         let details = try #require(free.devices().first).details
-        #expect(details["cpu_limit"] == nil && details["memory_limit_bytes"] == nil && details["intra_op_threads"] == "auto")
+        #expect(details["cpu_limit"] == nil && details["memory_limit_bytes"] == nil && details["intra_op_threads"] == "16")
         await free.shutdown()
     }
 }

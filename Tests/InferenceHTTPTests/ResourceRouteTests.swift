@@ -51,7 +51,7 @@ struct ResourceRouteTests {
                 #expect(resources[key] is NSNull, "\(key)")
             }
             #expect(resources["cpus"] as? Int == 4 && resources["host_cpus"] as? Int == 4)
-            #expect(resources["threads"] as? [String: Int] == ["inference": 4, "intra_op": 0, "vision": 4])
+            #expect(resources["threads"] as? [String: Int] == ["inference": 4, "intra_op": 4, "vision": 4])
         }
     }
 

@@ -59,6 +59,7 @@ extension InferenceService {
             (MetricNames.resourceHostCPUs, [], Double(limits.processors.host)),
             (MetricNames.resourceThreads, [("pool", "inference")], Double(threads.inference)),
             (MetricNames.resourceThreads, [("pool", "intra_op")], Double(threads.intraOp)),
+            (MetricNames.resourceThreads, [("pool", "intra_op_shared")], Double(threads.intraOpShared ?? threads.intraOp)),
             (MetricNames.resourceThreads, [("pool", "vision")], Double(threads.vision)),
         ]
         if let quota = limits.cpuQuota { values.append((MetricNames.resourceCPULimit, [], quota)) }

@@ -5,15 +5,19 @@ public struct ResourceMonitor: Sendable {
     public struct Threads: Sendable, Equatable {
         /// Dedicated threads that run models.
         public var inference: Int
-        /// Each ONNX model's intra-op pool, unless its load options say otherwise; 0 leaves it to
-        /// ONNX Runtime (one per host core).
+        /// Intra-op threads of an ONNX run that has the cores to itself (of every run when
+        /// `intraOpShared` is nil), unless the model's load options say otherwise.
         public var intraOp: Int
+        /// Intra-op threads of each ONNX run while runs share the cores (nil: no such sessions;
+        /// see the CPU backend's `ThreadPolicy`).
+        public var intraOpShared: Int?
         /// Threads that decode and prepare images.
         public var vision: Int
 
-        public init(inference: Int, intraOp: Int, vision: Int) {
+        public init(inference: Int, intraOp: Int, intraOpShared: Int? = nil, vision: Int) {
             self.inference = inference
             self.intraOp = intraOp
+            self.intraOpShared = intraOpShared
             self.vision = vision
         }
     }
@@ -25,7 +29,7 @@ public struct ResourceMonitor: Sendable {
     public init(limits: ResourceLimits = .current, threads: Threads? = nil) {
         let sizing = ResourceSizing(limits)
         self.limits = limits
-        self.threads = threads ?? Threads(inference: sizing.threads, intraOp: sizing.automaticIntraOpThreads, vision: sizing.threads)
+        self.threads = threads ?? Threads(inference: sizing.threads, intraOp: sizing.threads, vision: sizing.threads)
     }
 
     /// The cgroup's memory and CPU time used now.

@@ -12,13 +12,6 @@ public struct ResourceSizing: Sendable, Equatable {
     /// (`--vision-threads`): one per CPU the process can use.
     public var threads: Int { limits.cpus }
 
-    /// What an intra-op thread count of 0 ("automatic") becomes. ONNX Runtime's own default
-    /// counts the host's cores, not the quota, so under a quota or a narrower affinity the
-    /// usable CPUs are passed explicitly; otherwise 0 keeps the runtime's default.
-    public var automaticIntraOpThreads: Int {
-        limits.cpus < limits.processors.host ? limits.cpus : 0
-    }
-
     /// The default largest request body: 64 MiB, or an eighth of a known memory limit when that
     /// is smaller (at least 1 MiB). Several bodies are held at once — while they arrive, as
     /// decoded images and tensors, in async tasks — so one eighth keeps a handful of the largest

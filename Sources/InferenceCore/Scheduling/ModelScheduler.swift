@@ -12,6 +12,13 @@ public final class ModelScheduler: Sendable {
     private struct Waiter {
         let id: UInt64
         let continuation: CheckedContinuation<Void, any Error>
+        /// Fails the waiter at its deadline; cancelled when it leaves the queue another way.
+        let timer: DeadlineTimer
+
+        func resume(throwing error: InferenceError? = nil) {
+            timer.cancel()
+            if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+        }
     }
 
     private struct State {
@@ -27,6 +34,8 @@ public final class ModelScheduler: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Deadline timers of waiting requests (each ends when its request leaves the queue).
+    public let timers = DeadlineTimer.Count()
 
     public init(policy: SchedulerPolicy) {
         self.policy = SchedulerPolicy(maxQueue: max(0, policy.maxQueue), maxInFlight: max(1, policy.maxInFlight))
@@ -60,11 +69,12 @@ public final class ModelScheduler: Sendable {
         do {
             try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                    guard enqueue(Waiter(id: id, continuation: continuation), client: client) else { return }
-                    DispatchQueue.global().asyncAfter(deadline: .now() + (deadline - .now).dispatchInterval) { [self] in
+                    let timer = DeadlineTimer(deadline: deadline, count: timers) { [self] in
                         withdraw(id, error: InferenceError(.deadlineExceeded, .deadlineExceeded,
                             "the request's deadline passed while it waited for the model (\(policy.maxInFlight) running, queue of \(policy.maxQueue))"))
                     }
+                    enqueue(Waiter(id: id, continuation: continuation, timer: timer), client: client)
+                    timer.start()   // once queued, where the deadline's `withdraw` finds it
                 }
             } onCancel: {
                 let early = state.withLock { state in
@@ -90,12 +100,12 @@ public final class ModelScheduler: Sendable {
             }
             return waiter  // the slot passes to it: inFlight unchanged
         }
-        next?.continuation.resume()
+        next?.resume()
     }
 
     /// Queues `waiter`, or resumes it at once: with a slot that freed since the first check, or
-    /// with `cancelled` when its task was cancelled before it got here. False when resumed.
-    private func enqueue(_ waiter: Waiter, client: String) -> Bool {
+    /// with `cancelled` when its task was cancelled before it got here.
+    private func enqueue(_ waiter: Waiter, client: String) {
         enum Outcome { case queued, runNow, cancelled }
         let outcome: Outcome = state.withLock { state in
             if state.arriving.removeValue(forKey: waiter.id) == true { return .cancelled }
@@ -109,11 +119,10 @@ public final class ModelScheduler: Sendable {
             return .queued
         }
         switch outcome {
-        case .queued: return true
-        case .runNow: waiter.continuation.resume()
-        case .cancelled: waiter.continuation.resume(throwing: Self.cancelled)
+        case .queued: break
+        case .runNow: waiter.resume()
+        case .cancelled: waiter.resume(throwing: Self.cancelled)
         }
-        return false
     }
 
     static var cancelled: InferenceError { InferenceError(.unavailable, .cancelled, "the request was cancelled while it waited") }
@@ -133,7 +142,7 @@ public final class ModelScheduler: Sendable {
             }
             return nil
         }
-        removed?.continuation.resume(throwing: error)
+        removed?.resume(throwing: error)
     }
 
     /// The first waiter of the client whose turn it is; that client goes to the back.

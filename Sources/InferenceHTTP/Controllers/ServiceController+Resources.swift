@@ -28,6 +28,7 @@ extension ServiceController {
             memoryUsageBytes = usage.memoryBytes
             cpuUsageSeconds = usage.cpuSeconds.map { ($0 * 1000).rounded() / 1000 }
             threads = ["inference": monitor.threads.inference, "intra_op": monitor.threads.intraOp, "vision": monitor.threads.vision]
+            threads["intra_op_shared"] = monitor.threads.intraOpShared
         }
 
         func encode(to encoder: any Encoder) throws {

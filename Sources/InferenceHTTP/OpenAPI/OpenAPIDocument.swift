@@ -1368,7 +1368,10 @@ components:
             inference: {type: integer}
             intra_op:
               type: integer
-              description: Intra-op threads of models without their own; 0 is ONNX Runtime's default.
+              description: Intra-op threads of an ONNX run that has the cores to itself (of models without their own).
+            intra_op_shared:
+              type: integer
+              description: Intra-op threads of each ONNX run while runs share the cores; absent when every run uses intra_op.
             vision: {type: integer}
     Status:
       type: object
