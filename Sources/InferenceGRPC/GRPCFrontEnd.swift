@@ -7,18 +7,22 @@ import ServiceLifecycle
 
 /// The KServe v2 gRPC front end as a `Service` of the one group: serves
 /// `inference.GRPCInferenceService` over HTTP/2 (plaintext) until graceful shutdown, when it stops
-/// accepting RPCs and lets the running ones finish.
+/// accepting RPCs and lets the running ones finish. `onListening` is called once the server is
+/// bound, with its port (the one the system chose when `configuration.port` is 0).
 public struct GRPCFrontEnd: Service {
     let service: InferenceService
     let vision: VisionService?
     let configuration: GRPCConfiguration
     let logger: Logger
+    let onListening: @Sendable (_ port: Int) async -> Void
 
-    public init(service: InferenceService, vision: VisionService?, configuration: GRPCConfiguration, logger: Logger) {
+    public init(service: InferenceService, vision: VisionService?, configuration: GRPCConfiguration, logger: Logger,
+                onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) {
         self.service = service
         self.vision = vision
         self.configuration = configuration
         self.logger = logger
+        self.onListening = onListening
     }
 
     public func run() async throws {
@@ -37,6 +41,7 @@ public struct GRPCFrontEnd: Service {
                 group.addTask { try await server.serve() }
                 if let address = try await server.listeningAddress {
                     logger.info("gRPC (KServe v2) listening", metadata: ["address": "\(address)"])
+                    await onListening(address.ipv4?.port ?? address.ipv6?.port ?? configuration.port)
                 }
             }
         } onGracefulShutdown: {

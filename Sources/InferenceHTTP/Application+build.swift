@@ -2,6 +2,7 @@ import Hummingbird
 import InferenceCore
 import InferenceVision
 import Logging
+import NIOCore
 import Prometheus
 
 /// Builds the router with every route and middleware; tests call it directly.
@@ -39,15 +40,18 @@ public func buildRouter(
     return router
 }
 
-/// The HTTP application serving `service`.
+/// The HTTP application serving `service`. `onListening` is called once the server is bound,
+/// with the port it is bound to (the one chosen by the system when `configuration.port` is 0).
 public func buildApplication(
     service: InferenceService, configuration: HTTPConfiguration, pipeline: VisionPipeline = .shared,
-    metrics: PrometheusCollectorRegistry? = nil, logger: Logger
+    metrics: PrometheusCollectorRegistry? = nil, logger: Logger,
+    onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(service: service, configuration: configuration, pipeline: pipeline, metrics: metrics),
         server: .inferenceHTTP1(idleTimeout: configuration.idleTimeout),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hailo8-service",
                              availableConnectionsDelegate: .maximum(configuration.maxConnections, logger: logger)),
+        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }

@@ -19,7 +19,9 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the HTTP API (the default subcommand).")
 
     @Option(help: "Address to listen on (env HAILO8_HOST, default 0.0.0.0).") var host: String?
-    @Option(help: "Port to listen on (env HAILO8_PORT, default 8080).") var port: Int?
+    @Option(help: "Port to listen on; 0 for one the system chooses, see --port-file (env HAILO8_PORT, default 8080).") var port: Int?
+    @Option(help: ArgumentHelp("Once listening, write the bound ports to this file as JSON, e.g. {\"grpc\":43122,\"http\":43121}; removed at shutdown (env HAILO8_PORT_FILE).", valueName: "file"))
+    var portFile: String?
     @Option(help: "Directory that model_path is resolved in (env HAILO8_MODELS_DIR, default ./models).") var modelsDir: String?
     @Option(help: "Directory for the list of loaded models and uploads (env HAILO8_DATA_DIR, default ./data).") var dataDir: String?
     @Option(help: "Largest request body, bytes with optional K/M/G (env HAILO8_MAX_BODY_SIZE, default 64M, or an eighth of a smaller cgroup memory limit).")
@@ -45,8 +47,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Requests that may wait per model, default 16 per usable CPU (8 to 64); a model's load options may set max_queue (env HAILO8_MAX_QUEUE).") var maxQueue: Int?
     @Option(help: ArgumentHelp("Serve Frigate's zmq remote detector on this ZeroMQ endpoint, e.g. tcp://0.0.0.0:5555 or ipc:///tmp/cache/zmq_detector; repeatable (env HAILO8_ZMQ_ENDPOINTS, comma-separated; or zmq_endpoints in --config). Off when none.", valueName: "endpoint"))
     var zmqEndpoint: [String] = []
-    @Option(help: "Serve KServe v2 gRPC (inference.GRPCInferenceService, as Triton's port 8001) on this port, on the --host address (env HAILO8_GRPC_PORT). Off when not given or 0.")
-    var grpcPort: Int?
+    @Option(help: ArgumentHelp("Serve KServe v2 gRPC (inference.GRPCInferenceService, as Triton's port 8001) on this port, on the --host address, or 'auto' for one the system chooses (see --port-file) (env HAILO8_GRPC_PORT). Off when not given or 0.", valueName: "port|auto"))
+    var grpcPort: String?
     @Option(help: "Deadline of a ZeroMQ inference request in ms, from its arrival (env HAILO8_ZMQ_TIMEOUT_MS, default 1000).")
     var zmqTimeoutMs: Int?
     @Option(help: "Seconds a connection may stay silent while idle or while its request is read (env HAILO8_IDLE_TIMEOUT, default 30).") var idleTimeout: Int?
@@ -106,8 +108,7 @@ struct Serve: AsyncParsableCommand {
         let ttl = try Environment.int(taskTtl, "HAILO8_TASK_TTL", default: 600)
         guard timeout > 0, capacity > 0, ttl > 0 else { throw ValidationError("timeouts, task capacity and TTL must be positive") }
         let preloads = try Environment.list(preload, "HAILO8_PRELOAD").map(Self.parsePreload)
-        let grpc = try Environment.int(grpcPort, "HAILO8_GRPC_PORT", default: 0)
-        guard (0...65535).contains(grpc) else { throw ValidationError("--grpc-port must be a port number (0: off)") }
+        let grpc = try Self.parseGRPCPort(Environment.string(grpcPort, "HAILO8_GRPC_PORT") ?? "0")
         let zmqTimeout = try Environment.int(zmqTimeoutMs, "HAILO8_ZMQ_TIMEOUT_MS", default: 1000)
         guard zmqTimeout > 0 else { throw ValidationError("--zmq-timeout-ms must be positive") }
         let node: NodeName
@@ -158,33 +159,56 @@ struct Serve: AsyncParsableCommand {
         let service = InferenceService(
             backends: backends, registry: registry, tasks: tasks,
             defaultTimeout: .milliseconds(timeout), resources: monitor, logger: logger)
-        let app = buildApplication(service: service, configuration: http, pipeline: pipeline, metrics: metrics, logger: logger)
+        // Written once every front end is bound, removed however the group ends.
+        var frontEnds: Set<PortFile.FrontEnd> = [.http]
+        if grpc != nil { frontEnds.insert(.grpc) }
+        if !zmqEndpoints.isEmpty { frontEnds.insert(.zmq) }
+        let portFile = Environment.string(self.portFile, "HAILO8_PORT_FILE").map { PortFile(path: $0, frontEnds: frontEnds) }
+        defer { portFile?.remove() }
+        let report = { @Sendable [logger] (write: (PortFile) throws -> Void) in
+            guard let portFile else { return }
+            do { try write(portFile) } catch { logger.error("port file not written", metadata: ["error": "\(error)"]) }
+        }
+        let app = buildApplication(service: service, configuration: http, pipeline: pipeline, metrics: metrics, logger: logger,
+                                   onListening: { port in report { try $0.listening(http: port) } })
         let grace = try Environment.int(shutdownGrace, "HAILO8_SHUTDOWN_GRACE", default: 10)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: app), .init(service: TaskShutdownService(tasks: service.tasks, grace: .seconds(grace))),
             .init(service: ModelRestoreService(registry: registry)),
         ]
-        if grpc > 0 {
+        if let grpc {
             let configuration = GRPCConfiguration(host: http.host, port: grpc, apiKeys: http.apiKeys, maxMessageSize: http.maxBodySize)
             let vision = VisionService(inference: service, pipeline: pipeline, limits: http.imageLimits)
-            services.append(.init(service: GRPCFrontEnd(service: service, vision: vision, configuration: configuration, logger: logger)))
+            services.append(.init(service: GRPCFrontEnd(service: service, vision: vision, configuration: configuration, logger: logger,
+                                                        onListening: { port in report { try $0.listening(grpc: port) } })))
         }
         if !zmqEndpoints.isEmpty {
             // Last in the group, so the first to stop at shutdown: it stops reading, answers what
             // it started, and closes its sockets while the HTTP server still serves.
             let zmq = ZMQConfiguration(endpoints: zmqEndpoints, maxModelSize: http.maxBodySize, requestTimeout: .milliseconds(zmqTimeout))
             let vision = VisionService(inference: service, pipeline: pipeline, limits: http.imageLimits)
-            services.append(.init(service: ZMQFrontEnd(vision: vision, configuration: zmq, logger: logger)))
+            services.append(.init(service: ZMQFrontEnd(vision: vision, configuration: zmq, logger: logger,
+                                                       onListening: { bound in report { try $0.listening(zmq: bound) } })))
         }
         let group = ServiceGroup(configuration: .init(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        portFile?.remove()  // nothing listens any more
         // Hailo first: it drains its frames and releases the vdevice once, for every model.
         await hailo.shutdown()
         await registry.closeAll()
         await onnx.shutdown()
         try? await pipeline.shutdown()
+    }
+
+    /// `--grpc-port`: nil for off (0, the default), 0 for a port the system chooses (`auto`), else the port.
+    static func parseGRPCPort(_ text: String) throws -> Int? {
+        if text == "auto" { return 0 }
+        guard let port = Int(text), (0...65535).contains(port) else {
+            throw ValidationError("--grpc-port must be a port number (0: off) or 'auto', not '\(text)'")
+        }
+        return port == 0 ? nil : port
     }
 
     /// `id=path`, or a bare path whose file name gives the id.

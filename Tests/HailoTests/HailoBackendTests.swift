@@ -145,12 +145,7 @@ struct HailoBackendTests {
             let error = error as! InferenceError
             return error.kind == .unavailable && error.message.contains("HAILO_STREAM_ABORT")
         }
-        var recovered = false
-        for _ in 0..<100 where !recovered {
-            try await Task.sleep(for: .milliseconds(20))
-            recovered = backend.status.state == "ready"
-        }
-        #expect(recovered)
+        #expect(try await eventually { backend.status.state == "ready" }, "recovered")
         let frame = Self.frame(seed: 4)
         #expect(Self.floats(try await Self.run(model, [frame])[0]) == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5))
         #expect(backend.devices().first?.details["faults"] == "1")
@@ -162,11 +157,12 @@ struct HailoBackendTests {
         defer { Task { await backend.shutdown() } }
         let model = try await backend.load(path: try SimulatorFixture.hef("sim_slow.hef"), options: .init())
         let start = ContinuousClock.now
-        // 40 frames at 5 frames/s would take 8 s: the answer comes at the deadline instead.
-        await #expect { _ = try await Self.run(model, (0..<40).map { Self.frame(seed: $0) }, deadline: .milliseconds(300)) } throws: { error in
+        // 200 frames at 5 frames/s would take 40 s: the answer comes at the deadline instead
+        // (the bound leaves a busy machine seconds of slack).
+        await #expect { _ = try await Self.run(model, (0..<200).map { Self.frame(seed: $0) }, deadline: .milliseconds(300)) } throws: { error in
             (error as! InferenceError).kind == .deadlineExceeded
         }
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(20))
     }
 
     @Test("device unavailable: the status says why, in words a user can act on", arguments: [
@@ -189,12 +185,8 @@ struct HailoBackendTests {
     func temperatureAlarm() async throws {
         let backend = try await SimulatorFixture.backend(["HAILO_SIM_TEMPERATURE_ALARM_MS": "50", "HAILO_SIM_TEMPERATURE": "91"])
         defer { Task { await backend.shutdown() } }
-        var alarms: String?
-        for _ in 0..<100 where alarms == nil {
-            try await Task.sleep(for: .milliseconds(20))
-            alarms = backend.devices().first?.details["alarm_temperatureAlarm"]
-        }
-        #expect(alarms == "1")
+        #expect(try await eventually { backend.devices().first?.details["alarm_temperatureAlarm"] != nil })
+        #expect(backend.devices().first?.details["alarm_temperatureAlarm"] == "1")
         #expect(backend.devices().first?.details["temperature_c"] == "92.2")
     }
 }

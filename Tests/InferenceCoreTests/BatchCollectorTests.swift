@@ -1,4 +1,5 @@
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import InferenceCore
@@ -47,7 +48,7 @@ struct BatchCollectorTests {
                 }
             }
             while scheduler.load.queued < 1 { await Task.yield() }
-            try await Task.sleep(for: .milliseconds(100))  // let the others join the waiting batch
+            #expect(try await eventually { collector.waitingRows == 4 }, "the others join the waiting batch")
             scheduler.release()
             var all: [Int: [Float]] = [:]
             for try await (i, values) in group { all[i] = values }
@@ -77,14 +78,13 @@ struct BatchCollectorTests {
             }
         }
         @Sendable func waitQueued(_ count: Int) async throws {
-            for _ in 0..<2000 where scheduler.load.queued != count { try await Task.sleep(for: .milliseconds(5)) }
-            #expect(scheduler.load.queued == count)
+            #expect(try await eventually { scheduler.load.queued == count }, "\(count) queued")
         }
         try await scheduler.acquire(client: "hold", deadline: far)  // the slot is busy
         let leader = submit(1)
         try await waitQueued(1)
         let others = [submit(2), submit(3)]
-        try await Task.sleep(for: .milliseconds(100))  // they join the waiting batch
+        #expect(try await eventually { collector.waitingRows == 3 }, "they join the waiting batch")
         leader.cancel()
         await #expect { try await leader.value } throws: { ($0 as! InferenceError).code == .cancelled }
         scheduler.release()

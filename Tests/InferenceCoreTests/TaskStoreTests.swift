@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import InferenceCore
@@ -8,12 +9,7 @@ struct TaskStoreTests {
     static let result = TaskStore.Outcome.batch([])
 
     func waitFor(_ store: TaskStore, _ id: String, _ status: TaskStore.Status) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)  // generous: the machine may be busy
-        while ContinuousClock.now < deadline {
-            if try await store.get(id).status == status { return }
-            try await Task.sleep(for: .milliseconds(2))
-        }
-        Issue.record("task \(id) never became \(status)")
+        #expect(try await eventually { try await store.get(id).status == status }, "task \(id) never became \(status)")
     }
 
     @Test("queued, running, succeeded, and retrievable until the TTL")
@@ -90,7 +86,7 @@ struct TaskStoreTests {
             try await Task.sleep(for: .milliseconds(50))
             complete.continuation.yield()  // finishes within the grace period
         }
-        await store.shutdown(grace: .seconds(5))
+        await store.shutdown(grace: .seconds(60))  // the task ends after 50 ms: the grace only bounds a busy machine
         #expect(try await store.get(running).status == .succeeded)
         let failed = try await store.get(queued)
         #expect(failed.status == .failed && failed.error?.code == .shuttingDown)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import TestSupport
 import Testing
 
 @Suite("Inference over HTTP")
@@ -125,10 +126,9 @@ struct InferenceRouteTests {
             var (status, body) = try await client.json(.post, "/inference", ["model_id": "aff", "input_data": base64([1, 2, 3]), "async": true])
             #expect(status == .accepted)
             let id = try #require(body["task_id"] as? String)
-            for _ in 0..<200 {
+            _ = try await eventually {
                 (status, body) = try await client.json(.get, "/inference/\(id)")
-                if body["status"] as? String == "succeeded" { break }
-                try await Task.sleep(for: .milliseconds(10))
+                return body["status"] as? String == "succeeded"
             }
             #expect(body["status"] as? String == "succeeded")
             #expect(floats(((body["result"] as? [String: Any])?["outputs"] as? [[String: Any]])?.first?["data"]) == [3, 5, 7])
@@ -150,7 +150,8 @@ struct InferenceRouteTests {
                 "inputs": ["x": ["data": x], "iterations": ["data": iterations, "shape": [Int]()]],
             ])
             #expect(status == .gatewayTimeout && errorCode(body) == "deadline_exceeded")
-            #expect(ContinuousClock.now - start < .seconds(5))
+            // Unstopped, the run takes minutes; the bound leaves a busy machine seconds of slack.
+            #expect(ContinuousClock.now - start < .seconds(30))
         }
     }
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import InferenceCore
 import NIOCore
+import TestSupport
 import Testing
 
 /// What a balancer in front of several hosts relies on: every answer names its node, task ids
@@ -36,10 +37,9 @@ struct NodeRouteTests {
             let id = try #require(body["task_id"] as? String)
             #expect(id.hasPrefix("node-a_") && NodeName.owner(ofTask: id) == "node-a")
             var task: [String: Any] = [:]
-            for _ in 0..<500 {
+            _ = try await eventually {
                 task = try await client.json(.get, "/inference/\(id)").1
-                if task["status"] as? String == "succeeded" { break }
-                try await Task.sleep(for: .milliseconds(10))
+                return task["status"] as? String == "succeeded"
             }
             #expect(task["status"] as? String == "succeeded" && task["task_id"] as? String == id)
             let (foreignStatus, foreign) = try await client.json(.get, "/inference/node-b_\(id.dropFirst(7))")

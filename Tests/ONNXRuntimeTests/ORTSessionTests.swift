@@ -156,7 +156,7 @@ struct ORTSessionTests {
         let start = ContinuousClock.now
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(200)) { options.terminate() }
         #expect { try run(1_000_000, options) } throws: { ($0 as! ORTError).code == .fail }
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(30))  // unstopped it runs for minutes; slack for a busy machine
         #expect(try run(3, nil).first?.shape == [256, 256])
     }
 

@@ -1,5 +1,7 @@
 """Fixtures for the integration tests: they start the real release binary and talk to it over
-HTTP on a local port.
+HTTP on a local port. The service binds a port of the system's choosing (`--port 0`) and writes
+it to its `--port-file`, which the harness reads: no port is picked before the start, so tests
+running side by side cannot race for one.
 
 Paths (all overridable by environment variables, as scripts/test.sh does):
 
@@ -14,10 +16,10 @@ from __future__ import annotations
 
 import base64
 import glob
+import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -75,12 +77,6 @@ def require_artifacts() -> None:
         missing.append(str(DEMO_MODEL))
     if missing:
         pytest.fail(f"missing model files {missing}: run scripts/setup.sh")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,6 +149,9 @@ class Server:
         self.cwd = cwd or root
         self.onnxruntime_flag = onnxruntime_flag
         self.port = 0
+        # What the service wrote to its --port-file: {"http": port, "grpc": port, "zmq": [endpoint]}.
+        self.ports: dict[str, Any] = {}
+        self.port_file = self.data_dir / "ports.json"  # where the service may write, even as another user
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = root / "server.log"
 
@@ -164,10 +163,11 @@ class Server:
         require_artifacts()
         self.models_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
+        self.port, self.ports = 0, {}
+        self.port_file.unlink(missing_ok=True)  # left by a service that was killed
         command = [
             str(BINARY), "serve",
-            "--host", "127.0.0.1", "--port", str(self.port),
+            "--host", "127.0.0.1", "--port", "0", "--port-file", str(self.port_file),
             "--models-dir", str(self.models_dir), "--data-dir", str(self.data_dir),
         ]
         if self.onnxruntime_flag:
@@ -194,6 +194,15 @@ class Server:
         except OSError:
             return ""
 
+    def _read_ports(self) -> bool:
+        """Reads the --port-file once the service has written it (whole: it is renamed into place)."""
+        try:
+            self.ports = json.loads(self.port_file.read_text())
+        except FileNotFoundError:
+            return False
+        self.port = self.ports["http"]
+        return True
+
     def _wait_healthy(self) -> None:
         assert self.process is not None
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -204,6 +213,10 @@ class Server:
                     f"hailo8-service exited with status {self.process.returncode} while starting:\n"
                     f"{self.log_tail()}"
                 )
+            if not self.port and not self._read_ports():
+                last = f"no port file {self.port_file} yet"
+                time.sleep(0.05)
+                continue
             try:
                 response = requests.get(f"{self.url}/health", timeout=2)
                 if response.status_code == 200 or (not self.healthy and response.status_code == 503):

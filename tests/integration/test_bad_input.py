@@ -81,7 +81,7 @@ def kserve_error(server: Server, response: requests.Response, status: int = 400,
     alive(server)
 
 
-def raw_exchange(server: Server, request: bytes, wait: float = 3.0) -> tuple[bytes, float]:
+def raw_exchange(server: Server, request: bytes, wait: float = 15.0) -> tuple[bytes, float]:
     """Sends `request` on a fresh connection and reads until the answer's head (and the body its
     Content-Length announces) is in or the connection closes. Returns it and the seconds taken."""
     start = time.monotonic()
@@ -285,7 +285,7 @@ def test_declared_body_over_the_limit_is_413_at_once(bad: Server, path: str, dia
                f"Content-Length: 10000000000\r\n\r\n").encode()
     answer, seconds = raw_exchange(bad, request)
     assert answer.startswith(b"HTTP/1.1 413 "), answer[:300]
-    assert seconds < 2.5, seconds
+    assert seconds < 10, seconds  # at once: not after the body, which never comes (or the 30 s idle timeout)
     body = raw_body(answer)
     if dialect == "native":
         assert body["error"]["code"] == "payload_too_large", body

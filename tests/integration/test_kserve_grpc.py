@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import queue
-import socket
 import time
 
 import numpy as np
@@ -20,23 +19,15 @@ import make_test_models
 from conftest import DEMO_MODEL, TEST_MODELS, Server, StartServer, demo_input
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def gserver(start_server: StartServer) -> Server:
-    port = free_port()
-    server = start_server(args=["--grpc-port", str(port)])
-    server.grpc_port = port  # type: ignore[attr-defined]
-    return server
+    # `auto`: a port of the system's choosing, read from the port file as the HTTP one is.
+    return start_server(args=["--grpc-port", "auto"])
 
 
 @pytest.fixture(scope="module")
 def client(gserver: Server) -> grpcclient.InferenceServerClient:
-    c = grpcclient.InferenceServerClient(url=f"127.0.0.1:{gserver.grpc_port}")  # type: ignore[attr-defined]
+    c = grpcclient.InferenceServerClient(url=f"127.0.0.1:{gserver.ports['grpc']}")
     yield c
     c.close()
 
@@ -154,8 +145,7 @@ def test_errors_have_tritons_status_codes(client: grpcclient.InferenceServerClie
 
 
 def test_api_key_metadata(start_server: StartServer) -> None:
-    port = free_port()
-    start_server(args=["--grpc-port", str(port), "--api-key", "k1"])
+    port = start_server(args=["--grpc-port", "auto", "--api-key", "k1"]).ports["grpc"]
     keyless = grpcclient.InferenceServerClient(url=f"127.0.0.1:{port}")
     assert keyless.is_server_live()
     assert status_of(lambda: keyless.get_model_repository_index()) == "StatusCode.UNAUTHENTICATED"
@@ -170,7 +160,7 @@ def test_aio_client_and_metrics(gserver: Server) -> None:
     import tritonclient.grpc.aio as aioclient
 
     async def run() -> None:
-        client = aioclient.InferenceServerClient(url=f"127.0.0.1:{gserver.grpc_port}")  # type: ignore[attr-defined]
+        client = aioclient.InferenceServerClient(url=f"127.0.0.1:{gserver.ports['grpc']}")
         try:
             assert await client.is_server_ready()
             await client.load_model("affine")

@@ -131,7 +131,8 @@ def test_a_client_that_goes_away_leaves_the_queue_at_once(start_server: StartSer
         client.close()
         closed = time.monotonic()
         while queued() != 0:
-            assert time.monotonic() - closed < 2, "the vanished client's request stayed queued"
+            # It leaves the queue before the slow request ends (an order, not a time).
+            assert not busy.done() and time.monotonic() - closed < 60, "the vanished client's request stayed queued"
             time.sleep(0.02)
         assert not busy.done(), "the slow request ended before the check could be made; make it slower"
         assert busy.result().status_code == 200

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import platform
-import socket
 import subprocess
 from pathlib import Path
 
@@ -33,17 +32,9 @@ def perf_analyzer() -> Path:
     return Path(done.stdout.strip().splitlines()[-1])
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def pserver(start_server: StartServer) -> Server:
-    grpc_port = free_port()
-    server = start_server(args=["--grpc-port", str(grpc_port)])
-    server.grpc_port = grpc_port  # type: ignore[attr-defined]
+    server = start_server(args=["--grpc-port", "auto"])
     client = httpclient.InferenceServerClient(url=f"127.0.0.1:{server.port}", network_timeout=60.0)
     client.load_model(MODEL, config=json.dumps({"model_path": "nudenet-320n.onnx"}))
     client.close()
@@ -54,7 +45,7 @@ def measure(perf_analyzer: Path, server: Server, tmp_path: Path, *extra: str, pr
     """Runs perf_analyzer at concurrency 1 and 2 with a 500 ms window; returns its report and
     the rows of its CSV file."""
     csv = tmp_path / "perf.csv"
-    port = server.port if protocol == "http" else server.grpc_port  # type: ignore[attr-defined]
+    port = server.port if protocol == "http" else server.ports["grpc"]
     command = [
         str(perf_analyzer), "-m", MODEL, "-u", f"127.0.0.1:{port}", "-i", protocol,
         "--shape", "images:1,3,320,320", "--concurrency-range", "1:2",

@@ -44,11 +44,11 @@ def test_slow_headers_and_stalled_bodies_are_cut_while_others_are_served(start_s
     idle.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
     assert idle.recv(4096).startswith(b"HTTP/1.1 200")   # answered, then left open with nothing more
 
-    assert requests.get(f"{server.url}/health", timeout=5).status_code == 200   # others are served meanwhile
+    assert requests.get(f"{server.url}/health", timeout=30).status_code == 200   # others are served meanwhile
     for sock in (slow_headers, stalled_body, idle):
-        assert closed_within(sock, 8) < 8
+        assert closed_within(sock, 20) < 20
         sock.close()
-    assert requests.get(f"{server.url}/health", timeout=5).status_code == 200
+    assert requests.get(f"{server.url}/health", timeout=30).status_code == 200
 
 
 def test_past_max_connections_new_ones_wait_for_a_free_one(start_server: StartServer) -> None:
@@ -84,7 +84,7 @@ def test_deepstack_reads_no_more_of_an_unauthenticated_upload_than_its_key_windo
     started = time.monotonic()
     answer = sock.recv(65536)
     assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 20  # not after the 60 MB, nor the 30 s idle timeout
     sock.close()
 
     jpeg = (REPO_ROOT / ".test-images" / "astronaut.jpg").read_bytes()
@@ -92,4 +92,4 @@ def test_deepstack_reads_no_more_of_an_unauthenticated_upload_than_its_key_windo
     assert r.status_code == 200 and r.json()["success"], r.text
     r = requests.post(f"{server.url}/v1/vision/detection", data={"api_key": "wrong"}, files={"image": ("a.jpg", jpeg, "image/jpeg")}, timeout=60)
     assert r.status_code == 401 and r.json()["success"] is False, r.text
-    assert requests.get(f"{server.url}/health", timeout=5).status_code == 200
+    assert requests.get(f"{server.url}/health", timeout=30).status_code == 200

@@ -51,6 +51,11 @@ public final class BatchCollector: Sendable {
         self.maxDelay = maxDelay
     }
 
+    /// The rows of the batches that wait for their run (tests wait on it instead of sleeping).
+    var waitingRows: Int {
+        state.withLock { state in state.open.values.filter { !$0.closed }.reduce(0) { $0 + $1.rows } }
+    }
+
     /// Whether a model's signature allows batching along the first dimension.
     public static func supports(_ signature: ModelSignature) -> Bool {
         !signature.inputs.isEmpty

@@ -13,17 +13,23 @@ public struct ZMQFrontEnd: Service {
     let vision: VisionService
     let configuration: ZMQConfiguration
     let logger: Logger
+    let onListening: @Sendable (_ endpoints: [String]) async -> Void
 
-    public init(vision: VisionService, configuration: ZMQConfiguration, logger: Logger) {
+    /// `onListening` is called once the sockets are bound, with the endpoints bound (with the
+    /// port the system chose for `tcp://host:*`).
+    public init(vision: VisionService, configuration: ZMQConfiguration, logger: Logger,
+                onListening: @escaping @Sendable (_ endpoints: [String]) async -> Void = { _ in }) {
         self.vision = vision
         self.configuration = configuration
         self.logger = logger
+        self.onListening = onListening
     }
 
     public func run() async throws {
         let thread = try ZMQSocketThread(endpoints: configuration.endpoints, maxMessageSize: configuration.maxMessageSize, logger: logger)
         let bound = try await thread.start()
         logger.info("ZeroMQ front end listening (Frigate's zmq detector)", metadata: ["endpoints": "\(bound.joined(separator: ", "))"])
+        await onListening(bound)
         let detector = FrigateDetector(vision: vision, models: FrigateModels(registry: vision.inference.registry, logger: logger),
                                        configuration: configuration, logger: logger)
         // Counted with the HTTP routes' metrics, route `zmq`, the request kind as the method.
