@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
 """The benchmark suite behind bench/run.sh (which builds the release binaries first).
 
-1. One service on a free 127.0.0.1 port with the demo model (CPU) and simulated Hailo models; wrk
-   (bench/wrk/scenario.lua) runs each HTTP scenario at 1, 4 and 16 connections, while the CPU time
-   of the service, of wrk and of everything else is recorded.
-2. Just before each wrk run, its in-process ceiling: `hailo8-service bench model` on the same model
-   with as many callers as connections (paired, because other work on the machine moves both).
+1. The ceiling: the demo model run back-to-back in-process over every runtime configuration that
+   fits the cores (callers x intra-op threads, spinning on and off), by `hailo8-service bench
+   model --sweep` and by Python's own `onnxruntime` (bench/ort_python.py), before and after the
+   HTTP runs. The best throughput and the best single-caller p50 of all of them are the ceiling:
+   the best the runtime can do on the machine, not the service's defaults.
+2. One service on a free 127.0.0.1 port with its defaults, the demo model (CPU) and simulated
+   Hailo models; wrk (bench/wrk/scenario.lua) runs each HTTP scenario at 1, 4 and 16
+   connections, while the CPU time of the service, of wrk and of everything else is recorded.
+   CPU rows are given as ratios to the ceiling; Hailo rows (zero-compute simulator) with the
+   service's CPU per request.
 3. Overload: bench/overload.py at 4x the rate the service sustained, with per-request deadlines,
    on the CPU model and on a simulated Hailo device limited to a fixed frame rate.
-4. Prints a table and writes the results between the markers in docs/performance.md.
+4. Prints the tables and writes them between the markers in docs/performance.md.
 
-Environment: BENCH_DURATION (seconds per wrk run, default 8), BENCH_OVERLOAD_DURATION (default
-20), BENCH_NO_DOCS=1 (print only), HAILO8_BINARY, HAILO8_DEMO_MODEL, HAILO8_TEST_MODELS,
-HAILO8_TEST_IMAGES. Every load goes to 127.0.0.1 and every loop is bounded in time.
+Environment: BENCH_DURATION (seconds per wrk run and per sweep configuration, default 8 and 4),
+BENCH_OVERLOAD_DURATION (default 20), BENCH_NO_DOCS=1 (print only), HAILO8_BINARY,
+HAILO8_DEMO_MODEL, HAILO8_TEST_MODELS, HAILO8_TEST_IMAGES. Every load goes to 127.0.0.1 and
+every loop is bounded in time.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ DEMO = Path(os.environ.get("HAILO8_DEMO_MODEL") or REPO / "models/nudenet-320n.o
 TEST_MODELS = Path(os.environ.get("HAILO8_TEST_MODELS") or REPO / ".test-models")
 IMAGES = Path(os.environ.get("HAILO8_TEST_IMAGES") or REPO / ".test-images")
 DURATION = float(os.environ.get("BENCH_DURATION") or 8)
+SWEEP_DURATION = max(2.0, DURATION / 2)
 OVERLOAD_DURATION = float(os.environ.get("BENCH_OVERLOAD_DURATION") or 20)
 CONNECTIONS = (1, 4, 16)
 SIM_DEVICE_FPS = 200  # the simulated device of the Hailo overload scenario
@@ -49,17 +56,37 @@ def require(path: Path, hint: str) -> Path:
     return path
 
 
-def inprocess(model: Path, env: dict[str, str], callers: int, seconds: float) -> dict:
-    """One `bench model` measurement, with the CPU it and everything else used meanwhile."""
-    command = [str(BINARY), "bench", "model", str(model), "--json", "--duration", str(seconds),
-               "--warmup", "1", "--concurrency", str(callers)]
-    children, busy, started = children_seconds(), busy_seconds(), time.monotonic()
-    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=seconds + 120).stdout
-    wall = time.monotonic() - started
-    bench_cpu = children_seconds() - children
-    result = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
-    result.update(bench_cpu=bench_cpu / wall, other_cpu=max(0.0, (busy_seconds() - busy - bench_cpu) / wall))
-    return result
+def json_lines(command: list[str], env: dict[str, str], timeout: float) -> list[dict]:
+    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=timeout).stdout
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
+def sweep(env: dict[str, str], seconds: float) -> list[dict]:
+    """Both runtimes over every configuration that fits the cores (see the module's doc)."""
+    rows = []
+    for row in json_lines([str(BINARY), "bench", "model", str(DEMO), "--sweep", "--json", "--duration", str(seconds),
+                           "--warmup", "1", "--shape", "1,3,320,320"], env, 600):
+        rows.append(dict(row, runtime="service (bench model)", callers=row["concurrency"]))
+    for row in json_lines([sys.executable, str(REPO / "bench/ort_python.py"), str(DEMO), "--shape", "1,3,320,320",
+                           "--duration", str(seconds)], env, 600):
+        rows.append(dict(row, policy="fixed", run_threads=row["callers"], intra_op_threads_shared=row["intra_op_threads"]))
+    return rows
+
+
+def ceiling(rows: list[dict]) -> dict:
+    """The best throughput and the best single-caller p50 of any fixed configuration."""
+    fixed = [r for r in rows if r["policy"] == "fixed"]
+    best = max(fixed, key=lambda r: r["runs_per_second"])
+    fastest = min((r for r in fixed if r["callers"] == 1), key=lambda r: r["p50_ms"])
+    return {"runs_per_second": best["runs_per_second"], "throughput_config": best,
+            "p50_ms": fastest["p50_ms"], "latency_config": fastest}
+
+
+def decode_ms(image: Path, side: int) -> float:
+    """Median decode + letterbox of `image` to side x side on one thread (`bench image`)."""
+    out = subprocess.run([str(BINARY), "bench", "image", str(image), "--size", str(side), "--iterations", "100"],
+                         check=True, capture_output=True, text=True, timeout=120).stdout
+    return float(out.split(": median ", 1)[1].split(" ms", 1)[0])
 
 
 def bodies(directory: Path) -> dict[str, Path]:
@@ -78,6 +105,7 @@ def bodies(directory: Path) -> dict[str, Path]:
         f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"small-320.jpg\"\r\n"
         "Content-Type: image/jpeg\r\n\r\n").encode() + jpeg_320 + f"\r\n--{boundary}--\r\n".encode()
     files["json_1080"] = json.dumps({"model_id": "demo", "input_data": base64.b64encode(jpeg_1080).decode()}).encode()
+    files["json_1080_hnms"] = json.dumps({"model_id": "hnms", "input_data": base64.b64encode(jpeg_1080).decode()}).encode()
     paths = {}
     for name, data in files.items():
         paths[name] = directory / name
@@ -91,54 +119,59 @@ def main() -> int:
     require(SIMULATOR, "run bench/run.sh (it builds libHailoRTSimulator.so)")
     require(DEMO, "run scripts/setup.sh")
     zero_hef = require(TEST_MODELS / "sim_zero_640.hef", "run scripts/setup.sh")
+    nms_hef = require(TEST_MODELS / "sim_yolov8n_zero.hef", "run scripts/setup.sh")
     small_hef = require(TEST_MODELS / "sim_detector_small.hef", "run scripts/setup.sh")
     work = Path(tempfile.mkdtemp(prefix="hailo8-bench-"))
     env = dict(os.environ, HAILO8_HAILORT_LIBRARY=str(SIMULATOR), HAILO_SIM_STATE_DIR=str(work),
                HAILO_SIM_FPS=str(SIM_DEVICE_FPS))
-    results: dict = {"machine": machine(), "duration": DURATION}
+    results: dict = {"machine": machine(), "duration": DURATION, "sweep_duration": SWEEP_DURATION}
 
-    # The in-process runs use their own simulated board (the service owns the other one).
+    # The sweeps run with no service up; their simulated board is their own.
     (work / "inprocess-sim").mkdir()
     inprocess_env = dict(env, HAILO_SIM_STATE_DIR=str(work / "inprocess-sim"))
-    ceilings = {"ceiling_demo": DEMO, "ceiling_zero": zero_hef}
+    print(f"bench: ceiling sweep ({SWEEP_DURATION:.0f} s per configuration), before the HTTP runs", flush=True)
+    results["sweep_before"] = sweep(inprocess_env, SWEEP_DURATION)
+    results["decode_1080_ms"] = decode_ms(IMAGES / "astronaut-1080p.jpg", 320)
 
     files = bodies(work)
     models = work / "models"
     models.mkdir()
-    for source in (DEMO, zero_hef, small_hef):
+    for source in (DEMO, zero_hef, nms_hef, small_hef):
         (models / source.name).write_bytes(source.read_bytes())
     port = free_port()
     server = Server(BINARY, port, env, work, [
         "--models-dir", str(models), "--data-dir", str(work / "data"), "--deepstack-model", "demo",
-        "--preload", f"demo={DEMO.name}", "--preload", f"zero={zero_hef.name}", "--preload", f"small={small_hef.name}",
-        "--log-level", "error"])
+        "--preload", f"demo={DEMO.name}", "--preload", f"zero={zero_hef.name}", "--preload", f"hnms={nms_hef.name}",
+        "--preload", f"small={small_hef.name}", "--log-level", "error"], models=4)
     base = f"http://127.0.0.1:{port}"
     boundary = str(files["multipart_boundary"])
+    multipart = f"multipart/form-data; boundary={boundary}"
+    octets = "application/octet-stream"
     scenarios = [
-        ("raw", "raw tensor, demo (octet-stream in and out)", f"/inference?model_id=demo&shape=1,3,320,320",
-         files["raw_demo"], "application/octet-stream", "application/octet-stream", "ceiling_demo"),
-        ("deepstack", "320×320 JPEG, DeepStack multipart", "/v1/vision/detection",
-         files["multipart_320"], f"multipart/form-data; boundary={boundary}", None, "ceiling_demo"),
-        ("json1080", "1920×1080 JPEG, base64 JSON", "/inference",
-         files["json_1080"], "application/json", None, "ceiling_demo"),
-        ("health", "GET /health", "/health", None, None, None, None),
-        ("sim", "640×640×3 uint8, simulated Hailo, zero compute", "/inference?model_id=zero&shape=1,640,640,3",
-         files["raw_640"], "application/octet-stream", "application/octet-stream", "ceiling_zero"),
+        ("raw", "cpu", "raw tensor, demo (octet-stream in and out)", "/inference?model_id=demo&shape=1,3,320,320",
+         files["raw_demo"], octets, octets),
+        ("deepstack", "cpu", "320×320 JPEG, DeepStack multipart", "/v1/vision/detection", files["multipart_320"], multipart, None),
+        ("json1080", "cpu", "1920×1080 JPEG, base64 JSON", "/inference", files["json_1080"], "application/json", None),
+        ("health", None, "GET /health", "/health", None, None, None),
+        ("sim", "hailo", "640×640×3 uint8 raw, simulated Hailo (zero compute, 16-byte output)",
+         "/inference?model_id=zero&shape=1,640,640,3", files["raw_640"], octets, octets),
+        ("sim_deepstack", "hailo", "320×320 JPEG, DeepStack multipart, simulated Hailo yolov8n NMS (zero compute)",
+         "/v1/vision/custom/hnms", files["multipart_320"], multipart, None),
+        ("sim_json1080", "hailo", "1920×1080 JPEG, base64 JSON, simulated Hailo yolov8n NMS (zero compute)",
+         "/inference", files["json_1080_hnms"], "application/json", None),
     ]
     results["http"] = []
     with server:
-        print(f"bench: service on {base} (pid {server.pid}); wrk {DURATION:.0f} s per run, "
-              "each after its in-process ceiling", flush=True)
-        for key, title, path, body, content_type, accept, ceiling in scenarios:
+        print(f"bench: service on {base} (pid {server.pid}) with its defaults; wrk {DURATION:.0f} s per run", flush=True)
+        for key, device, title, path, body, content_type, accept in scenarios:
             wrk(base + path, body, content_type, accept, 16, 2, server.pid)  # warm-up
             for connections in CONNECTIONS:
-                reference = inprocess(ceilings[ceiling], inprocess_env, connections, DURATION) if ceiling else None
                 run = wrk(base + path, body, content_type, accept, connections, DURATION, server.pid)
-                run.update(key=key, title=title, connections=connections, ceiling=reference)
+                run.update(key=key, device=device, title=title, connections=connections)
                 results["http"].append(run)
-                against = f" (in-process {reference['runs_per_second']:.1f} runs/s, p50 {reference['p50_ms']:.3f} ms)" if reference else ""
                 print(f"  {title}, {connections} conn: {run['rps']:.1f} req/s, p50 {run['p50_ms']:.3f} ms, "
-                      f"p99 {run['p99_ms']:.3f} ms, errors {run['errors']}, non-2xx {run['non2xx']}{against}", flush=True)
+                      f"p99 {run['p99_ms']:.3f} ms, errors {run['errors']}, non-2xx {run['non2xx']}, "
+                      f"service CPU {1000 * run['server_cpu'] / max(run['rps'], 1e-9):.2f} ms/request", flush=True)
         results["overload"] = []
         overloads = [
             ("CPU, demo model, raw tensor", "raw", f"/inference?model_id=demo&shape=1,3,320,320&timeout_ms=2000",
@@ -163,6 +196,12 @@ def main() -> int:
                   f"RSS {report['rss_kib'][0][1] // 1024} → {report['rss_kib'][-1][1] // 1024} MiB", flush=True)
         results["rss_after_kib"] = server.rss_kib()
 
+    print("bench: ceiling sweep again, after the HTTP runs", flush=True)
+    results["sweep_after"] = sweep(inprocess_env, SWEEP_DURATION)
+    before, after = ceiling(results["sweep_before"]), ceiling(results["sweep_after"])
+    # The stricter of the two: the best the runtime did at either time.
+    results["ceiling"] = {"runs_per_second": max(before["runs_per_second"], after["runs_per_second"]),
+                          "p50_ms": min(before["p50_ms"], after["p50_ms"]), "before": before, "after": after}
     (work / "results.json").write_text(json.dumps(results, indent=1))
     print_table(results)
     if os.environ.get("BENCH_NO_DOCS") != "1":

@@ -72,9 +72,10 @@ apt_install_missing() {
 
 if command -v dpkg >/dev/null 2>&1; then
     # pkg-config and the image libraries' headers are needed to build InferenceVision, libzmq's to
-    # build InferenceZMQ; wrk is the load generator of bench/run.sh; chromium and its driver run
+    # build InferenceZMQ; wrk is the load generator of bench/run.sh, tjbench (libjpeg-turbo-progs)
+    # the decoder reference of bench/vision.sh; chromium and its driver run
     # the dashboard's browser tests.
-    apt_packages=(ca-certificates pkg-config libturbojpeg0-dev libspng-dev libzmq3-dev wrk chromium chromium-driver)
+    apt_packages=(ca-certificates pkg-config libturbojpeg0-dev libspng-dev libzmq3-dev wrk libjpeg-turbo-progs chromium chromium-driver)
     if ! find_python >/dev/null; then
         apt_packages+=(python3 python3-venv python3-pip)
     fi

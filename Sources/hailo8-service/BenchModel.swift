@@ -22,6 +22,8 @@ struct BenchModel: AsyncParsableCommand {
     @Option(help: "What each caller invokes: `service` (InferenceService.infer: scheduler, checks, stats) or `model` (the backend's run alone).")
     var layer: BenchLayer = .service
     @Flag(help: "One JSON object per measurement instead of text.") var json = false
+    @Flag(help: ArgumentHelp("ONNX models: sweep the runtime's configurations that fit the cores (callers × intra-op threads, spinning on and off, each with as many run threads as callers), then the service's default policy at 1, cores and 4 × cores callers; ignores --concurrency and the thread flags.", visibility: .default))
+    var sweep = false
     @OptionGroup var runtime: RuntimeOptions
 
     func validate() throws {
@@ -39,13 +41,36 @@ struct BenchModel: AsyncParsableCommand {
     }
 
     func run() async throws {
+        guard sweep else {
+            try await measure(try runtime.onnxConfiguration(), callers: try levels(), layer: layer, label: nil)
+            return
+        }
+        let base = try runtime.onnxConfiguration()
+        let cores = base.resources.cpus
+        for spinning in [true, false] {
+            for threads in 1...cores {
+                var configuration = base
+                (configuration.intraOpThreads, configuration.spinning) = (threads, spinning)
+                for callers in 1...(cores / threads) {
+                    configuration.inferenceThreads = callers
+                    try await measure(configuration, callers: [callers], layer: .model, label: "fixed")
+                }
+            }
+        }
+        var automatic = base
+        (automatic.intraOpThreads, automatic.inferenceThreads) = (nil, nil)
+        try await measure(automatic, callers: [1, cores, 4 * cores], layer: .model, label: "default")
+    }
+
+    /// Loads the model with `configuration` and measures it at each caller count.
+    private func measure(_ configuration: ONNXBackend.Configuration, callers levels: [Int], layer: BenchLayer, label: String?) async throws {
         let quiet = Logger(label: "hailo8-service", factory: { _ in SwiftLogNoOpLogHandler() })
         let file = URL(fileURLWithPath: model).standardizedFileURL
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hailo8-bench-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
 
-        let onnx = ONNXBackend(configuration: try runtime.onnxConfiguration(), logger: quiet)
+        let onnx = ONNXBackend(configuration: configuration, logger: quiet)
         let hailo = HailoBackend(configuration: runtime.hailoConfiguration(dataDirectory: nil), logger: quiet)
         await hailo.start()
         let backends: [any InferenceBackend] = [onnx, hailo]
@@ -58,10 +83,11 @@ struct BenchModel: AsyncParsableCommand {
             let runner = try BenchRunner(service: service, lease: try await registry.lease("bench"), layer: layer,
                                          shape: try BenchRunner.shape(shape, info.signature))
             if warmup > 0 { _ = try await runner.measure(callers: 1, seconds: warmup) }
-            for callers in try levels() {
+            let setting = label.map { BenchResult.Setting(policy: $0, threads: onnx.policy, spinning: configuration.spinning ?? true) }
+            for callers in levels {
                 let result = try await runner.measure(callers: callers, seconds: duration)
-                print(json ? result.json(model: file.lastPathComponent, device: info.record.device.rawValue, layer: layer)
-                           : result.text(model: file.lastPathComponent, device: info.record.device.rawValue))
+                print(json ? result.json(model: file.lastPathComponent, device: info.record.device.rawValue, layer: layer, setting: setting)
+                           : result.text(model: file.lastPathComponent, device: info.record.device.rawValue, setting: setting))
             }
         } catch let error as InferenceError {
             await Self.stop(hailo, registry, onnx)

@@ -27,6 +27,25 @@ struct LetterboxTests {
         #expect(Array(canvas[(63 * 64 + 63) * 3..<(63 * 64 + 63) * 3 + 3]) == [114, 114, 114])
     }
 
+    @Test("upscaling row by row gives the same pixels as the column-first order",
+          arguments: [(320, 320, 640, 640), (17, 9, 64, 40), (100, 60, 101, 30), (5, 300, 64, 64), (3, 1, 640, 2)])
+    func upscaleMatches(sw: Int, sh: Int, width: Int, height: Int) {
+        var seed: UInt32 = 7
+        let pixels = (0..<sw * sh * 3).map { _ -> UInt8 in
+            seed = seed &* 1_664_525 &+ 1_013_904_223
+            return UInt8(truncatingIfNeeded: seed >> 24)
+        }
+        let image = RGBImage(width: sw, height: sh, pixels: pixels)
+        var rowsFirst = [UInt8](repeating: 0, count: width * height * 3), columnsFirst = rowsFirst
+        rowsFirst.withUnsafeMutableBufferPointer {
+            BilinearResizer.upscale(image, width: width, height: height, into: $0.baseAddress!, stride: width * 3, x: 0, y: 0)
+        }
+        columnsFirst.withUnsafeMutableBufferPointer {
+            BilinearResizer.downscale(image, width: width, height: height, into: $0.baseAddress!, stride: width * 3, x: 0, y: 0)
+        }
+        #expect(rowsFirst == columnsFirst)
+    }
+
     @Test("float32 NCHW scaled to 0…1, uint8 NHWC, BGR and mean/std")
     func tensors() throws {
         let canvas: [UInt8] = [255, 0, 51, 0, 255, 102] // 2×1 pixels

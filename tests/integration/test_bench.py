@@ -43,6 +43,31 @@ def test_bench_model_json_on_the_simulator(tmp_path: Path) -> None:
     assert result["runs"] > 10 and result["runs_per_second"] > 10, result
 
 
+def test_bench_model_sweep_covers_the_configurations_that_fit_the_cores() -> None:
+    done = bench(TEST_MODELS / "affine.onnx", "--sweep", "--json", "--shape", "1,3", "--duration", "0.2")
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    cores = len(os.sched_getaffinity(0))
+    fixed = [r for r in rows if r["policy"] == "fixed"]
+    for spinning in (True, False):
+        configs = {(r["concurrency"], r["intra_op_threads"]) for r in fixed if r["spinning"] == spinning}
+        assert configs == {(c, t) for t in range(1, cores + 1) for c in range(1, cores // t + 1)}, rows
+    assert all(r["concurrency"] * r["intra_op_threads"] <= cores and r["run_threads"] == r["concurrency"] for r in fixed)
+    default = [r for r in rows if r["policy"] == "default"]
+    assert [r["concurrency"] for r in default] == [1, cores, 4 * cores], rows
+    assert all(r["runs"] > 0 and r["layer"] == "model" for r in rows), rows
+
+
+def test_ort_python_sweeps_the_same_configurations() -> None:
+    done = subprocess.run([sys.executable, str(REPO_ROOT / "bench/ort_python.py"), str(TEST_MODELS / "affine.onnx"),
+                           "--shape", "1,3", "--duration", "0.2", "--warmup", "0.1"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    cores = len(os.sched_getaffinity(0))
+    assert len(rows) == 2 * sum(cores // t for t in range(1, cores + 1)), rows
+    assert all(r["runs"] > 0 and r["callers"] * r["intra_op_threads"] <= cores for r in rows), rows
+
+
 def test_bench_model_refuses_a_missing_model(tmp_path: Path) -> None:
     done = bench(tmp_path / "missing.onnx")
     assert done.returncode != 0

@@ -16,6 +16,8 @@ Files:
 * sim_slow.hef             64x64x3 input, NMS 3 x 5, fps 5 (one frame takes 200 ms per device)
 * sim_zero_640.hef         640x640x3 input, output 1x1x16 uint8, fps 0 (no compute: the benchmark
                            of the host path, bench/run.sh)
+* sim_yolov8n_zero.hef     sim_yolov8n.hef at fps 0: the host's whole share of a detection request
+                           (decode, letterbox to 640, NMS parsing) with no device time (bench/run.sh)
 * sim_hailo15.hef          a Hailo-15H model: loads, but does not configure on a Hailo-8
 * sim_bad_magic.hef        random bytes (not a HEF)
 * sim_corrupt.hef          good magic line, then a malformed input line
@@ -77,6 +79,14 @@ arch hailo8
 fps 0
 input zero_640/input_layer1 640 640 3
 output zero_640/out 1 1 16 0 1
+""",
+    "sim_yolov8n_zero.hef": """\
+# yolov8n's shape at zero compute: what the host path of a detection request can move (bench/run.sh).
+network_group yolov8n_zero
+arch hailo8
+fps 0
+input yolov8n_zero/input_layer1 640 640 3
+output_nms yolov8n_zero/yolov8_nms_postprocess 80 100
 """,
     "sim_hailo15.hef": """\
 network_group hailo15_model

@@ -17,6 +17,18 @@ enum BilinearResizer {
             }
             return
         }
+        if width > sw {
+            upscale(source, width: width, height: height, into: destination, stride: stride, x: x, y: y)
+        } else {
+            downscale(source, width: width, height: height, into: destination, stride: stride, x: x, y: y)
+        }
+    }
+
+    /// Vertical first, on whole contiguous rows (vectorised), then horizontal on the result:
+    /// fewer gathers than the other order when shrinking.
+    static func downscale(_ source: RGBImage, width: Int, height: Int,
+                          into destination: UnsafeMutablePointer<UInt8>, stride: Int, x: Int, y: Int) {
+        let sw = source.width, sh = source.height
         let one: Int32 = 1 << 11
         var xOffsets = [Int](repeating: 0, count: width * 2)
         var xWeights = [Int32](repeating: 0, count: width)
@@ -27,8 +39,6 @@ enum BilinearResizer {
             xWeights[dx] = Int32((w * Double(one)).rounded())
         }
         let scaleY = Double(sh) / Double(height)
-        // Vertical first, on whole contiguous rows (vectorised), then horizontal on the result:
-        // fewer gathers than the other order when shrinking. Same integer arithmetic either way.
         let sourceLength = sw * 3
         var blended = [Int32](repeating: 0, count: sourceLength)
         source.pixels.withUnsafeBufferPointer { src in
@@ -49,6 +59,60 @@ enum BilinearResizer {
                                 out[dx * 3 + 1] = UInt8(truncatingIfNeeded: (row[a + 1] &* gx &+ row[b + 1] &* fx &+ (1 << 21)) >> 22)
                                 out[dx * 3 + 2] = UInt8(truncatingIfNeeded: (row[a + 2] &* gx &+ row[b + 2] &* fx &+ (1 << 21)) >> 22)
                             }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The same arithmetic in the other order, for inputs wider than the image (a 320×320 crop
+    /// into a 640×640 Hailo input): each source row is resized horizontally once and kept while
+    /// output rows need it, and every output row is then a vertical blend of two such rows,
+    /// which vectorises. The integer sums are the same, so the pixels are too.
+    static func upscale(_ source: RGBImage, width: Int, height: Int,
+                        into destination: UnsafeMutablePointer<UInt8>, stride: Int, x: Int, y: Int) {
+        let one: Int32 = 1 << 11
+        let sw = source.width, sh = source.height, rowLength = width * 3
+        var taps = [(Int, Int, Int32)]()
+        taps.reserveCapacity(width)
+        for dx in 0..<width {
+            let (i0, i1, w) = Self.taps(dx, scale: Double(sw) / Double(width), limit: sw)
+            taps.append((i0 * 3, i1 * 3, Int32((w * Double(one)).rounded())))
+        }
+        // Two horizontally resized rows, and which source rows they hold.
+        var rows = [Int32](repeating: 0, count: rowLength * 2)
+        var held = (-1, -1)
+        let scaleY = Double(sh) / Double(height)
+        source.pixels.withUnsafeBufferPointer { src in
+            taps.withUnsafeBufferPointer { taps in
+                rows.withUnsafeMutableBufferPointer { rows in
+                    func resizeRow(_ row: Int, into slot: Int) {
+                        let input = src.baseAddress! + row * sw * 3, output = rows.baseAddress! + slot * rowLength
+                        for dx in 0..<width {
+                            let (a, b, fx) = taps[dx], gx = one - fx
+                            output[dx * 3] = Int32(input[a]) &* gx &+ Int32(input[b]) &* fx
+                            output[dx * 3 + 1] = Int32(input[a + 1]) &* gx &+ Int32(input[b + 1]) &* fx
+                            output[dx * 3 + 2] = Int32(input[a + 2]) &* gx &+ Int32(input[b + 2]) &* fx
+                        }
+                    }
+                    /// The slot holding source row `row`, resized into the slot not holding `keep` if needed.
+                    func slot(_ row: Int, keeping keep: Int) -> Int {
+                        if held.0 == row { return 0 }
+                        if held.1 == row { return 1 }
+                        let free = held.0 == keep ? 1 : 0
+                        resizeRow(row, into: free)
+                        if free == 0 { held.0 = row } else { held.1 = row }
+                        return free
+                    }
+                    for dy in 0..<height {
+                        let (r0, r1, wy) = Self.taps(dy, scale: scaleY, limit: sh)
+                        let fy = Int32((wy * Double(one)).rounded()), gy = one - fy
+                        let top = rows.baseAddress! + slot(r0, keeping: r1) * rowLength
+                        let bottom = rows.baseAddress! + slot(r1, keeping: r0) * rowLength
+                        let out = destination + (y + dy) * stride + x * 3
+                        for i in 0..<rowLength {
+                            out[i] = UInt8(truncatingIfNeeded: (top[i] &* gy &+ bottom[i] &* fy &+ (1 << 21)) >> 22)
                         }
                     }
                 }
