@@ -35,7 +35,7 @@ struct MultipartForm {
         let delimiter = Array("--\(boundary)".utf8)
         let crlf: [UInt8] = [13, 10]
         var parts: [Part] = []
-        guard var position = body.firstRange(of: delimiter)?.upperBound else {
+        guard var position = body[...].range(ofBytes: delimiter)?.upperBound else {
             throw APIError.badRequest("the multipart body has no '--\(boundary)' boundary", code: "invalid_multipart")
         }
         let nextDelimiter = crlf + delimiter
@@ -46,11 +46,11 @@ struct MultipartForm {
                 throw APIError.badRequest("malformed multipart boundary line", code: "invalid_multipart")
             }
             position += 2
-            guard let headerEnd = body[position...].firstRange(of: crlf + crlf) else {
+            guard let headerEnd = body[position...].range(ofBytes: crlf + crlf) else {
                 throw APIError.badRequest("a multipart part has no end of headers", code: "invalid_multipart")
             }
             let headers = String(decoding: body[position..<headerEnd.lowerBound], as: UTF8.self)
-            guard let end = body[headerEnd.upperBound...].firstRange(of: nextDelimiter) else {
+            guard let end = body[headerEnd.upperBound...].range(ofBytes: nextDelimiter) else {
                 throw APIError.badRequest("the multipart body is truncated (no closing boundary)", code: "invalid_multipart")
             }
             parts.append(try Self.part(headers: headers, body: body[headerEnd.upperBound..<end.lowerBound]))
@@ -126,3 +126,27 @@ extension MultipartForm {
     }
 }
 
+
+extension ArraySlice<UInt8> {
+    /// The first occurrence of `needle`, in this slice's indices: `memchr` for its first byte,
+    /// then `memcmp` (Foundation's generic `firstRange(of:)` cost a DeepStack request more than
+    /// its JPEG decode).
+    func range(ofBytes needle: [UInt8]) -> Range<Int>? {
+        guard let first = needle.first, needle.count <= count else { return nil }
+        return withUnsafeBytes { haystack in
+            needle.withUnsafeBytes { needle -> Range<Int>? in
+                let base = haystack.baseAddress!, last = haystack.count - needle.count
+                var offset = 0
+                while offset <= last {
+                    guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return nil }
+                    offset = UnsafeRawPointer(hit) - base
+                    if memcmp(hit, needle.baseAddress!, needle.count) == 0 {
+                        return (startIndex + offset)..<(startIndex + offset + needle.count)
+                    }
+                    offset += 1
+                }
+                return nil
+            }
+        }
+    }
+}

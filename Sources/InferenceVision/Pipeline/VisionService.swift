@@ -76,7 +76,7 @@ public struct VisionService: Sendable {
         var detections: [Detection]?
         if let detector = view.detector, let signature = view.info.signature {
             let (geometry, labels, outputs) = (prepared.geometry, view.labels, result.outputs)
-            detections = try await pipeline.run { () throws(InferenceError) -> [Detection] in
+            let decode = { @Sendable () throws(InferenceError) -> [Detection] in
                 try detector.decode(outputs, input: (geometry.inputWidth, geometry.inputHeight), signature: signature, parameters: parameters)
                     .map { detection in
                         var mapped = detection
@@ -85,6 +85,9 @@ public struct VisionService: Sendable {
                         return mapped
                     }
             }
+            // Hailo's NMS ran on the device: reading its few boxes takes microseconds, less than
+            // the hop to a pipeline thread. The CPU decoders scan thousands of candidates there.
+            detections = detector.postprocess == .hailoNMS ? try decode() : try await pipeline.run(decode)
         }
         let end = ContinuousClock.now
         inference.metrics.model(modelID).recordImage(decode: prepared.decodeTime, preprocess: prepared.preprocessTime, postprocess: end - postStart)
