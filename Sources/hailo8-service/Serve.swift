@@ -129,7 +129,8 @@ struct Serve: AsyncParsableCommand {
         await hailo.start()
         let backends: [any InferenceBackend] = [onnx, hailo]
         let registry = ModelRegistry(backends: backends, modelsDirectory: modelsDirectory, dataDirectory: dataDirectory,
-                                     defaultMaxQueue: try Environment.int(maxQueue, "HAILO8_MAX_QUEUE", default: sizing.maxQueue), logger: logger)
+                                     defaultMaxQueue: try Environment.int(maxQueue, "HAILO8_MAX_QUEUE", default: sizing.maxQueue),
+                                     planner: VisionPlanner(), logger: logger)
         // A models file that cannot be read or names an unknown setting stops the start: better
         // than a service running without what it was told to load.
         var configured: [LoadRequest] = []

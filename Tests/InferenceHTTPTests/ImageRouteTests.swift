@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import InferenceVision
 import NIOCore
 import TestSupport
 import Testing
@@ -38,6 +39,43 @@ struct ImageRouteTests {
             let timing = body["timing"] as? [String: Double] ?? [:]
             #expect(Set(timing.keys) == ["decode_ms", "preprocess_ms", "queue_ms", "inference_ms", "postprocess_ms", "total_ms"])
             #expect(body["outputs"] == nil)
+        }
+    }
+
+    @Test("a model's vision plan is made once, when it loads, not per image request")
+    func planMadeOnce() async throws {
+        let service = try TestService(maxBodySize: 8 << 20, withDemoModel: true)
+        let png = try TestEnvironment.image("astronaut.png")
+        try await withDemo(service) { client in
+            #expect(service.planner.plansMade == 1)
+            for _ in 0..<3 {
+                let (status, _) = try await client.json(.post, "/inference", ["model_id": "demo", "input_data": Data(png).base64EncodedString()])
+                #expect(status == .ok)
+            }
+            let (status, _) = try await client.json(.post, "/v1/vision/custom/demo", nil)
+            #expect(status == .badRequest || status == .ok)   // no image: answered without a new plan either way
+            #expect(service.planner.plansMade == 1)
+        }
+    }
+
+    @Test("vision options that cannot work are refused at load, on the native route and KServe's repository",
+          arguments: [#"{"postprocess": "bogus"}"#, #"{"mean": [0.5, 0.5]}"#, #"{"input_layout": "nchw"}"#,
+                      #"{"postprocess": "yolov8"}"#, #"{"resize": "crop"}"#])
+    func wrongVisionOptionsRefusedAtLoad(json: String) async throws {
+        let app = try TestService(maxBodySize: 8 << 20, withDemoModel: true).application
+        try await app.test(.router) { client in
+            let options = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            // demo.onnx is a detector with one image input; affine.onnx takes no images at all.
+            let model = options["input_layout"] != nil || options["postprocess"] as? String == "yolov8" ? "affine.onnx" : "demo.onnx"
+            let (status, body) = try await client.json(.post, "/models/load", ["model_path": model, "model_id": "m", "options": options])
+            #expect(status == .unprocessableContent, "\(body)")
+            #expect((body["error"] as? [String: Any])?["code"] as? String == "invalid_options", "\(body)")
+            let config = String(decoding: try JSONSerialization.data(withJSONObject: ["model_path": model, "options": options]), as: UTF8.self)
+            let (kserve, answer) = try await client.json(.post, "/v2/repository/models/m/load", ["parameters": ["config": config]])
+            let message = try #require((body["error"] as? [String: Any])?["message"] as? String)
+            #expect(kserve.code >= 400 && kserve.code < 500 && (answer["error"] as? String ?? "").contains(message), "\(answer)")
+            let (listed, _) = try await client.json(.get, "/v2/models/m/ready")
+            #expect(listed != .ok)
         }
     }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import InferenceCore
 import InferenceHTTP
+import InferenceVision
 import Logging
 import Metrics
 import NIOCore
@@ -21,6 +22,8 @@ struct TestService {
     let models: URL
     /// The registry of the service's own metrics factory, with `metrics: true`.
     let prometheus: PrometheusCollectorRegistry?
+    /// Makes each model's vision plan when it loads, as `serve`'s does.
+    let planner = VisionPlanner()
 
     init(apiKeys: Set<String> = [], maxBodySize: Int = 1 << 20, withDemoModel: Bool = false, deepStackModel: String? = nil,
          metrics: Bool = false, resources: ResourceMonitor = ResourceMonitor(), node: NodeName = .host) throws {
@@ -34,7 +37,8 @@ struct TestService {
             try FileManager.default.copyItem(atPath: try TestEnvironment.demoModel(), toPath: models.appendingPathComponent("demo.onnx").path)
         }
         let logger = Logger(label: "test")
-        let registry = ModelRegistry(backends: [Self.backend], modelsDirectory: models, dataDirectory: base.appendingPathComponent("data"), logger: logger)
+        let registry = ModelRegistry(backends: [Self.backend], modelsDirectory: models, dataDirectory: base.appendingPathComponent("data"),
+                                     planner: planner, logger: logger)
         let prometheus = metrics ? PrometheusCollectorRegistry() : nil
         // The service keeps the factory current when it is made: this test's own, or the no-op one.
         var factory: any MetricsFactory = NOOPMetricsHandler.instance

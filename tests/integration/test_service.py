@@ -833,3 +833,11 @@ def test_models_file_loads_models_at_start_with_their_options(start_server: Star
                               "--data-dir", str(tmp_path / "data")], capture_output=True, text=True, timeout=60)
     assert refused.returncode != 0
     assert "unknown key 'models[0].options.max_batch_sise'" in refused.stderr, refused.stderr
+
+    # Vision options that cannot work are refused when the model loads, here at start.
+    (tmp_path / "affine.onnx").write_bytes((TEST_MODELS / "affine.onnx").read_bytes())
+    config.write_text("models:\n  - model_path: affine.onnx\n    options: {postprocess: yolov9}\n")
+    refused = subprocess.run([str(BINARY), "serve", "--port", "0", "--config", str(config), "--models-dir", str(tmp_path),
+                              "--data-dir", str(tmp_path / "data2")], capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0
+    assert "options.postprocess must be one of" in refused.stderr and "yolov9" in refused.stderr, refused.stderr

@@ -70,6 +70,8 @@ public struct ModelInfo: Sendable {
     public var stats: ModelStats.Snapshot
     /// The model's queue: its limits and what is in it now.
     public var scheduler: SchedulerSnapshot?
+    /// What the registry's `ModelPlanner` made of the model when it loaded (nil without one).
+    public var plan: (any Sendable)?
 
     /// Labels given at load, else those the model carries.
     public var labels: [String]? { record.labels ?? signature?.labels }

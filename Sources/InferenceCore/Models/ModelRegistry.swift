@@ -18,6 +18,8 @@ public actor ModelRegistry {
         var loading: Task<Void, Never>?
         var scheduler: ModelScheduler?
         var batcher: BatchCollector?
+        /// What the planner made of the model when it loaded.
+        var plan: (any Sendable)?
         /// For a recorded model that failed to load at start: when to try again, and the wait
         /// after that.
         var retry: (at: ContinuousClock.Instant, delay: Duration)?
@@ -51,6 +53,7 @@ public actor ModelRegistry {
 
     /// Queue length of a model whose load options set none.
     let defaultMaxQueue: Int
+    let planner: (any ModelPlanner)?
 
     /// The wait before a recorded model that failed to load at start is tried again the second
     /// time (`retryRestores()`); it doubles after each failure, up to `longestRetryDelay`.
@@ -58,7 +61,8 @@ public actor ModelRegistry {
     static let longestRetryDelay = Duration.seconds(300)
 
     public init(backends: [any InferenceBackend], modelsDirectory: URL, dataDirectory: URL, defaultMaxQueue: Int = 64,
-                firstRetryDelay: Duration = .seconds(5), logger: Logger) {
+                firstRetryDelay: Duration = .seconds(5), planner: (any ModelPlanner)? = nil, logger: Logger) {
+        self.planner = planner
         self.defaultMaxQueue = defaultMaxQueue
         self.firstRetryDelay = firstRetryDelay
         self.backends = Dictionary(backends.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
@@ -220,10 +224,11 @@ public actor ModelRegistry {
         if entries.updateValue(entry, forKey: record.modelID) == nil {
             order.append(record.modelID)
         }
-        let logger = logger
+        let (logger, planner) = (logger, planner)
         let task = Task {
             do {
                 let model = try await backend.load(path: file.path, options: record.options)
+                entry.plan = try await Self.plan(model, planner: planner, record: record)
                 entry.batcher = try await Self.batcher(for: model, options: record.options)
                 entry.scheduler = ModelScheduler(policy: SchedulerPolicy(
                     maxQueue: record.options.maxQueue ?? defaultMaxQueue,
@@ -400,7 +405,18 @@ public actor ModelRegistry {
         let recovering = entry.state == .ready ? entry.model?.unavailableReason : nil
         return ModelInfo(record: entry.record, state: recovering == nil ? entry.state : .recovering, signature: entry.model?.signature,
                          error: recovering ?? entry.error, loadedAt: entry.loadedAt, stats: entry.stats.snapshot(),
-                         scheduler: entry.scheduler.map { SchedulerSnapshot(policy: $0.policy, load: $0.load) })
+                         scheduler: entry.scheduler.map { SchedulerSnapshot(policy: $0.policy, load: $0.load) }, plan: entry.plan)
+    }
+
+    /// The planner's plan for a model just loaded; the model is closed when the plan refuses it.
+    static func plan(_ model: any LoadedModel, planner: (any ModelPlanner)?, record: ModelRecord) async throws -> (any Sendable)? {
+        guard let planner else { return nil }
+        do {
+            return try planner.plan(signature: model.signature, labels: record.labels ?? model.signature.labels, options: record.options)
+        } catch {
+            await model.close()
+            throw error
+        }
     }
 
     /// The model's batch collector when its load options ask for dynamic batching.

@@ -23,13 +23,22 @@ public struct VisionService: Sendable {
     }
 
     public func model(_ modelID: String) async throws(InferenceError) -> ModelView {
-        let info = try await inference.registry.info(modelID)
+        try Self.view(try await inference.registry.info(modelID))
+    }
+
+    /// The model's view from its plan, made when it loaded (made now for a registry without
+    /// a `VisionPlanner`).
+    static func view(_ info: ModelInfo) throws(InferenceError) -> ModelView {
         guard let signature = info.signature else {
-            throw InferenceError(.unavailable, .modelNotReady, "model '\(modelID)' is \(info.state.rawValue)")
+            throw InferenceError(.unavailable, .modelNotReady, "model '\(info.record.modelID)' is \(info.state.rawValue)")
         }
-        let detector = try DetectionPlan(signature: signature, options: info.record.options)
-        return ModelView(info: info, input: try InputPlan(signature: signature, options: info.record.options),
-                         detector: detector, labels: LabelMap(labels: info.labels, classCount: detector?.classCount))
+        let plan: VisionPlan
+        if let made = info.plan as? VisionPlan {
+            plan = made
+        } else {
+            plan = try VisionPlan(signature: signature, labels: info.labels, options: info.record.options)
+        }
+        return ModelView(info: info, input: try plan.input.get(), detector: plan.detector, labels: plan.labels)
     }
 
     /// Whether a model is a detector that takes images (for DeepStack's default model).
@@ -38,13 +47,13 @@ public struct VisionService: Sendable {
     }
 
     /// The ready models that detect objects in images, in the registry's order: what the
-    /// DeepStack and DOODS front ends offer as their models and detectors.
+    /// DeepStack and DOODS front ends offer as their models and detectors. One look at the
+    /// registry; the plans were made at load.
     public func detectors() async -> [ModelView] {
-        var views: [ModelView] = []
-        for info in await inference.registry.list() where info.state == .ready {
-            if let view = try? await model(info.record.modelID), view.detector != nil { views.append(view) }
+        await inference.registry.list().filter { $0.state == .ready }.compactMap { info in
+            guard let view = try? Self.view(info), view.detector != nil else { return nil }
+            return view
         }
-        return views
     }
 
     /// The detector a request without a model name gets: `configured` when given, else the first
