@@ -52,16 +52,17 @@ struct InferenceBody: Decodable {
     }
 
     /// The image request this body makes, when `input_data` holds an image (by `input_type` or
-    /// by its magic bytes); nil for a tensor.
-    func imageRequest() throws -> ImageRequest? {
-        guard let data = inputData, inputs == nil else { return nil }
+    /// by its magic bytes); nil for a tensor, with `input_data`'s bytes, decoded once, for
+    /// `request(inputBytes:)`.
+    func imageRequest() throws -> (image: ImageRequest?, inputBytes: [UInt8]?) {
+        guard let data = inputData, inputs == nil else { return (nil, nil) }
         guard let modelID, !modelID.isEmpty else { throw APIError.badRequest("'model_id' is required") }
         let side = { (value: Double?, field: String) throws(InferenceError) in
             try value.map { (value) throws(InferenceError) in try ClientNumber.int(value, field: field, in: RequestLimits.frameSide) }
         }
-        guard let image = try ImageRequest.image(try Self.base64(data, field: "input_data"), inputType: inputType,
-                                                 width: try side(width, "width"), height: try side(height, "height")) else {
-            return nil
+        let bytes = try Self.base64(data, field: "input_data")
+        guard let image = try ImageRequest.image(bytes, inputType: inputType, width: try side(width, "width"), height: try side(height, "height")) else {
+            return (nil, bytes)
         }
         let fraction = { (value: Double?, field: String) throws(InferenceError) in
             try value.map { (value) throws(InferenceError) in try ClientNumber.double(value, field: field, in: RequestLimits.fraction) }
@@ -73,13 +74,14 @@ struct InferenceBody: Decodable {
             },
             classNames: classes?.compactMap { if case .name(let n) = $0 { n } else { nil } },
             classIDs: classes?.compactMap { if case .id(let i) = $0 { i } else { nil } })
-        return ImageRequest(modelID: modelID, image: image, overrides: overrides, annotate: annotate ?? false,
-                            includeOutputs: includeOutputs ?? false, outputFormat: outputFormat ?? .base64,
-                            timeout: try RequestLimits.timeout(milliseconds: timeoutMs))
+        return (ImageRequest(modelID: modelID, image: image, overrides: overrides, annotate: annotate ?? false,
+                             includeOutputs: includeOutputs ?? false, outputFormat: outputFormat ?? .base64,
+                             timeout: try RequestLimits.timeout(milliseconds: timeoutMs)), nil)
     }
 
-    /// The core request for this body. `modelID` is the batch's when the item has none.
-    func request(modelID fallback: String? = nil) throws -> InferenceRequest {
+    /// The core request for this body. `modelID` is the batch's when the item has none;
+    /// `inputBytes` is `input_data` already decoded by `imageRequest()`.
+    func request(modelID fallback: String? = nil, inputBytes: [UInt8]? = nil) throws -> InferenceRequest {
         guard let modelID = modelID ?? fallback, !modelID.isEmpty else {
             throw APIError.badRequest("'model_id' is required")
         }
@@ -87,7 +89,7 @@ struct InferenceBody: Decodable {
         switch (inputData, inputs) {
         case (let data?, nil):
             tensors = [InputTensor(dtype: try Self.dtype(dtype), shape: try shape.map { (shape) throws(InferenceError) in try RequestLimits.shape(shape) },
-                                   data: try Self.base64(data, field: "input_data"))]
+                                   data: try inputBytes ?? Self.base64(data, field: "input_data"))]
         case (nil, let inputs?):
             guard !inputs.isEmpty else { throw APIError.badRequest("'inputs' is empty") }
             tensors = try inputs.sorted { $0.key < $1.key }.map { name, body in

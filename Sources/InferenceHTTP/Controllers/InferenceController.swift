@@ -29,13 +29,14 @@ struct InferenceController {
         switch MediaKind(request, body: body) {
         case .json:
             let decoded = try JSONResponse.decode(InferenceBody.self, from: body)
-            if let image = try decoded.imageRequest() {
+            let (image, inputBytes) = try decoded.imageRequest()
+            if let image {
                 guard decoded.async != true else {
                     throw APIError.badRequest("'async' is for tensor requests; image requests are answered synchronously")
                 }
                 return try await respond(image, request)
             }
-            let inference = try decoded.request()
+            let inference = try decoded.request(inputBytes: inputBytes)
             let format = decoded.outputFormat ?? .base64
             if decoded.async == true {
                 return try accepted(await service.submit(inference, attributes: ["output_format": format.rawValue]))
