@@ -120,6 +120,8 @@ let package = Package(
                 .embedInCode("Dashboard/Resources/index.html"),
                 .embedInCode("Dashboard/Resources/app.js"),
                 .embedInCode("Dashboard/Resources/app.css"),
+                // The OpenAPI document of GET /openapi.yaml.
+                .embedInCode("OpenAPI/openapi.yaml"),
             ],
             swiftSettings: swiftSettings
         ),
