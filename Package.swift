@@ -160,6 +160,13 @@ let package = Package(
             dependencies: ["CHailoRT"],
             linkerSettings: [.linkedLibrary("pthread")]
         ),
+        // The fuzz harnesses of the parsers of untrusted input, by name: run by the libFuzzer
+        // binary (scripts/fuzz.sh) and by FuzzRegressionTests (docs/fuzzing.md).
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["InferenceHTTP", "InferenceVision", "InferenceZMQ"],
+            swiftSettings: swiftSettings
+        ),
         // Paths of the test models, shared by the test targets.
         .target(name: "TestSupport", swiftSettings: swiftSettings),
         .testTarget(
@@ -197,6 +204,12 @@ let package = Package(
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Every file of Tests/FuzzRegressions/<target>/ (seeds and crashers) through its harness.
+        .testTarget(
+            name: "FuzzRegressionTests",
+            dependencies: ["FuzzTargets"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
