@@ -228,3 +228,15 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer binary, only in the manifest scripts/fuzz.sh builds (HAILO8_FUZZ=1, with
+// --sanitize=fuzzer): a plain `swift build` neither compiles nor links it.
+if Context.environment["HAILO8_FUZZ"] == "1" {
+    package.products.append(.executable(name: "hailo8-fuzz", targets: ["hailo8-fuzz"]))
+    package.targets.append(.executableTarget(
+        name: "hailo8-fuzz",
+        dependencies: ["FuzzTargets"],
+        path: "Fuzz/Entry",
+        swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+    ))
+}

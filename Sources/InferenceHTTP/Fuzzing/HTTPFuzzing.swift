@@ -44,11 +44,16 @@ package enum HTTPFuzzing {
         }
     }
 
-    /// `POST /inference` as JSON: the tensor request or the image request it makes.
+    /// `POST /inference` as JSON: the tensor request, or the image request it makes and its
+    /// image decoded (raw frames too) with the default limits.
     package static func inferenceJSON(_ data: [UInt8]) {
         expectClientError {
             let body = try JSONDecoder().decode(InferenceBody.self, from: Data(data))
-            if try body.imageRequest() == nil { _ = try body.request() }
+            if let image = try body.imageRequest() {
+                _ = try ImageDecoder.decode(image.image, limits: ImageLimits())
+            } else {
+                _ = try body.request()
+            }
         }
     }
 
