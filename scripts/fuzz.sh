@@ -31,15 +31,20 @@ export SWIFT_BACKTRACE=enable=no
 
 failed=()
 found=0
-while read -r target max_len; do
+while read -r target max_len dictionaries; do
     [ "$WANTED" = all ] || [ "$WANTED" = "$target" ] || continue
     found=1
     corpus="$OUT/corpus/$target" findings="$OUT/findings/$target" log="$OUT/logs/$target.log"
     mkdir -p "$corpus" "$findings" "$OUT/logs"
+    dict=()
+    if [ -n "$dictionaries" ]; then
+        for name in $dictionaries; do cat "Fuzz/Dictionaries/$name.dict"; done >"$OUT/$target.dict"
+        dict=(-dict="$OUT/$target.dict")
+    fi
     say "$target: ${SECONDS_EACH}s, -max_len=$max_len (log: $log)"
     if HAILO8_FUZZ_TARGET="$target" "$BIN" "$corpus" "Tests/FuzzRegressions/$target" \
         -max_len="$max_len" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=4096 \
-        -artifact_prefix="$findings/" -print_final_stats=1 </dev/null >"$log" 2>&1; then
+        -artifact_prefix="$findings/" -print_final_stats=1 "${dict[@]}" </dev/null >"$log" 2>&1; then
         say "$target: $(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}') inputs, nothing found"
     else
         say "$target: FOUND something; the input is in $findings/, the report at the end of $log:"

@@ -1,6 +1,6 @@
 // The libFuzzer entry points: one binary for every target of `FuzzTargets`, the target chosen
-// by HAILO8_FUZZ_TARGET (`list` prints each name and its -max_len). Built only when
-// HAILO8_FUZZ=1 is set for the manifest; scripts/fuzz.sh builds and runs it (docs/fuzzing.md).
+// by HAILO8_FUZZ_TARGET (`list` prints each name, its -max_len and its dictionaries). Built only
+// when HAILO8_FUZZ=1 is set for the manifest; scripts/fuzz.sh builds and runs it (docs/fuzzing.md).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +10,7 @@ import FuzzTargets
 let selected: FuzzTarget = {
     let name = getenv("HAILO8_FUZZ_TARGET").map { String(cString: $0) } ?? ""
     if name == "list" {
-        for target in FuzzTargets.all { print(target.name, target.maxLength) }
+        for target in FuzzTargets.all { print(target.name, target.maxLength, target.dictionaries.joined(separator: " ")) }
         exit(0)
     }
     guard let target = FuzzTargets.named(name) else {

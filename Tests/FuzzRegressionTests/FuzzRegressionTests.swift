@@ -26,6 +26,16 @@ struct FuzzRegressionTests {
         }
     }
 
+    @Test("every dictionary a target names is in Fuzz/Dictionaries")
+    func dictionariesExist() {
+        let folder = Self.folder.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fuzz/Dictionaries")
+        for target in FuzzTargets.all {
+            for name in target.dictionaries {
+                #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(name).dict").path), "\(target.name): \(name).dict")
+            }
+        }
+    }
+
     @Test("every folder of Tests/FuzzRegressions names a target")
     func foldersNameTargets() throws {
         let folders = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { !$0.hasPrefix(".") }
