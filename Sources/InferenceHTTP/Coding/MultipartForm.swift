@@ -19,8 +19,8 @@ struct MultipartForm {
     }
 
     /// The longest boundary RFC 2046 allows. Each delimiter is searched for byte by byte, at a
-    /// cost of the boundary's length per byte of the body: an unbounded boundary (a fuzzer's
-    /// 8000-byte one took seconds per megabyte) would let one request hold a core for minutes.
+    /// cost of the boundary's length per byte of the body: an unbounded boundary (an 8000-byte
+    /// one took seconds per megabyte) would let one request hold a core for minutes.
     static let maxBoundaryLength = 70
 
     /// The boundary of a `multipart/form-data; boundary=…` content type: nil when it is missing,
