@@ -162,6 +162,13 @@ let package = Package(
             dependencies: ["CHailoRT"],
             linkerSettings: [.linkedLibrary("pthread")]
         ),
+        // The fuzz harnesses of the parsers of untrusted input, by name: run by the libFuzzer
+        // binary (scripts/fuzz.sh) and by FuzzRegressionTests (docs/fuzzing.md).
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["InferenceHTTP", "InferenceVision", "InferenceZMQ"],
+            swiftSettings: swiftSettings
+        ),
         // Paths of the test models, shared by the test targets.
         .target(name: "TestSupport", swiftSettings: swiftSettings),
         .testTarget(
@@ -201,6 +208,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Every file of Tests/FuzzRegressions/<target>/ (seeds and crashers) through its harness.
+        .testTarget(
+            name: "FuzzRegressionTests",
+            dependencies: ["FuzzTargets"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "InferenceHTTPTests",
             dependencies: [
@@ -217,3 +230,15 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer binary, only in the manifest scripts/fuzz.sh builds (HAILO8_FUZZ=1, with
+// --sanitize=fuzzer): a plain `swift build` neither compiles nor links it.
+if Context.environment["HAILO8_FUZZ"] == "1" {
+    package.products.append(.executable(name: "hailo8-fuzz", targets: ["hailo8-fuzz"]))
+    package.targets.append(.executableTarget(
+        name: "hailo8-fuzz",
+        dependencies: ["FuzzTargets"],
+        path: "Fuzz/Entry",
+        swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+    ))
+}

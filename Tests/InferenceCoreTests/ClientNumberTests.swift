@@ -13,7 +13,7 @@ struct ClientNumberTests {
     }
 
     @Test("huge, negative, fractional, NaN and infinite values are refused naming the field and the range",
-          arguments: [1e13, -1, 0, 2.5, 1e300, -1e300, .nan, .infinity, -.infinity, 9.3e18, Double(Int.max)])
+          arguments: [1e13, -1, 0, 2.5, 1e300, -1e300, .nan, .infinity, -.infinity, 9.3e18, Double(Int.max), Double(Int.min)])
     func outOfRange(value: Double) {
         #expect {
             try ClientNumber.int(value, field: "timeout_ms", in: Self.timeouts)
@@ -22,6 +22,12 @@ struct ClientNumberTests {
             return error.kind == .invalidRequest && error.code == .outOfRange
                 && error.message.contains("'timeout_ms'") && error.message.contains("from 1 to 86400000")
         }
+    }
+
+    @Test("-2^63, a whole number whose absolute value no Int holds, is refused as a fraction or a count, not trapped on")
+    func intMin() {
+        #expect(throws: InferenceError.self) { try ClientNumber.double(Double(Int.min), field: "score_threshold", in: 0...1) }
+        #expect(ClientNumber.describe(Double(Int.min)) == "\(Double(Int.min))")
     }
 
     @Test("text is parsed as an integer or a number, and refused the same way", arguments: [

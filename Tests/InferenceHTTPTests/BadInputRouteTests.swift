@@ -36,6 +36,16 @@ struct BadInputRouteTests {
 
     static func nativeMessage(_ body: [String: Any]) -> String { (body["error"] as? [String: Any])?["message"] as? String ?? "" }
 
+    @Test("a multipart boundary longer than RFC 2046's 70 characters is 415, not a search costing its length per body byte")
+    func longBoundary() async throws {
+        try await withAffine { client in
+            let boundary = String(repeating: "a", count: 71)
+            let form = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"model_id\"\r\n\r\naff\r\n--\(boundary)--\r\n".utf8)
+            let (status, body) = try await send(client, "/inference", bytes: form, contentType: "multipart/form-data; boundary=\(boundary)")
+            #expect(status == .unsupportedMediaType, "\(body)")
+        }
+    }
+
     @Test("native JSON: timeout_ms and shapes out of range are 400 out_of_range naming the field", arguments: [
         (#"{"model_id": "aff", "input_data": "AACAPwAAgD8AAIA/", "timeout_ms": 1e13}"#, "'timeout_ms'"),
         (#"{"model_id": "aff", "input_data": "AACAPwAAgD8AAIA/", "timeout_ms": 10000000000000}"#, "'timeout_ms'"),

@@ -74,7 +74,8 @@ public enum ClientNumber {
 
     /// A number as a person writes it: `3`, `0.5`, `1e+300`, `nan`.
     static func describe(_ value: Double) -> String {
-        if let whole = Int(exactly: value), abs(whole) < 1 << 53 { return "\(whole)" }
+        // `magnitude`, not `abs`: -2^63 is a whole number, and abs(Int.min) traps.
+        if let whole = Int(exactly: value), whole.magnitude < 1 << 53 { return "\(whole)" }
         return "\(value)"
     }
 }
