@@ -49,10 +49,11 @@ package enum HTTPFuzzing {
     package static func inferenceJSON(_ data: [UInt8]) {
         expectClientError {
             let body = try JSONDecoder().decode(InferenceBody.self, from: Data(data))
-            if let image = try body.imageRequest() {
+            let (image, inputBytes) = try body.imageRequest()
+            if let image {
                 _ = try ImageDecoder.decode(image.image, limits: ImageLimits())
             } else {
-                _ = try body.request()
+                _ = try body.request(inputBytes: inputBytes)
             }
         }
     }
