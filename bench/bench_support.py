@@ -206,9 +206,9 @@ def ceiling_summary(results: dict) -> str:
     c = results["ceiling"]
     describe = lambda r: (f"{r['runtime']}, {r['callers']} caller(s) × {r['intra_op_threads']} intra-op thread(s), "
                           f"spinning {'on' if r['spinning'] else 'off'}")
-    return (f"Ceiling: **{c['runs_per_second']:.1f} runs/s** (best of before and after; before: "
-            f"{describe(c['before']['throughput_config'])}) and a single-caller **p50 of {c['p50_ms']:.2f} ms** "
-            f"(before: {describe(c['before']['latency_config'])}). The 1920×1080 JPEG's decode + letterbox to 320 "
+    return (f"Ceiling: **{c['runs_per_second']:.1f} runs/s** (the best of before and after: "
+            f"{describe(c['throughput_config'])}) and a single-caller **p50 of {c['p50_ms']:.2f} ms** "
+            f"({describe(c['latency_config'])}). The 1920×1080 JPEG's decode + letterbox to 320 "
             f"takes {results['decode_1080_ms']:.2f} ms on one thread (`bench image`).")
 
 
