@@ -115,7 +115,7 @@ public final class ONNXBackend: InferenceBackend {
         if let spinning = configuration.spinning {
             result.configEntries["session.intra_op.allow_spinning"] = spinning ? "1" : "0"
         }
-        guard result.intraOpThreads >= 0, result.interOpThreads >= 0 else {
+        guard result.interOpThreads >= 0 else {   // intra-op counts come from the policy, at least 1
             throw InferenceError.invalidRequest("thread counts must be 0 (automatic) or more")
         }
         if let level = options.graphOptimization {

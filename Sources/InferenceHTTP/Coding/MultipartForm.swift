@@ -132,7 +132,6 @@ extension MultipartForm {
     }
 }
 
-
 extension ArraySlice<UInt8> {
     /// The first occurrence of `needle`, in this slice's indices: `memchr` for its first byte,
     /// then `memcmp` (Foundation's generic `firstRange(of:)` cost a DeepStack request more than
