@@ -61,6 +61,21 @@ struct CoreMetricsTests {
         #expect(try await scrape().value("hailo8_inference_requests_total", ["model": "aff", "outcome": "deadline_exceeded"]) == 1)
     }
 
+    @Test("a request given up after admission is `cancelled`, counted as such, never an internal failure")
+    func cancelledAfterAdmission() async throws {
+        try await load()
+        // Cancel the request's own task once the scheduler has admitted it: the backend's thread
+        // pool then refuses the run with Swift's CancellationError.
+        let admitted: @Sendable () -> Void = { withUnsafeCurrentTask { $0?.cancel() } }
+        let service = service, request = affine([1, 2, 3])
+        let outcome = await Task { try await service.infer(request, onAdmitted: admitted) }.result
+        #expect(throws: InferenceError.self) { try outcome.get() }
+        if case .failure(let error as InferenceError) = outcome { #expect(error.code == .cancelled, "\(error)") }
+        let metrics = try await scrape()
+        #expect(metrics.value("hailo8_inference_requests_total", ["model": "aff", "outcome": "cancelled"]) == 1)
+        #expect(metrics.value("hailo8_inference_requests_total", ["model": "aff", "outcome": "inference_failed"]) == nil)
+    }
+
     @Test("a request fills the stage histograms, the batch size and the outcome counter of its model")
     func stagesRecorded() async throws {
         try await load()

@@ -85,6 +85,10 @@ public final class InferenceService: Sendable {
         } catch let error as InferenceError {
             observed.count(outcome: error.code.rawValue)
             throw error
+        } catch is CancellationError {
+            // The request was given up (its client went away) while it waited or ran: not a fault.
+            observed.count(outcome: InferenceError.Code.cancelled.rawValue)
+            throw InferenceError(.unavailable, .cancelled, "the request was cancelled before its inference finished")
         } catch {
             observed.count(outcome: InferenceError.Code.inferenceFailed.rawValue)
             logger.error("inference failed", metadata: ["model_id": "\(request.modelID)", "error": "\(error)", "request_id": "\(RequestScope.current?.requestID ?? "-")"])
