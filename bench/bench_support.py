@@ -6,7 +6,6 @@ import json
 import os
 import platform
 import resource
-import shutil
 import signal
 import socket
 import subprocess

@@ -29,13 +29,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_support import (  # noqa: E402
-    REPO, Server, busy_seconds, children_seconds, free_port, machine, print_table, render_markdown, wrk, write_docs,
+    REPO, Server, free_port, machine, print_table, render_markdown, wrk, write_docs,
 )
 
 BINARY = Path(os.environ.get("HAILO8_BINARY") or REPO / ".build/release/hailo8-service")
@@ -174,7 +173,7 @@ def main() -> int:
                       f"service CPU {1000 * run['server_cpu'] / max(run['rps'], 1e-9):.2f} ms/request", flush=True)
         results["overload"] = []
         overloads = [
-            ("CPU, demo model, raw tensor", "raw", f"/inference?model_id=demo&shape=1,3,320,320&timeout_ms=2000",
+            ("CPU, demo model, raw tensor", "raw", "/inference?model_id=demo&shape=1,3,320,320&timeout_ms=2000",
              files["raw_demo"], 2000),
             (f"simulated Hailo at {SIM_DEVICE_FPS} frames/s, 64×64×3 raw", None,
              "/inference?model_id=small&shape=1,64,64,3&timeout_ms=1000", files["raw_64"], 1000),

@@ -32,6 +32,8 @@ import pytest
 import requests
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# The test images scripts/setup.sh fetches.
+IMAGES = Path(os.environ.get("HAILO8_TEST_IMAGES") or REPO_ROOT / ".test-images")
 sys.path.insert(0, str(REPO_ROOT / "tests" / "models"))
 
 import make_test_models  # noqa: E402  (ITERATIONS_LONG etc.)

@@ -23,9 +23,8 @@ import pytest
 import requests
 
 import conftest
-from conftest import REPO_ROOT, TEST_MODELS, Server, StartServer, assert_error, b64
+from conftest import IMAGES, TEST_MODELS, Server, StartServer, assert_error, b64
 
-IMAGES = Path(os.environ.get("HAILO8_TEST_IMAGES") or REPO_ROOT / ".test-images")
 HEADER_LENGTH = "Inference-Header-Content-Length"
 OVERFLOWING_SHAPES = [[1, 3, 3037000500, 3037000500], [1, 3, 1073741824, 1073741824]]
 BAD_COUNTS = ["1e300", "-1e300", "nan", "inf"]

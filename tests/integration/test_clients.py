@@ -24,7 +24,6 @@ import sys
 import time
 import types
 import zipfile
-from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
@@ -33,9 +32,8 @@ import requests
 import yaml
 from PIL import Image
 
-from conftest import REPO_ROOT, Server, StartServer
+from conftest import IMAGES, REPO_ROOT, Server, StartServer
 
-IMAGES = REPO_ROOT / ".test-images"
 DOC = REPO_ROOT / "docs" / "integrations.md"
 HOME_ASSISTANT_VERSION = "2025.4.4"  # scripts/setup.sh downloads the same
 HOME_ASSISTANT_WHEEL = REPO_ROOT / ".cache" / "wheels" / f"homeassistant-{HOME_ASSISTANT_VERSION}-py3-none-any.whl"

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import requests
 
-from conftest import BINARY, REPO_ROOT, TEST_MODELS, Server, StartServer, assert_error
+from conftest import BINARY, IMAGES, REPO_ROOT, TEST_MODELS, Server, StartServer, assert_error
 
 SIMULATOR = Path(os.environ.get("HAILO8_SIMULATOR_LIBRARY")
                  or REPO_ROOT / ".build" / "release" / "libHailoRTSimulator.so").resolve()
@@ -221,7 +221,7 @@ def test_images_through_the_hailo_detector_and_deepstack(start_server: StartServ
     """An image in, Hailo NMS decoded into detections in the image's pixels: the simulator's
     first box is (0.1, 0.2, 0.5, 0.6) normalized to the 64×64 input, score 0.9; astronaut.png is
     512×512, so the letterbox is a plain ×8 scale."""
-    images = Path(os.environ.get("HAILO8_TEST_IMAGES") or REPO_ROOT / ".test-images")
+    images = IMAGES
     png = (images / "astronaut.png").read_bytes()
     s = start_hailo(start_server, tmp_path)
     assert s.post("/models/load", json={"model_path": DETECTOR, "model_id": "det",

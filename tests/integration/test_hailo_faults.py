@@ -34,7 +34,7 @@ def test_a_configure_failure_in_the_middle_of_a_rebuild_is_recovered(start_serve
         seed += 1
         x = frame(seed)
         started = time.monotonic()
-        r = s.post(f"/inference?model_id=det&shape=1,64,64,3&timeout_ms=20000", data=x.tobytes(),
+        r = s.post("/inference?model_id=det&shape=1,64,64,3&timeout_ms=20000", data=x.tobytes(),
                    headers={"Content-Type": "application/octet-stream"})
         took = time.monotonic() - started
         if r.status_code == 200:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from pathlib import Path
 from typing import Any, Callable
 
@@ -17,7 +16,7 @@ import requests
 import tritonclient.http as httpclient
 from tritonclient.utils import InferenceServerException
 
-from conftest import DEMO_MODEL, REPO_ROOT, TEST_MODELS, Server, StartServer, demo_input
+from conftest import DEMO_MODEL, IMAGES, TEST_MODELS, Server, StartServer, demo_input
 
 ATOL = RTOL = 1e-4
 HEADER_LENGTH = "Inference-Header-Content-Length"
@@ -386,7 +385,7 @@ def test_images_as_bytes_give_the_native_detections(kserver: Server, client: htt
     tensor data: JSON cannot carry the images' bytes, and tritonclient refuses to try.)"""
     binary = True
     client.load_model("demo", config=json.dumps({"model_path": "nudenet-320n.onnx"}))
-    images_dir = Path(os.environ.get("HAILO8_TEST_IMAGES") or REPO_ROOT / ".test-images")
+    images_dir = IMAGES
     images = [(images_dir / name).read_bytes() for name in ("astronaut.jpg", "coffee.png", "astronaut.png")]
     tensor = httpclient.InferInput("images", [len(images)], "BYTES")
     tensor.set_data_from_numpy(np.array(images, dtype=np.object_), binary_data=binary)

@@ -16,7 +16,7 @@ import tritonclient.grpc as grpcclient
 from tritonclient.utils import InferenceServerException
 
 import make_test_models
-from conftest import DEMO_MODEL, TEST_MODELS, Server, StartServer, demo_input
+from conftest import DEMO_MODEL, IMAGES, Server, StartServer, demo_input
 
 
 @pytest.fixture(scope="module")
@@ -184,14 +184,8 @@ def test_images_as_bytes_give_the_native_detections(gserver: Server, client: grp
     """Encoded images as one BYTES input to a detection model, as over REST: the same detections
     as the native route; an element that is not an image is INVALID_ARGUMENT (REST's 415)."""
     import base64
-    import os
-    from pathlib import Path
-
-    from conftest import REPO_ROOT
-
     client.load_model("demo", config=json.dumps({"model_path": DEMO_MODEL.name}))
-    images_dir = Path(os.environ.get("HAILO8_TEST_IMAGES") or REPO_ROOT / ".test-images")
-    images = [(images_dir / name).read_bytes() for name in ("astronaut.jpg", "coffee.png")]
+    images = [(IMAGES / name).read_bytes() for name in ("astronaut.jpg", "coffee.png")]
     tensor = grpcclient.InferInput("images", [len(images)], "BYTES")
     tensor.set_data_from_numpy(np.array(images, dtype=np.object_))
     result = client.infer("demo", [tensor], parameters={"score_threshold": 0.25})

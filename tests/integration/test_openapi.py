@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,9 +16,8 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 from openapi_spec_validator import validate
 
-from conftest import Server, StartServer, b64
+from conftest import IMAGES, Server, b64
 
-IMAGES = Path(__file__).resolve().parents[2] / ".test-images"
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from conftest import StartServer, b64
+from conftest import IMAGES, StartServer, b64
 from test_tasks import slow_task
 
 AFFINE_INPUT = np.arange(3, dtype=np.float32).reshape(1, 3)
@@ -63,3 +63,18 @@ def test_tasks_are_accounted_for_after_kill_9_again_and_again(start_server: Star
         assert time.monotonic() < deadline, "the deleted task's file stayed"
         time.sleep(0.05)
     server.stop()
+
+
+def test_an_image_task_keeps_its_detections_across_a_kill(start_server: StartServer) -> None:
+    server = start_server(args=["--preload", "demo=nudenet-320n.onnx"])
+    jpeg = (IMAGES / "astronaut.jpg").read_bytes()
+    r = server.post("/inference", json={"model_id": "demo", "input_data": b64(jpeg), "async": True})
+    assert r.status_code == 202, r.text
+    task_id = r.json()["task_id"]
+    before = server.wait_task(task_id)
+    assert before["status"] == "succeeded" and before["result"]["detections"], before
+    os.kill(server.process.pid, signal.SIGKILL)
+    server.process.wait(timeout=10)
+    again = start_server(root=server.root, populate=False)
+    assert again.get(f"/inference/{task_id}").json() == before
+    again.stop()

@@ -3,7 +3,6 @@ route with images, the DeepStack / CodeProject.AI routes with a Frigate-like cli
 deepstack-python library, agreement with the Python reference pipeline, and bad images."""
 import base64
 import io
-import os
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +12,9 @@ import requests
 from onnx import TensorProto, helper
 from PIL import Image
 
-from conftest import DEMO_MODEL, REPO_ROOT, Server, assert_error
+from conftest import DEMO_MODEL, IMAGES, Server, assert_error
 from reference import Reference, iou
 
-IMAGES = Path(os.environ.get("HAILO8_TEST_IMAGES") or REPO_ROOT / ".test-images")
 REFERENCE_IMAGES = ["astronaut.png", "astronaut.jpg", "astronaut-1080p.jpg", "astronaut-alpha.png",
                     "astronaut-exif6.jpg", "coffee.png", "coffee.jpg"]
 
@@ -126,6 +124,65 @@ def test_body_forms_and_raw_frames(vision: Server) -> None:
     bgr = detect(vision, pixels[:, :, ::-1].tobytes(), input_type="bgr24", width=512, height=512)
     assert rgb["detections"][0]["label"] == bgr["detections"][0]["label"] == "FACE_FEMALE"
     assert abs(rgb["detections"][0]["score"] - bgr["detections"][0]["score"]) < 1e-6
+
+
+def test_image_requests_as_async_tasks(vision: Server) -> None:
+    """`"async": true` on an image request (JSON, multipart, raw body): 202 at once, then the
+    same detections the synchronous request answers, as the task's result."""
+    jpeg = image("astronaut.jpg")
+    expected = detect(vision, jpeg)["detections"]
+    accepted = [
+        vision.post("/inference", json={"model_id": "demo", "input_data": base64.b64encode(jpeg).decode(), "async": True}),
+        vision.post("/inference", files={"image": jpeg}, data={"model_id": "demo", "async": "true"}),
+        vision.post("/inference?model_id=demo&async=1", data=jpeg, headers={"Content-Type": "image/jpeg"}),
+    ]
+    for response in accepted:
+        assert response.status_code == 202, response.text
+        assert response.headers["Location"] == f"/inference/{response.json()['task_id']}"
+        task = vision.wait_task(response.json()["task_id"])
+        assert task["status"] == "succeeded" and task["kind"] == "image" and task["model_id"] == "demo", task
+        assert task["result"]["detections"] == expected and task["result"]["image"] == {"width": 512, "height": 512}
+        assert set(task["result"]["timing"]) == {"decode_ms", "preprocess_ms", "queue_ms", "inference_ms", "postprocess_ms", "total_ms"}
+    # A broken image fails the task with the error the synchronous request gets.
+    broken = vision.post("/inference", json={"model_id": "demo", "input_data": base64.b64encode(jpeg[:600]).decode(), "async": True})
+    assert broken.status_code == 202, broken.text
+    task = vision.wait_task(broken.json()["task_id"])
+    assert task["status"] == "failed" and task["error"]["code"] == "invalid_image", task
+    # An annotated JPEG cannot be a task's JSON result: refused before anything is queued.
+    assert_error(vision.post("/inference?model_id=demo&async=1&annotate=1", data=jpeg, headers={"Content-Type": "image/jpeg"}),
+                 400, "invalid_request")
+    assert_error(vision.post("/inference", json={"model_id": "nope", "input_data": base64.b64encode(jpeg).decode(), "async": True}),
+                 404, "model_not_found")
+
+
+@pytest.mark.parametrize("run_async", [False, True])
+def test_a_batch_of_images_and_tensors(vision: Server, run_async: bool) -> None:
+    """Batch items may be images: each answers its detections beside the tensor items' outputs,
+    one bad item failing alone (synchronously), in order, also as one async task."""
+    jpeg, png = image("astronaut.jpg"), image("coffee.png")
+    zeros = np.zeros((1, 3, 320, 320), dtype=np.float32)
+    items = [{"input_data": base64.b64encode(jpeg).decode()},
+             {"input_data": base64.b64encode(zeros.tobytes()).decode()},
+             {"input_data": base64.b64encode(png).decode(), "score_threshold": 0.5}]
+    if not run_async:
+        items.append({"input_data": base64.b64encode(jpeg[:600]).decode(), "input_type": "image"})
+    response = vision.post("/inference/batch", json={"model_id": "demo", "items": items, "async": run_async})
+    if run_async:
+        assert response.status_code == 202, response.text
+        task = vision.wait_task(response.json()["task_id"])
+        assert task["status"] == "succeeded" and task["kind"] == "batch", task
+        body = task["result"]
+    else:
+        assert response.status_code == 200, response.text
+        body = response.json()
+    results = body["results"]
+    assert [r["index"] for r in results] == list(range(len(items)))
+    assert body["succeeded"] == 3 and body["failed"] == len(items) - 3, body
+    assert results[0]["detections"] == detect(vision, jpeg)["detections"] and results[0]["image"] == {"width": 512, "height": 512}
+    assert results[1]["outputs"][0]["shape"] and "detections" not in results[1]
+    assert results[2]["detections"] == [] and results[2]["status"] == "succeeded"
+    if not run_async:
+        assert results[3]["status"] == "failed" and results[3]["error"]["code"] == "invalid_image", results[3]
 
 
 def test_annotated_jpeg(vision: Server) -> None:

@@ -119,20 +119,25 @@ public final class InferenceService: Sendable {
 
     /// Queues a request as an async task; returns its id.
     public func submit(_ request: InferenceRequest, attributes: [String: String] = [:]) async throws(InferenceError) -> String {
-        _ = try await registry.info(request.modelID)
-        RequestScope.current?.note(modelID: request.modelID)
-        return try await tasks.submit(modelID: request.modelID, kind: "inference", attributes: attributes) { progress in
+        try await submit(modelID: request.modelID, kind: "inference", attributes: attributes) { progress in
             .single(try await self.infer(request, onAdmitted: progress.running))
         }
     }
 
     /// Queues a batch as one async task; returns its id.
     public func submitBatch(modelID: String, _ requests: [InferenceRequest], attributes: [String: String] = [:]) async throws(InferenceError) -> String {
-        _ = try await registry.info(modelID)
-        RequestScope.current?.note(modelID: modelID)
-        return try await tasks.submit(modelID: modelID, kind: "batch", attributes: attributes) { progress in
+        try await submit(modelID: modelID, kind: "batch", attributes: attributes) { progress in
             .batch(await self.inferBatch(requests, onAdmitted: progress.running))
         }
+    }
+
+    /// Queues any work on a model as an async task (an image request, say); returns its id. The
+    /// model must be known now: a task for a model that does not exist is a 404 at once.
+    public func submit(modelID: String, kind: String, attributes: [String: String] = [:],
+                       work: @escaping @Sendable (TaskStore.Progress) async throws -> TaskStore.Outcome) async throws(InferenceError) -> String {
+        _ = try await registry.info(modelID)
+        RequestScope.current?.note(modelID: modelID)
+        return try await tasks.submit(modelID: modelID, kind: kind, attributes: attributes, work: work)
     }
 
     /// The host this service runs on (`--node-name`), named in task ids and in every answer.

@@ -40,6 +40,7 @@ struct TaskRecord: Codable, Equatable {
     var finishedAt: Date?
     var single: StoredResult?
     var batch: [StoredItem]?
+    var document: Data?
     var error: StoredError?
 }
 
@@ -57,6 +58,7 @@ extension TaskRecord {
                 case .failure(let error): StoredItem(error: StoredError(error))
                 }
             }
+        case .document(let data): document = data
         case nil: break
         }
     }
@@ -79,6 +81,8 @@ extension TaskRecord {
                 }
             }
             outcome = .batch(items)
+        } else if let document {
+            outcome = .document(document)
         }
         return TaskStore.Snapshot(id: id, modelID: modelID, kind: kind, attributes: attributes, status: status, createdAt: createdAt,
                                   startedAt: startedAt, finishedAt: finishedAt, outcome: outcome, error: error?.error)

@@ -26,6 +26,9 @@ public actor TaskStore {
     public enum Outcome: Sendable {
         case single(InferenceResult)
         case batch([Result<InferenceResult, InferenceError>])
+        /// An answer the protocol layer encoded (JSON) when the work ended: for work whose
+        /// result is not tensors, such as an image request's detections.
+        case document(Data)
     }
 
     public struct Snapshot: Sendable {

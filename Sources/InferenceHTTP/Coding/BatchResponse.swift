@@ -14,6 +14,26 @@ struct BatchResponse: Encodable {
         var outputs: [TensorResponse]?
         var timing: TimingResponse?
         var error: APIErrorDetail?
+        /// An image item's answer: its fields stand beside `index` and `status`.
+        var detection: DetectionResponse?
+
+        enum CodingKeys: String, CodingKey { case index, status, outputs, timing, error }
+
+        func encode(to encoder: any Encoder) throws {
+            try detection?.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(index, forKey: .index)
+            try container.encode(status, forKey: .status)
+            try container.encodeIfPresent(outputs, forKey: .outputs)
+            try container.encodeIfPresent(timing, forKey: .timing)
+            try container.encodeIfPresent(error, forKey: .error)
+        }
+    }
+
+    /// What one item answered: output tensors, or an image's detections.
+    enum Answer {
+        case tensor(InferenceResult)
+        case detection(DetectionResponse)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -21,12 +41,18 @@ struct BatchResponse: Encodable {
     }
 
     init(modelID: String, results: [Result<InferenceResult, APIError>], format: OutputFormat) {
+        self.init(modelID: modelID, answers: results.map { $0.map(Answer.tensor) }, format: format)
+    }
+
+    init(modelID: String, answers: [Result<Answer, APIError>], format: OutputFormat) {
         self.modelID = modelID
-        self.results = results.enumerated().map { index, result in
-            switch result {
-            case .success(let r):
+        results = answers.enumerated().map { index, answer in
+            switch answer {
+            case .success(.tensor(let r)):
                 let response = InferenceResponse(r, format: format)
                 return Item(index: index, status: "succeeded", outputs: response.outputs, timing: response.timing)
+            case .success(.detection(let response)):
+                return Item(index: index, status: "succeeded", detection: response)
             case .failure(let e):
                 return Item(index: index, status: "failed", error: APIErrorDetail(code: e.code, message: e.message))
             }
@@ -56,11 +82,13 @@ struct TaskResponse: Encodable {
     enum Result: Encodable {
         case single(InferenceResponse)
         case batch(BatchResponse)
+        case document(EmbeddedJSON)
 
         func encode(to encoder: any Encoder) throws {
             switch self {
             case .single(let r): try r.encode(to: encoder)
             case .batch(let r): try r.encode(to: encoder)
+            case .document(let r): try r.encode(to: encoder)
             }
         }
     }
@@ -83,6 +111,9 @@ struct TaskResponse: Encodable {
             result = .single(InferenceResponse(r, format: format))
         case .batch(let results):
             result = .batch(BatchResponse(modelID: task.modelID, results: results.map { $0.mapError(APIError.init) }, format: format))
+        case .document(let data):
+            // Encoded by this layer when the task finished; unreadable only if the file was damaged.
+            result = (try? JSONDecoder().decode(EmbeddedJSON.self, from: data)).map(Result.document)
         case nil:
             result = nil
         }

@@ -12,6 +12,8 @@ struct ImageRequest {
     var includeOutputs: Bool
     var outputFormat: OutputFormat
     var timeout: Duration?
+    /// Answer 202 with a task at once; the detections are fetched from the task later.
+    var async = false
 
     /// What `input_type` says the bytes are.
     enum InputType: Equatable {
@@ -53,6 +55,11 @@ struct ImageRequest {
         }
     }
 
+    /// A yes/no parameter given as text: `1`, `true`, `yes` or `on` is yes.
+    static func flag(_ text: String?) -> Bool {
+        text.map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? false
+    }
+
     /// Builds a request from text parameters (query string or multipart fields).
     init(modelID: String, image: ImageInput, parameters: @escaping (String) -> String?) throws {
         self.modelID = modelID
@@ -60,9 +67,7 @@ struct ImageRequest {
         func fraction(_ key: String) throws(InferenceError) -> Double? {
             try parameters(key).map { (text) throws(InferenceError) in try ClientNumber.double(text, field: key, in: RequestLimits.fraction) }
         }
-        func flag(_ key: String) -> Bool {
-            parameters(key).map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? false
-        }
+        func flag(_ key: String) -> Bool { Self.flag(parameters(key)) }
         let classes = parameters("classes")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         overrides = DetectionOverrides(
             scoreThreshold: try fraction("score_threshold") ?? fraction("min_confidence"), iouThreshold: try fraction("iou_threshold"),
@@ -74,10 +79,11 @@ struct ImageRequest {
         includeOutputs = flag("include_outputs")
         outputFormat = parameters("output_format").flatMap(OutputFormat.init) ?? .base64
         timeout = try RequestLimits.timeout(milliseconds: parameters("timeout_ms"))
+        async = flag("async")
     }
 
     init(modelID: String, image: ImageInput, overrides: DetectionOverrides, annotate: Bool, includeOutputs: Bool,
-         outputFormat: OutputFormat, timeout: Duration?) {
+         outputFormat: OutputFormat, timeout: Duration?, async: Bool = false) {
         self.modelID = modelID
         self.image = image
         self.overrides = overrides
@@ -85,5 +91,6 @@ struct ImageRequest {
         self.includeOutputs = includeOutputs
         self.outputFormat = outputFormat
         self.timeout = timeout
+        self.async = async
     }
 }

@@ -54,9 +54,10 @@ struct InferenceBody: Decodable {
     /// The image request this body makes, when `input_data` holds an image (by `input_type` or
     /// by its magic bytes); nil for a tensor, with `input_data`'s bytes, decoded once, for
     /// `request(inputBytes:)`.
-    func imageRequest() throws -> (image: ImageRequest?, inputBytes: [UInt8]?) {
+    /// `modelID` is the batch's when the item has none.
+    func imageRequest(modelID fallback: String? = nil) throws -> (image: ImageRequest?, inputBytes: [UInt8]?) {
         guard let data = inputData, inputs == nil else { return (nil, nil) }
-        guard let modelID, !modelID.isEmpty else { throw APIError.badRequest("'model_id' is required") }
+        guard let modelID = modelID ?? fallback, !modelID.isEmpty else { throw APIError.badRequest("'model_id' is required") }
         let side = { (value: Double?, field: String) throws(InferenceError) in
             try value.map { (value) throws(InferenceError) in try ClientNumber.int(value, field: field, in: RequestLimits.frameSide) }
         }
@@ -76,7 +77,7 @@ struct InferenceBody: Decodable {
             classIDs: classes?.compactMap { if case .id(let i) = $0 { i } else { nil } })
         return (ImageRequest(modelID: modelID, image: image, overrides: overrides, annotate: annotate ?? false,
                              includeOutputs: includeOutputs ?? false, outputFormat: outputFormat ?? .base64,
-                             timeout: try RequestLimits.timeout(milliseconds: timeoutMs)), nil)
+                             timeout: try RequestLimits.timeout(milliseconds: timeoutMs), async: async ?? false), nil)
     }
 
     /// The core request for this body. `modelID` is the batch's when the item has none;

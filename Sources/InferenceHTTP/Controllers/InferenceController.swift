@@ -30,12 +30,7 @@ struct InferenceController {
         case .json:
             let decoded = try JSONResponse.decode(InferenceBody.self, from: body)
             let (image, inputBytes) = try decoded.imageRequest()
-            if let image {
-                guard decoded.async != true else {
-                    throw APIError.badRequest("'async' is for tensor requests; image requests are answered synchronously")
-                }
-                return try await respond(image, request)
-            }
+            if let image { return try await respond(image, request) }
             let inference = try decoded.request(inputBytes: inputBytes)
             let format = decoded.outputFormat ?? .base64
             if decoded.async == true {
@@ -69,10 +64,13 @@ struct InferenceController {
         let outputs = query["output"].map { [String($0)] } ?? []
         let inference = InferenceRequest(modelID: modelID, inputs: [input], outputs: outputs,
                                          timeout: try RequestLimits.timeout(milliseconds: query["timeout_ms"].map(String.init)))
+        let format = query["output_format"].flatMap { OutputFormat(rawValue: String($0)) } ?? .base64
+        if ImageRequest.flag(query["async"].map(String.init)) {
+            return try accepted(await service.submit(inference, attributes: ["output_format": format.rawValue]))
+        }
         let result = try await service.infer(inference)
         let wantsRaw = request.headers[.accept]?.contains("application/octet-stream") == true
         guard wantsRaw, let first = result.outputs.first else {
-            let format = query["output_format"].flatMap { OutputFormat(rawValue: String($0)) } ?? .base64
             return try JSONResponse.make(InferenceResponse(result, format: format))
         }
         var headers = HTTPFields()
@@ -92,23 +90,38 @@ struct InferenceController {
         guard !decoded.items.isEmpty else { throw APIError.badRequest("'items' is empty") }
         let timeout = try RequestLimits.timeout(milliseconds: decoded.timeoutMs)
         // An item that cannot even be decoded fails alone, like one the model refuses.
-        let requests: [Result<InferenceRequest, APIError>] = decoded.items.map { item in
-            do {
-                var request = try item.request(modelID: decoded.modelID)
-                request.modelID = decoded.modelID
-                request.timeout = request.timeout ?? timeout
-                return .success(request)
-            } catch {
-                return .failure(error as? APIError ?? (error as? InferenceError).map(APIError.init) ?? APIError.badRequest("\(error)"))
-            }
+        let jobs: [Result<BatchJob, APIError>] = decoded.items.map { item in
+            Result { () throws -> BatchJob in try BatchJob(item, modelID: decoded.modelID, timeout: timeout) }.mapError(APIError.from)
         }
         let format = decoded.outputFormat ?? .base64
-        let valid = requests.compactMap { try? $0.get() }
         if decoded.async == true {
-            let failures = requests.enumerated().compactMap { i, r in if case .failure(let e) = r { (i, e) } else { nil } }
+            let failures = jobs.enumerated().compactMap { i, r in if case .failure(let e) = r { (i, e) } else { nil } }
             if let (index, error) = failures.first {
                 throw APIError(error.status, error.code, "item \(index): \(error.message)")
             }
+        }
+        guard jobs.contains(where: { if case .success(.image) = $0 { true } else { false } }) else {
+            return try await tensorBatch(decoded, jobs.map { $0.map(\.tensor!) }, format: format)
+        }
+        // Images among the items: each item's answer is made here (detections or tensors), and an
+        // async task keeps the whole answer as the document it would have been.
+        let modelID = decoded.modelID
+        let answer = { @Sendable () async throws -> BatchResponse in
+            BatchResponse(modelID: modelID, answers: await self.answers(jobs), format: format)
+        }
+        if decoded.async == true {
+            return try accepted(await service.submit(modelID: modelID, kind: "batch") { progress in
+                progress.running()
+                return .document(try JSONResponse.encode(try await answer()))
+            })
+        }
+        return try JSONResponse.make(try await answer())
+    }
+
+    /// A batch of tensors only: run (or queued) by the core, its task rendered when fetched.
+    func tensorBatch(_ decoded: BatchBody, _ requests: [Result<InferenceRequest, APIError>], format: OutputFormat) async throws -> Response {
+        let valid = requests.compactMap { try? $0.get() }
+        if decoded.async == true {
             return try accepted(await service.submitBatch(modelID: decoded.modelID, valid, attributes: ["output_format": format.rawValue]))
         }
         let results = await service.inferBatch(valid)

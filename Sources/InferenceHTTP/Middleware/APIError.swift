@@ -29,6 +29,11 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
 
     public var description: String { "\(status.code) \(code): \(message)" }
 
+    /// Any error a request's handling threw, as its answer.
+    static func from(_ error: any Error) -> APIError {
+        error as? APIError ?? (error as? InferenceError).map(APIError.init) ?? APIError.badRequest("\(error)")
+    }
+
     public static func badRequest(_ message: String, code: String = "invalid_request") -> APIError {
         APIError(.badRequest, code, message)
     }
