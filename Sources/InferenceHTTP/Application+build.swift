@@ -17,7 +17,7 @@ public func buildRouter(
     router.add(middleware: RequestObservationMiddleware(metrics: FrontEndMetrics(factory: service.metrics.factory), node: service.node.rawValue))
     let routes = RouteTable()
     router.add(middleware: ErrorMiddleware(routes: routes))
-    router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
+    router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize, maxBytesInFlight: configuration.maxBodyBytesInFlight))
     router.add(middleware: DisconnectMiddleware())
     router.add(middleware: ClientMiddleware())
     if !configuration.apiKeys.isEmpty {

@@ -6,6 +6,10 @@ public struct HTTPConfiguration: Sendable {
     public var port: Int
     /// Largest request body accepted, in bytes; larger ones get 413.
     public var maxBodySize: Int
+    /// Bytes of request bodies held at once, by their declared length (a body of unknown length
+    /// counts as `maxBodySize`); a request past it is refused at once (429) before its body is
+    /// read, so many large uploads together cannot exhaust the memory.
+    public var maxBodyBytesInFlight: Int = 1 << 30
     /// API keys; empty turns authentication off.
     public var apiKeys: Set<String>
     /// Limits checked before an image is decoded.

@@ -32,7 +32,9 @@ enum Environment {
             .replacingOccurrences(of: "IB", with: "").replacingOccurrences(of: "B", with: "")
         let multipliers: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
         if let last = trimmed.last, let multiplier = multipliers[last], let value = Int(trimmed.dropLast()), value > 0 {
-            return value * multiplier
+            let (bytes, overflow) = value.multipliedReportingOverflow(by: multiplier)
+            guard !overflow else { throw ConfigurationError("'\(text)' is more bytes than this machine can count") }
+            return bytes
         }
         guard let value = Int(trimmed), value > 0 else {
             throw ConfigurationError("'\(text)' is not a size in bytes (e.g. 67108864, 64M, 1G)")

@@ -26,8 +26,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Directory for the list of loaded models and uploads (env HAILO8_DATA_DIR, default ./data).") var dataDir: String?
     @Option(help: "Largest request body, bytes with optional K/M/G (env HAILO8_MAX_BODY_SIZE, default 64M, or an eighth of a smaller cgroup memory limit).")
     var maxBodySize: String?
+    @Option(help: "Request bodies held at once, bytes with optional K/M/G; past it requests wait for none, they get 429 (env HAILO8_BODY_MEMORY, default 1G, or half a smaller cgroup memory limit).")
+    var bodyMemory: String?
     @Option(help: "Default deadline of a request in ms (env HAILO8_REQUEST_TIMEOUT_MS, default 30000).") var requestTimeoutMs: Int?
     @Option(help: "Most async tasks kept at once (env HAILO8_TASK_CAPACITY, default 1024, fewer under a memory limit).") var taskCapacity: Int?
+    @Option(help: "Results finished async tasks may hold, bytes with optional K/M/G; past it new tasks get 429 (env HAILO8_TASK_MEMORY, default 512M, or a quarter of a smaller cgroup memory limit).")
+    var taskMemory: String?
     @Option(help: "Seconds a finished task is kept (env HAILO8_TASK_TTL, default 600).") var taskTtl: Int?
     @Option(help: ArgumentHelp("Load a model at start-up, repeatable (env HAILO8_PRELOAD, comma-separated).", valueName: "id=path"))
     var preload: [String] = []
@@ -83,6 +87,11 @@ struct Serve: AsyncParsableCommand {
             apiKeys: Set(Environment.list(apiKey, "HAILO8_API_KEYS")),
             deepStackModel: Environment.string(deepstackModel, "HAILO8_DEEPSTACK_MODEL"),
             deepStackMaxPredictions: try Environment.int(deepstackMaxPredictions, "HAILO8_DEEPSTACK_MAX_PREDICTIONS", default: 20))
+        http.maxBodyBytesInFlight = try Environment.byteSize(
+            Environment.string(bodyMemory, "HAILO8_BODY_MEMORY") ?? "\(sizing.bodyBytesInFlight(maxBodySize: http.maxBodySize))")
+        guard http.maxBodyBytesInFlight >= http.maxBodySize else {
+            throw ValidationError("--body-memory must hold at least one body of --max-body-size")
+        }
         http.idleTimeout = .seconds(try Environment.int(idleTimeout, "HAILO8_IDLE_TIMEOUT", default: 30))
         http.maxConnections = try Environment.int(maxConnections, "HAILO8_MAX_CONNECTIONS", default: 1024)
         guard http.idleTimeout > .zero, http.maxConnections > 0 else {
@@ -106,6 +115,7 @@ struct Serve: AsyncParsableCommand {
         let timeout = try Environment.int(requestTimeoutMs, "HAILO8_REQUEST_TIMEOUT_MS", default: 30_000)
         let capacity = try Environment.int(taskCapacity, "HAILO8_TASK_CAPACITY", default: sizing.taskCapacity)
         let ttl = try Environment.int(taskTtl, "HAILO8_TASK_TTL", default: 600)
+        let taskBytes = try Environment.byteSize(Environment.string(taskMemory, "HAILO8_TASK_MEMORY") ?? "\(sizing.taskResultBytes)")
         guard timeout > 0, capacity > 0, ttl > 0 else { throw ValidationError("timeouts, task capacity and TTL must be positive") }
         let preloads = try Environment.list(preload, "HAILO8_PRELOAD").map(Self.parsePreload)
         let grpc = try Self.parseGRPCPort(Environment.string(grpcPort, "HAILO8_GRPC_PORT") ?? "0")
@@ -153,7 +163,7 @@ struct Serve: AsyncParsableCommand {
             }
         }
         // Async tasks are kept in <data-dir>/tasks/ so that none accepted is lost to a restart.
-        let tasks = TaskStore(capacity: capacity, timeToLive: .seconds(ttl), node: node,
+        let tasks = TaskStore(capacity: capacity, maxResultBytes: taskBytes, timeToLive: .seconds(ttl), node: node,
                               directory: dataDirectory.appendingPathComponent("tasks"), logger: logger)
         let restoredTasks = await tasks.restore()
         if restoredTasks > 0 { logger.info("async tasks restored", metadata: ["tasks": "\(restoredTasks)"]) }

@@ -68,6 +68,24 @@ struct TaskStoreTests {
         _ = try await store.submit(modelID: "m", kind: "inference", work: forever)
     }
 
+    @Test("finished results are bounded in bytes: a full budget refuses new tasks until results are deleted")
+    func resultBytes() async throws {
+        let store = TaskStore(capacity: 100, maxResultBytes: 1000, timeToLive: .seconds(60))
+        let document: @Sendable (TaskStore.Progress) async throws -> TaskStore.Outcome = { _ in .document(Data(count: 600)) }
+        let first = try await store.submit(modelID: "m", kind: "image", work: document)
+        try await waitFor(store, first, .succeeded)
+        let second = try await store.submit(modelID: "m", kind: "image", work: document)  // 600 < 1000: accepted
+        try await waitFor(store, second, .succeeded)
+        #expect(await store.resultBytes == 1200)
+        await #expect { try await store.submit(modelID: "m", kind: "image", work: document) } throws: { error in
+            let error = error as! InferenceError
+            return error.code == .taskStoreFull && error.message.contains("MiB")
+        }
+        _ = try await store.cancel(first)  // a finished task deleted frees its bytes
+        #expect(await store.resultBytes == 600)
+        _ = try await store.submit(modelID: "m", kind: "image", work: document)
+    }
+
     @Test("shutdown fails queued tasks with 'shutdown', lets running ones finish, refuses new ones")
     func shutdown() async throws {
         let store = TaskStore(capacity: 4, timeToLive: .seconds(60))

@@ -61,3 +61,18 @@ def test_shutdown_fails_queued_tasks_visibly_and_exits_cleanly(start_server: Sta
         time.sleep(0.02)
     assert seen == {task_id: "shutdown" for task_id in queued}, seen
     assert s.process.wait(timeout=60) == 0
+
+
+def test_finished_results_are_bounded_in_bytes(start_server: StartServer) -> None:
+    """--task-memory: the slow model's 256 KiB result fills a 200K budget, so the next task is
+    429 task_store_full until the finished one is deleted."""
+    s = start_server(args=["--task-memory", "200K"])
+    assert s.post("/models/load", json={"model_path": "slow.onnx", "model_id": "slow"}).status_code == 201
+    first = s.post("/inference", json=slow_task(1))
+    assert first.status_code == 202, first.text
+    task_id = first.json()["task_id"]
+    assert s.wait_task(task_id)["status"] == "succeeded"
+    error = assert_error(s.post("/inference", json=slow_task(1)), 429, "task_store_full")
+    assert "--task-memory" in error["message"], error
+    assert s.delete(f"/inference/{task_id}").status_code == 200
+    assert s.post("/inference", json=slow_task(1)).status_code == 202

@@ -37,4 +37,19 @@ public struct ResourceSizing: Sendable, Equatable {
         guard let memory = limits.memoryLimit else { return 1024 }
         return Int(min(1024, max(64, memory >> 20)))
     }
+
+    /// Bytes of results finished async tasks may hold (`--task-memory`): 512 MiB, or a quarter
+    /// of a known memory limit when that is less (at least 16 MiB). The count alone does not
+    /// bound them: one batch task can hold hundreds of MiB of tensors.
+    public var taskResultBytes: Int {
+        guard let memory = limits.memoryLimit else { return 512 << 20 }
+        return Int(min(512 << 20, max(16 << 20, memory / 4)))
+    }
+
+    /// Bytes of request bodies held at once (`--body-memory`): 1 GiB, or half a known memory
+    /// limit when that is less; never less than one body of `maxBodySize`.
+    public func bodyBytesInFlight(maxBodySize: Int) -> Int {
+        let share = limits.memoryLimit.map { Int(min(1 << 30, $0 / 2)) } ?? 1 << 30
+        return max(maxBodySize, share)
+    }
 }

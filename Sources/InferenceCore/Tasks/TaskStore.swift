@@ -56,17 +56,24 @@ public actor TaskStore {
     }
 
     public nonisolated let capacity: Int
+    /// Bytes of results the finished tasks may hold; past it new tasks are refused (429) until
+    /// results are fetched and deleted or expire. A task running when the budget fills still
+    /// keeps its result: the budget can be passed by what was already accepted, never more.
+    public nonisolated let maxResultBytes: Int
     public nonisolated let timeToLive: Duration
     /// The host this store's tasks belong to: their ids are `<node>_<uuid>`.
     public nonisolated let node: NodeName
     private var tasks: [String: Snapshot] = [:]
+    /// Bytes of the outcomes in `tasks`.
+    private(set) var resultBytes = 0
     private var handles: [String: Task<Void, Never>] = [:]
     private var accepting = true
     private let journal: TaskJournal?
 
-    public init(capacity: Int, timeToLive: Duration, node: NodeName = .host, directory: URL? = nil,
+    public init(capacity: Int, maxResultBytes: Int = .max, timeToLive: Duration, node: NodeName = .host, directory: URL? = nil,
                 logger: Logger = Logger(label: "hailo8.tasks")) {
         self.capacity = max(1, capacity)
+        self.maxResultBytes = max(1, maxResultBytes)
         self.timeToLive = timeToLive
         self.node = node
         journal = directory.map { TaskJournal(directory: $0, logger: logger) }
@@ -89,6 +96,7 @@ public actor TaskStore {
                 journal.writeLater(TaskRecord(task))
             }
             tasks[task.id] = task
+            resultBytes += task.outcome?.byteCount ?? 0
         }
         purgeExpired()
         // Past the capacity (it was lowered), the oldest go.
@@ -111,6 +119,10 @@ public actor TaskStore {
         guard tasks.count < capacity else {
             throw InferenceError(.resourceExhausted, .taskStoreFull,
                 "the task store holds \(capacity) tasks; fetch or delete finished ones, or wait for them to expire, then retry")
+        }
+        guard resultBytes < maxResultBytes else {
+            throw InferenceError(.resourceExhausted, .taskStoreFull,
+                "the task store's results fill its \(maxResultBytes >> 20) MiB (--task-memory); delete finished tasks once fetched, or wait for them to expire, then retry")
         }
         let id = node.newTaskID()
         let task = Snapshot(id: id, modelID: modelID, kind: kind, attributes: attributes, status: .queued, createdAt: Date())
@@ -184,6 +196,7 @@ public actor TaskStore {
             case .success(let outcome):
                 task.status = .succeeded
                 task.outcome = outcome
+                resultBytes += outcome.byteCount
             case .failure(let error):
                 task.status = error.kind == .deadlineExceeded && task.status == .queued ? .expired : .failed
                 task.error = error
@@ -207,7 +220,7 @@ public actor TaskStore {
 
     /// Drops a finished task, from memory and from disk.
     private func forget(_ id: String) {
-        tasks[id] = nil
+        resultBytes -= tasks.removeValue(forKey: id)?.outcome?.byteCount ?? 0
         journal?.removeLater(id)
     }
 
@@ -220,4 +233,19 @@ public actor TaskStore {
         }
         return InferenceError(.notFound, .taskNotFound, "no task with id '\(id)' (unknown, deleted, or expired \(timeToLive) after it finished)")
     }
+}
+
+extension TaskStore.Outcome {
+    /// The bytes a finished task holds: its tensors' data, or its document.
+    var byteCount: Int {
+        switch self {
+        case .single(let result): result.byteCount
+        case .batch(let items): items.reduce(0) { $0 + ((try? $1.get())?.byteCount ?? 0) }
+        case .document(let data): data.count
+        }
+    }
+}
+
+extension InferenceResult {
+    var byteCount: Int { outputs.reduce(0) { $0 + $1.data.count } }
 }
