@@ -66,3 +66,35 @@ def test_a_configure_failure_in_the_middle_of_a_rebuild_is_recovered(start_serve
         assert r.status_code == 200, r.text
     device = next(d for d in s.get("/devices").json()["devices"] if d["kind"] == "hailo")
     assert int(device["details"]["faults"]) >= 1, device
+
+
+def test_a_configure_fault_while_loading_fails_that_load_alone(start_server: StartServer, tmp_path: Path) -> None:
+    """The second model's configure fails (HAILO_INTERNAL_FAILURE, once): that load is refused
+    with a message naming the status, the first model goes on answering, and loading it again works."""
+    s = start_hailo(start_server, tmp_path, {"HAILO_SIM_FAULTS": "configure:1:8"})
+    wait_ready(s)
+    assert s.post("/models/load", json={"model_path": DETECTOR, "model_id": "det"}).status_code == 201
+    r = s.post("/models/load", json={"model_path": "sim_classifier.hef", "model_id": "cls"})
+    assert r.status_code >= 500 and "HAILO_INTERNAL_FAILURE" in r.json()["error"]["message"], r.text
+    x = frame(7)
+    np.testing.assert_array_equal(output_floats(infer_frame(s, "det", x)), expected_nms(x))
+    r = s.post("/models/load", json={"model_path": "sim_classifier.hef", "model_id": "cls"})
+    assert r.status_code == 201, r.text
+    assert infer_frame(s, "cls", np.zeros((1, 224, 224, 3), dtype=np.uint8)).status_code == 200
+    np.testing.assert_array_equal(output_floats(infer_frame(s, "det", x)), expected_nms(x))
+
+
+def test_sigterm_while_the_device_recovers_exits_cleanly(start_server: StartServer, tmp_path: Path) -> None:
+    """Every vdevice creation after the fault fails (the board is claimed), so the backend stays
+    `recovering` with retries pending; SIGTERM then stops the service at once and cleanly."""
+    faults = ",".join(["read:3:63"] + ["create_vdevice:1:74"] * 15)   # the simulator takes 16 entries
+    s = start_hailo(start_server, tmp_path, {"HAILO_SIM_FAULTS": faults})
+    wait_ready(s)
+    assert s.post("/models/load", json={"model_path": DETECTOR, "model_id": "det"}).status_code == 201
+    deadline = time.monotonic() + 20
+    while s.get("/health").json()["backends"]["hailo"].get("state") != "recovering":
+        assert time.monotonic() < deadline, s.get("/health").json()
+        infer_frame(s, "det", frame(1))
+    started = time.monotonic()
+    assert s.stop() == 0, s.log_tail()
+    assert time.monotonic() - started < 10, "shutdown waited for the recovery"
