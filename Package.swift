@@ -4,6 +4,9 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    // Our own targets only (a flag on the command line would reach the dependencies too).
+    .treatAllWarnings(as: .error),
 ]
 
 let package = Package(
@@ -160,6 +163,7 @@ let package = Package(
         .target(
             name: "HailoRTSimulator",
             dependencies: ["CHailoRT"],
+            cSettings: [.treatAllWarnings(as: .error)],
             linkerSettings: [.linkedLibrary("pthread")]
         ),
         // The fuzz harnesses of the parsers of untrusted input, by name: run by the libFuzzer

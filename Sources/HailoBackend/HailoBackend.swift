@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import HailoRT
-import InferenceCore
-import Logging
+public import InferenceCore
+public import Logging
 
 /// Runs `.hef` models on Hailo-8 devices through HailoRT 4.20 to 4.23, the version of the host's
 /// driver, loaded at run time.

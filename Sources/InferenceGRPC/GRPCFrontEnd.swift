@@ -1,9 +1,9 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
-import InferenceCore
-import InferenceVision
-import Logging
-import ServiceLifecycle
+public import InferenceCore
+public import InferenceVision
+public import Logging
+public import ServiceLifecycle
 
 /// The KServe v2 gRPC front end as a `Service` of the one group: serves
 /// `inference.GRPCInferenceService` over HTTP/2 (plaintext) until graceful shutdown, when it stops

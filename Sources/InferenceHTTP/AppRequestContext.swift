@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 
 /// The request context of every route. Bodies are read by the controllers themselves, up to the
 /// configured `--max-body-size`, so the context needs nothing beyond the basics.

@@ -1,9 +1,9 @@
-import Hummingbird
-import InferenceCore
-import InferenceVision
-import Logging
+public import Hummingbird
+public import InferenceCore
+public import InferenceVision
+public import Logging
 import NIOCore
-import Prometheus
+public import Prometheus
 
 /// Builds the router with every route and middleware; tests call it directly.
 /// Image work runs on `pipeline`'s threads (the process-wide one unless given). `GET /metrics`

@@ -1,4 +1,4 @@
-import InferenceVision
+public import InferenceVision
 
 /// What the HTTP layer needs to know beyond the core.
 public struct HTTPConfiguration: Sendable {

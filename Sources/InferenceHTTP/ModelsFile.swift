@@ -1,5 +1,5 @@
 import Foundation
-import InferenceCore
+public import InferenceCore
 import InferenceVision
 import Yams
 

@@ -1,4 +1,4 @@
-import InferenceCore
+public import InferenceCore
 
 extension ONNXBackend {
     public struct Configuration: Sendable {

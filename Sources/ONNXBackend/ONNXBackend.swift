@@ -1,6 +1,6 @@
 import Foundation
-import InferenceCore
-import Logging
+public import InferenceCore
+public import Logging
 import NIOPosix
 import ONNXRuntime
 

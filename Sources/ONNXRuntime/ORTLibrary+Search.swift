@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension ORTLibrary {
     /// Where to look for `libonnxruntime`, in order.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where the tests find the generated test models and the demo model.
 ///

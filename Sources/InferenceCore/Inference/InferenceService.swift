@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 
 /// The core's entry point for every protocol layer: runs requests on the registry's models,
 /// keeps async tasks, and reports the state of backends and models.

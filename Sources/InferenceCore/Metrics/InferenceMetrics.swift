@@ -1,4 +1,4 @@
-import Metrics
+public import Metrics
 import Synchronization
 
 /// Where the service's metrics go: the swift-metrics factory captured when the service was made.

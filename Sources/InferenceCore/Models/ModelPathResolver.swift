@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Confines model paths to the models root: relative paths are taken from the root, absolute ones
 /// must lie inside it, `..` is refused outright, and a symlink that leads outside is refused too.

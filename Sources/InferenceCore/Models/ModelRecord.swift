@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Which device a load request asks for.
 public enum DeviceChoice: String, Sendable, Codable {

@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 
 /// Loads, lists and unloads models, routes each to its backend, and remembers the set of loaded
 /// models (and uploaded files) in the data directory so that it survives a restart.

@@ -1,4 +1,4 @@
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// Brings back, while the service runs, the recorded models that failed to load at start: every
 /// `interval` it asks the registry to retry those whose wait is over (`retryRestores()`). Stops

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Request counters and recent latencies of one model. Updated from any task; cheap to read.

@@ -1,4 +1,4 @@
-import Dispatch
+public import Dispatch
 
 extension Duration {
     /// The longest wait a timer is set for; a later deadline fires then (no request waits a year).

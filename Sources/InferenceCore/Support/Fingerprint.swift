@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Identifies a model file by content (64-bit FNV-1a and size), so that reloading an id with the
 /// same file is recognised whatever its path. Not a security hash: it guards against mistakes.

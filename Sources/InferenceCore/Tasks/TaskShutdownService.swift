@@ -1,4 +1,4 @@
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// Finishes the task store when the service stops: runs in the same `ServiceGroup` as the HTTP
 /// server and after it in order, so that on SIGTERM it is shut down first, while the server still

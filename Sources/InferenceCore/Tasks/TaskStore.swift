@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 
 /// Asynchronous inference tasks (`"async": true`): bounded in number, kept for a time after they
 /// finish, then forgotten.

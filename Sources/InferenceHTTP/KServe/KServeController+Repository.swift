@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import InferenceCore
+package import InferenceCore
 import NIOCore
 
 /// Triton's model repository extension over the models root (`ModelRepository` names the files)

@@ -1,4 +1,4 @@
-import InferenceCore
+package import InferenceCore
 
 /// A tensor datatype as the Open Inference Protocol names it: the numeric ones map one to one
 /// to the core's `ElementType`; `BYTES` (length-prefixed byte strings) has no core equivalent.

@@ -1,5 +1,5 @@
-import InferenceCore
-import InferenceVision
+package import InferenceCore
+package import InferenceVision
 
 /// Images as a BYTES tensor (one encoded JPEG or PNG per element, as OpenVINO Model Server
 /// takes them) for a detection model: each image is decoded, letterboxed, run and decoded into

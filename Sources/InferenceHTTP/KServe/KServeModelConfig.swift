@@ -1,5 +1,5 @@
 import Foundation
-import InferenceCore
+package import InferenceCore
 
 /// `GET /v2/models/{m}/config`: the parts of Triton's model configuration that describe a loaded
 /// model. `max_batch_size` is 0 because the service does no batching of its own: `dims` are the

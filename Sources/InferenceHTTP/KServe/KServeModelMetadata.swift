@@ -1,4 +1,4 @@
-import InferenceCore
+package import InferenceCore
 
 /// `GET /v2/models/{m}`: a loaded model's name, version, platform and tensors (-1 for dynamic
 /// dimensions).

@@ -1,5 +1,5 @@
 import Foundation
-import InferenceCore
+package import InferenceCore
 
 /// `GET /v2/models[/{m}]/stats`: Triton's statistics shape, filled from the core's counters.
 ///

@@ -1,6 +1,6 @@
 import InferenceCore
 import Metrics
-import Prometheus
+public import Prometheus
 
 /// The Prometheus side of the service's metrics: a factory for `MetricsSystem` whose histograms
 /// resolve sub-millisecond times, over the registry that `GET /metrics` renders.

@@ -1,9 +1,9 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
+public import HTTPTypes
+public import Hummingbird
 import Logging
 import NIOCore
-import InferenceCore
+public import InferenceCore
 
 /// An error answered as `{"error": {"code", "message"}}` with its status.
 public struct APIError: HTTPResponseError, CustomStringConvertible {

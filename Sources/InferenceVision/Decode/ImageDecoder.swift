@@ -1,4 +1,4 @@
-import InferenceCore
+public import InferenceCore
 
 /// Decodes any supported input to RGB, after checking the limits. `minimumScale` lets JPEG
 /// decoding shrink in the DCT domain when the model needs fewer pixels. Blocking.

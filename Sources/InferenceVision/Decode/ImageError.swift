@@ -1,4 +1,4 @@
-import InferenceCore
+public import InferenceCore
 
 /// Error codes of image inputs. They are `InferenceError`s, so every protocol layer maps them
 /// like the core's own.

@@ -1,4 +1,4 @@
-import InferenceCore
+public import InferenceCore
 
 /// Which decoder a model's outputs need and how many classes it has, from the load option
 /// `postprocess` or, for `auto`, from the output signature.

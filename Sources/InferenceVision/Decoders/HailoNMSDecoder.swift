@@ -1,4 +1,4 @@
-import InferenceCore
+public import InferenceCore
 
 /// Hailo `NMS_BY_CLASS` float32 buffers: for each class k in order, a count (an integer stored
 /// as a float) followed immediately by that many 5-float records `y_min, x_min, y_max, x_max,

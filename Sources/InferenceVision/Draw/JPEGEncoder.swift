@@ -1,5 +1,5 @@
 import CTurboJPEG
-import InferenceCore
+public import InferenceCore
 
 /// Encodes RGB images as baseline JPEG (4:2:0) with TurboJPEG. Blocking.
 public enum JPEGEncoder {

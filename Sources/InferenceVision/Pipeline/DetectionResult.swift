@@ -1,4 +1,4 @@
-import InferenceCore
+public import InferenceCore
 
 /// The answer to an image request: detections in the image's pixels (nil when the model is no
 /// detector), the raw outputs, and where the time went.

@@ -1,4 +1,4 @@
-import InferenceCore
+public import InferenceCore
 
 /// How an image becomes a model's input tensor: which input, its size, layout, element type and
 /// normalisation, from the signature and the load options.

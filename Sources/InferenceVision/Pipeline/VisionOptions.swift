@@ -1,4 +1,4 @@
-import InferenceCore
+public import InferenceCore
 
 /// Checks the image options of a load request before the model is loaded, so that a typo is a
 /// clear 422 at load time rather than at the first image.

@@ -1,4 +1,4 @@
-import InferenceCore
+public import InferenceCore
 import NIOCore
 import NIOPosix
 

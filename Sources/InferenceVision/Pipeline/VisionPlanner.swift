@@ -1,4 +1,4 @@
-import InferenceCore
+public import InferenceCore
 import Synchronization
 
 /// What vision needs of a model, made once when it loads (`ModelPlanner`): how an image becomes

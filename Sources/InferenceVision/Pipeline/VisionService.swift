@@ -1,5 +1,5 @@
 import Foundation
-import InferenceCore
+public import InferenceCore
 
 /// Images in, detections out: decodes on the pipeline's threads, runs the model through the
 /// core service, decodes the outputs. Every protocol layer (native, DeepStack) calls this.

@@ -1,7 +1,7 @@
 import InferenceCore
-import InferenceVision
-import Logging
-import ServiceLifecycle
+public import InferenceVision
+public import Logging
+public import ServiceLifecycle
 import Synchronization
 
 /// Frigate's remote detector protocol over ZeroMQ (Frigate 0.17+, detector type `zmq`): a ROUTER

@@ -1,5 +1,5 @@
 import Foundation
-import InferenceVision
+public import InferenceVision
 
 /// The replies Frigate's `zmq` detector reads. Detections are `[header, rows]` with header
 /// `{"shape": [20, 6], "dtype": "float32"}` (and `error` when the request failed) and rows of

@@ -1,5 +1,5 @@
 import Foundation
-import InferenceVision
+public import InferenceVision
 
 /// A request of Frigate's `zmq` remote detector (`frigate/detectors/plugins/zmq_ipc.py`), the
 /// frames after the envelope:
