@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: setup, the HailoRT simulator's C self-test (tests/simulator), the Swift tests
+# Runs every test: setup, the HailoRT simulator's C self-test (tests/simulator), the guard rails
+# (scripts/lint.sh), the Swift tests
 # (swift test), the Python integration tests (tests/integration) against the release binary over
 # real HTTP (the Kubernetes manifests of deploy/kubernetes are validated there too), then three
 # hosts behind HAProxy in network namespaces (scripts/test-cluster.sh; needs root; about
@@ -22,7 +23,10 @@ export HAILO8_DEMO_MODEL="$ROOT/models/nudenet-320n.onnx"
 step "HailoRT simulator self-test (tests/simulator/run.sh)"
 PYTHON="$ROOT/.venv/bin/python" bash tests/simulator/run.sh
 
-step "swift build --build-tests"
+step "guard rails (scripts/lint.sh)"
+bash scripts/lint.sh
+
+step "swift build --build-tests (warnings are errors)"
 swift build --build-tests
 
 step "swift test"

@@ -57,6 +57,9 @@ final class HailoDeviceManager: @unchecked Sendable {
     var currentState: State { locked { state } }
     /// Whether a vdevice is held (the boards are claimed).
     var isOpen: Bool { locked { vdevice != nil } }
+    /// Attempts made to open the devices so far (for tests of retries against shutdown).
+    var openAttempts: Int { locked { attempts } }
+    private var attempts = 0
     var faults: (count: Int, last: String?) { locked { (faultCount, lastFault) } }
     var devices: [HailoDeviceSnapshot] { locked { currentSnapshots } }
     var modelNames: [String] { locked { models.map(\.name) } }
@@ -100,6 +103,7 @@ final class HailoDeviceManager: @unchecked Sendable {
     /// the devices are open already.
     private func open(attempt: Int, reason: String?, generation: Int) {
         guard locked({ !isShutDown && openGeneration == generation && vdevice == nil }) else { return }
+        locked { attempts += 1 }
         var built: HailoVDevice?
         do {
             // Every device present unless the configuration lists some (scan finds 0 without a driver).

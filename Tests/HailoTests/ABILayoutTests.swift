@@ -4,7 +4,7 @@ import Testing
 
 /// The hand-written declarations against the sizes and offsets of HailoRT 4.23 (x86_64 and
 /// aarch64 Linux alike), so that a typo in `CHailoRT.h` cannot silently corrupt a call.
-@Suite("HailoRT 4.23 ABI layout")
+@Suite("HailoRT 4.23 ABI layout", .timeLimit(.minutes(1)))
 struct ABILayoutTests {
     @Test("struct sizes")
     func sizes() {
@@ -96,7 +96,7 @@ struct ABILayoutTests {
 }
 
 /// The types whose layout differs in HailoRT 4.20.x (4.21 and 4.22 are 4.23's layout exactly).
-@Suite("HailoRT 4.20 ABI layout")
+@Suite("HailoRT 4.20 ABI layout", .timeLimit(.minutes(1)))
 struct ABILayout420Tests {
     @Test("extended device information has no gpio_mask and is 92 bytes")
     func extendedInformation() {

@@ -5,7 +5,7 @@ import Testing
 
 @testable import HailoBackend
 
-@Suite("Hailo backend over the simulator")
+@Suite("Hailo backend over the simulator", .timeLimit(.minutes(1)))
 struct HailoBackendTests {
     static func frame(seed: Int, size: Int = 64 * 64 * 3) -> [UInt8] {
         var generator = seed &* 2_654_435_761 &+ 1

@@ -4,7 +4,7 @@ import Testing
 
 @testable import HailoRT
 
-@Suite("HailoRT binding over the simulator")
+@Suite("HailoRT binding over the simulator", .timeLimit(.minutes(1)))
 struct HailoBindingTests {
     @Test("the loader resolves every symbol and checks the library version")
     func load() throws {

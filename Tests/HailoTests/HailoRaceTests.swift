@@ -1,5 +1,6 @@
 import Foundation
 import InferenceCore
+import TestSupport
 import Testing
 
 @testable import HailoBackend
@@ -29,8 +30,7 @@ struct HailoRaceTests {
         let b = try await backend.load(path: try SimulatorFixture.hef("sim_perchannel.hef"), options: .init())
         for seed in 0..<2 { _ = try await HailoBackendTests.run(a, [HailoBackendTests.frame(seed: seed)]) }
         _ = try? await HailoBackendTests.run(a, [HailoBackendTests.frame(seed: 2)])   // the fault
-        for _ in 0..<100 where backend.status.state != "recovering" { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(backend.status.state == "recovering")
+        #expect(try await eventually { backend.status.state == "recovering" })
         await b.close()   // rebuilds with `a` alone, before the retry is due
         #expect(backend.status.state == "ready")
         try await Task.sleep(for: .milliseconds(2500))   // past the retry's time
@@ -41,16 +41,20 @@ struct HailoRaceTests {
 
     @Test("shutdown while a retry waits: the devices are not opened afterwards")
     func shutdownDuringRetryWait() async throws {
-        // The first two opens fail; left alone, the third (a second after start) would succeed.
-        // The check before shutdown has that second of slack on a busy machine.
-        let backend = try await SimulatorFixture.backend(["HAILO_SIM_FAULTS": "create_vdevice:0:74,create_vdevice:0:74"]) {
-            $0.initialBackoff = 0.5
-            $0.maximumBackoff = 0.5
+        // Every open fails (the board is claimed), retried every 0.2 s: however busy the machine,
+        // retries are pending when shutdown comes, and none may run after it.
+        let faults = Array(repeating: "create_vdevice:0:74", count: 16).joined(separator: ",")
+        let backend = try await SimulatorFixture.backend(["HAILO_SIM_FAULTS": faults]) {
+            $0.initialBackoff = 0.2
+            $0.maximumBackoff = 0.2
         }
-        #expect(backend.manager?.isOpen == false)
+        let manager = try #require(backend.manager)
+        #expect(try await eventually { manager.openAttempts >= 2 }, "the failed open was never retried")
         await backend.shutdown()
-        try await Task.sleep(for: .milliseconds(1500))   // past the retries' times
-        #expect(backend.manager?.isOpen == false)
+        let attempts = manager.openAttempts
+        try await Task.sleep(for: .milliseconds(1000))   // five retry periods
+        #expect(manager.openAttempts == attempts)
+        #expect(!manager.isOpen)
     }
 
     @Test("a device fault while a model is being unloaded: the other model serves again")
@@ -67,12 +71,7 @@ struct HailoRaceTests {
         await b.close()
         let answered = await frames
         #expect(answered.count == 16)
-        var ready = false
-        for _ in 0..<200 where !ready {
-            try await Task.sleep(for: .milliseconds(10))
-            ready = backend.status.state == "ready"
-        }
-        #expect(ready)
+        #expect(try await eventually { backend.status.state == "ready" })
         try await Self.expectServes(a, seed: 20)
         await backend.shutdown()
     }

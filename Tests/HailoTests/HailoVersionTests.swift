@@ -1,7 +1,7 @@
 @testable import HailoRT
 import Testing
 
-@Suite("HailoRT versions: which library, which layout")
+@Suite("HailoRT versions: which library, which layout", .timeLimit(.minutes(1)))
 struct HailoVersionTests {
     @Test("the driver's version is tried first, then every supported version newest first")
     func searchOrder() {

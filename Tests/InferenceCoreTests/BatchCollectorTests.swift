@@ -4,7 +4,7 @@ import Testing
 
 @testable import InferenceCore
 
-@Suite("Dynamic batching")
+@Suite("Dynamic batching", .timeLimit(.minutes(1)))
 struct BatchCollectorTests {
     /// Runs `y = x + 1000 × row` over a `[N, 2]` float32 batch and records each batch's rows.
     final class Runner: Sendable {

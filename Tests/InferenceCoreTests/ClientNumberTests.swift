@@ -3,7 +3,7 @@ import Testing
 
 @testable import InferenceCore
 
-@Suite("Numbers from clients are checked, never trapped on")
+@Suite("Numbers from clients are checked, never trapped on", .timeLimit(.minutes(1)))
 struct ClientNumberTests {
     static let timeouts = 1...86_400_000
 

@@ -11,7 +11,7 @@ import Testing
 /// The core's metrics, each test with its own Prometheus registry: the service captures the
 /// factory bound by `withMetricsFactory` when it is made, so tests running in parallel never
 /// share a figure.
-@Suite("Core metrics")
+@Suite("Core metrics", .timeLimit(.minutes(1)))
 struct CoreMetricsTests {
     static let backend = ModelRegistryTests.backend
     let prometheus = PrometheusCollectorRegistry()

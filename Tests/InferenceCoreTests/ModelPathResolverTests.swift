@@ -4,7 +4,7 @@ import Testing
 
 @testable import InferenceCore
 
-@Suite("Model paths are confined to the models directory")
+@Suite("Model paths are confined to the models directory", .timeLimit(.minutes(1)))
 struct ModelPathResolverTests {
     let root: URL
     let outside: URL

@@ -7,7 +7,7 @@ import Testing
 @testable import InferenceCore
 
 /// The registry with the real ONNX backend and real (tiny) models in a temporary models root.
-@Suite("Model registry")
+@Suite("Model registry", .timeLimit(.minutes(1)))
 struct ModelRegistryTests {
     static let backend = ONNXBackend(configuration: .init(libraryPath: TestEnvironment.libraryPath, intraOpThreads: 1, inferenceThreads: 2), logger: Logger(label: "test"))
     let models: URL

@@ -4,7 +4,7 @@ import Testing
 
 @testable import InferenceCore
 
-@Suite("Model names in the models root")
+@Suite("Model names in the models root", .timeLimit(.minutes(1)))
 struct ModelRepositoryTests {
     let repository: ModelRepository
 

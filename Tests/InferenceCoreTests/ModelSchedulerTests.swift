@@ -3,7 +3,7 @@ import Testing
 
 @testable import InferenceCore
 
-@Suite("Per-model scheduler")
+@Suite("Per-model scheduler", .timeLimit(.minutes(1)))
 struct ModelSchedulerTests {
     let far = ContinuousClock.now + .seconds(30)
 

@@ -3,7 +3,7 @@ import Testing
 
 @testable import InferenceCore
 
-@Suite("Node names and task ids")
+@Suite("Node names and task ids", .timeLimit(.minutes(1)))
 struct NodeNameTests {
     @Test("a node name is 1 to 128 of A-Z a-z 0-9 . -", arguments: ["node-1", "ip-10-0-0-7.ec2.internal", "A", String(repeating: "a", count: 128)])
     func valid(name: String) throws {

@@ -7,7 +7,7 @@ import Testing
 @testable import InferenceCore
 
 /// Readiness waits for the models the service was told to load at start, and only for those.
-@Suite("Readiness")
+@Suite("Readiness", .timeLimit(.minutes(1)))
 struct ReadinessTests {
     let models: URL
     let data: URL

@@ -3,7 +3,7 @@ import Testing
 
 @testable import InferenceCore
 
-@Suite("Resource limits read from cgroup v1 and v2")
+@Suite("Resource limits read from cgroup v1 and v2", .timeLimit(.minutes(1)))
 struct ResourceLimitsTests {
     let tree: FakeFileTree
     static let sixteen = ProcessorCounts(host: 16, affinity: 16)

@@ -4,7 +4,7 @@ import Testing
 
 @testable import InferenceCore
 
-@Suite("Pools and limits sized from the cgroup")
+@Suite("Pools and limits sized from the cgroup", .timeLimit(.minutes(1)))
 struct ResourceSizingTests {
     static func limits(host: Int = 16, affinity: Int? = nil, quota: Double? = nil, memory: Int64? = nil) -> ResourceLimits {
         ResourceLimits(cpuQuota: quota, processors: ProcessorCounts(host: host, affinity: affinity ?? host), memoryLimit: memory)

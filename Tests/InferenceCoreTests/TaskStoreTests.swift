@@ -4,7 +4,7 @@ import Testing
 
 @testable import InferenceCore
 
-@Suite("Async task store")
+@Suite("Async task store", .timeLimit(.minutes(1)))
 struct TaskStoreTests {
     static let result = TaskStore.Outcome.batch([])
 

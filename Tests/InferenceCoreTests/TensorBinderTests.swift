@@ -2,7 +2,7 @@ import Testing
 
 @testable import InferenceCore
 
-@Suite("Binding request tensors to a model's signature")
+@Suite("Binding request tensors to a model's signature", .timeLimit(.minutes(1)))
 struct TensorBinderTests {
     let detector = ModelSignature(
         inputs: [TensorSpec(name: "images", dtype: .float32, shape: [-1, 3, -1, -1])],
@@ -78,7 +78,7 @@ struct TensorBinderTests {
     }
 }
 
-@Suite("Shapes whose size overflows are refused, not trapped on")
+@Suite("Shapes whose size overflows are refused, not trapped on", .timeLimit(.minutes(1)))
 struct TensorBinderOverflowTests {
     let detector = ModelSignature(
         inputs: [TensorSpec(name: "images", dtype: .float32, shape: [-1, 3, -1, -1])],

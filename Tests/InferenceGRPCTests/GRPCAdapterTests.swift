@@ -6,7 +6,7 @@ import Testing
 
 @testable import InferenceGRPC
 
-@Suite("KServe v2 gRPC adapter")
+@Suite("KServe v2 gRPC adapter", .timeLimit(.minutes(1)))
 struct GRPCAdapterTests {
     @Test("grpc-timeout values become durations; malformed ones are ignored", arguments: [
         ("5S", Duration?.some(.seconds(5))), ("250m", .milliseconds(250)), ("1H", .seconds(3600)), ("2M", .seconds(120)),

@@ -9,7 +9,7 @@ import Testing
 /// Numbers no route may trap on: huge, negative, NaN and infinite values where counts are
 /// wanted, and shapes whose size overflows. Each is refused with a 4xx in the route's own error
 /// form, and the service keeps serving.
-@Suite("Bad numbers and shapes on every route")
+@Suite("Bad numbers and shapes on every route", .timeLimit(.minutes(1)))
 struct BadInputRouteTests {
     static let affineInput = "AACAPwAAgD8AAIA/"  // three float32 ones
 
@@ -158,7 +158,7 @@ struct BadInputRouteTests {
 }
 
 /// The same numbers on the image routes, with the demo detector.
-@Suite("Bad numbers on the image routes")
+@Suite("Bad numbers on the image routes", .timeLimit(.minutes(1)))
 struct BadImageInputRouteTests {
     @Test("max_detections, thresholds and frame sizes out of range are 400 in JSON, query and multipart requests",
           arguments: ["1e300", "-1e300", "nan", "inf", "0", "2.5"])

@@ -9,7 +9,7 @@ import Testing
 /// The connection-level parts of the server: noticing a client that goes away, and answering
 /// `Expect: 100-continue`. The same parts are exercised over real sockets in
 /// tests/integration/test_overload.py and test_service.py.
-@Suite("Connections: client disconnects and Expect: 100-continue")
+@Suite("Connections: client disconnects and Expect: 100-continue", .timeLimit(.minutes(1)))
 struct ConnectionTests {
     /// Stands for the HTTP pipeline after the handler: records the events that reach it.
     final class Sink: ChannelInboundHandler {

@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// The DOODS2 routes with the demo detector.
-@Suite("DOODS API")
+@Suite("DOODS API", .timeLimit(.minutes(1)))
 struct DOODSRouteTests {
     func withDemo(_ service: TestService? = nil, _ body: @escaping @Sendable (any TestClientProtocol, HTTPFields) async throws -> Void) async throws {
         let app = try (service ?? TestService(maxBodySize: 8 << 20, withDemoModel: true)).application

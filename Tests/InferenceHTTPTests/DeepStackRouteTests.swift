@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// The DeepStack / CodeProject.AI routes with the demo detector.
-@Suite("DeepStack API")
+@Suite("DeepStack API", .timeLimit(.minutes(1)))
 struct DeepStackRouteTests {
     func withDemo(_ service: TestService? = nil, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let app = try (service ?? TestService(maxBodySize: 8 << 20, withDemoModel: true)).application

@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// Images on the native `/inference` route, with the demo detector (nudenet 320n).
-@Suite("Images on /inference")
+@Suite("Images on /inference", .timeLimit(.minutes(1)))
 struct ImageRouteTests {
     func withDemo(_ service: TestService? = nil, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let app = try (service ?? TestService(maxBodySize: 8 << 20, withDemoModel: true)).application

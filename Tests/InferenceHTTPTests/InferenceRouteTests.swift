@@ -6,7 +6,7 @@ import NIOCore
 import TestSupport
 import Testing
 
-@Suite("Inference over HTTP")
+@Suite("Inference over HTTP", .timeLimit(.minutes(1)))
 struct InferenceRouteTests {
     func withAffine(_ service: TestService? = nil, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let app = try (service ?? TestService()).application
@@ -173,7 +173,7 @@ struct InferenceRouteTests {
     }
 }
 
-@Suite("Service endpoints")
+@Suite("Service endpoints", .timeLimit(.minutes(1)))
 struct ServiceRouteTests {
     @Test("health, devices and status describe the CPU backend and the models")
     func endpoints() async throws {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import InferenceHTTP
 
-@Suite("JSON tensor data read in one pass")
+@Suite("JSON tensor data read in one pass", .timeLimit(.minutes(1)))
 struct JSONTensorDataTests {
     /// Reads `json` (a `data` value) as elements of `datatype`.
     func read(_ json: String, _ datatype: KServeDatatype) throws -> (count: Int, bytes: [UInt8], strings: [[UInt8]]) {

@@ -5,7 +5,7 @@ import Testing
 
 @testable import InferenceHTTP
 
-@Suite("KServe binary tensor data: header length, slicing, values")
+@Suite("KServe binary tensor data: header length, slicing, values", .timeLimit(.minutes(1)))
 struct KServeBinaryBodyTests {
     let header = Array(#"{"inputs":[]}"#.utf8)
 

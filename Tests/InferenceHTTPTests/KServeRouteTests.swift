@@ -4,7 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-@Suite("KServe v2 routes")
+@Suite("KServe v2 routes", .timeLimit(.minutes(1)))
 struct KServeRouteTests {
     @Test("repository load, metadata with -1 dims, ready per version, unload")
     func repository() async throws {

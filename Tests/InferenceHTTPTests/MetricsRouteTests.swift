@@ -7,7 +7,7 @@ import NIOCore
 import TestSupport
 import Testing
 
-@Suite("Metrics, status and request ids over HTTP")
+@Suite("Metrics, status and request ids over HTTP", .timeLimit(.minutes(1)))
 struct MetricsRouteTests {
     static let requestID = HTTPField.Name("X-Request-Id")!
 

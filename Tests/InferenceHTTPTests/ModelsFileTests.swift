@@ -4,7 +4,7 @@ import Testing
 
 @testable import InferenceHTTP
 
-@Suite("The models file (serve --config)")
+@Suite("The models file (serve --config)", .timeLimit(.minutes(1)))
 struct ModelsFileTests {
     let resolver: ModelPathResolver
     let models: URL

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-@Suite("Model management over HTTP")
+@Suite("Model management over HTTP", .timeLimit(.minutes(1)))
 struct ModelsRouteTests {
     @Test("load, reload idempotently, conflict, list, unload")
     func lifecycle() async throws {

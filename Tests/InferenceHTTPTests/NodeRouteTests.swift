@@ -8,7 +8,7 @@ import Testing
 
 /// What a balancer in front of several hosts relies on: every answer names its node, task ids
 /// carry it, and readiness waits for the models to load at start.
-@Suite("Node name and readiness routes")
+@Suite("Node name and readiness routes", .timeLimit(.minutes(1)))
 struct NodeRouteTests {
     static let nodeHeader = HTTPField.Name("X-Hailo8-Node")!
 

@@ -4,7 +4,7 @@ import Yams
 
 @testable import InferenceHTTP
 
-@Suite("The OpenAPI document")
+@Suite("The OpenAPI document", .timeLimit(.minutes(1)))
 struct OpenAPITests {
     @Test("documents exactly the routes the router has, method by method")
     func everyRoute() throws {

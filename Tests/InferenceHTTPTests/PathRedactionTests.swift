@@ -1,7 +1,7 @@
 @testable import InferenceHTTP
 import Testing
 
-@Suite("What unauthenticated callers are told")
+@Suite("What unauthenticated callers are told", .timeLimit(.minutes(1)))
 struct PathRedactionTests {
     @Test("absolute paths lose their folders; relative ones and versions stay")
     func paths() {

@@ -6,7 +6,7 @@ import NIOCore
 import TestSupport
 import Testing
 
-@Suite("Resource limits in /status and /metrics")
+@Suite("Resource limits in /status and /metrics", .timeLimit(.minutes(1)))
 struct ResourceRouteTests {
     /// A v2 container limited to 1.5 CPUs and 512 MiB on a 16-core host, with its usage.
     static func limitedMonitor() throws -> ResourceMonitor {

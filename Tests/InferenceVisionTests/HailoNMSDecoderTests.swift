@@ -4,7 +4,7 @@ import Testing
 
 /// Hand-built `NMS_BY_CLASS` float32 buffers: per class a count, then count × (y_min, x_min,
 /// y_max, x_max, score), packed back to back, normalised to the input.
-@Suite("Hailo NMS_BY_CLASS decoder")
+@Suite("Hailo NMS_BY_CLASS decoder", .timeLimit(.minutes(1)))
 struct HailoNMSDecoderTests {
     typealias Record = (yMin: Float, xMin: Float, yMax: Float, xMax: Float, score: Float)
 

@@ -4,7 +4,7 @@ import InferenceCore
 import TestSupport
 import Testing
 
-@Suite("Image decoding and limits")
+@Suite("Image decoding and limits", .timeLimit(.minutes(1)))
 struct ImageDecodeTests {
     /// A `width`×`height` JPEG: left half red, right half blue.
     static func jpeg(width: Int = 64, height: Int = 32) throws -> [UInt8] {

@@ -2,7 +2,7 @@ import InferenceCore
 @testable import InferenceVision
 import Testing
 
-@Suite("Letterbox and input tensors")
+@Suite("Letterbox and input tensors", .timeLimit(.minutes(1)))
 struct LetterboxTests {
     @Test("1920×1080 into 640×640: 640×360 content, 140 rows of padding above")
     func geometry() {

@@ -2,7 +2,7 @@ import InferenceCore
 @testable import InferenceVision
 import Testing
 
-@Suite("Tensor images: Frigate's frames as RGB")
+@Suite("Tensor images: Frigate's frames as RGB", .timeLimit(.minutes(1)))
 struct TensorImageTests {
     /// A 2×1 image: red, then blue.
     static let pixels: [UInt8] = [255, 0, 0, 0, 0, 255]

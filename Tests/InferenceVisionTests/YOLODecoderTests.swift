@@ -3,7 +3,7 @@ import InferenceCore
 @testable import InferenceVision
 import Testing
 
-@Suite("YOLO decoders and NMS")
+@Suite("YOLO decoders and NMS", .timeLimit(.minutes(1)))
 struct YOLODecoderTests {
     static func tensor(_ values: [Float], shape: [Int], name: String = "output0") -> Tensor {
         Tensor(name: name, dtype: .float32, shape: shape, data: values.withUnsafeBytes { Array($0) })

@@ -4,7 +4,7 @@ import InferenceVision
 @testable import InferenceZMQ
 import Testing
 
-@Suite("Frigate's zmq detector: messages")
+@Suite("Frigate's zmq detector: messages", .timeLimit(.minutes(1)))
 struct FrigateProtocolTests {
     static func json(_ object: [String: Any]) throws -> [UInt8] {
         Array(try JSONSerialization.data(withJSONObject: object))

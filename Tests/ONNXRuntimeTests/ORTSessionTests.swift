@@ -12,7 +12,7 @@ let sharedLibrary = Result { () throws -> ORTLibrary in
 
 /// Serialized: these tests call the runtime synchronously, and one at a time leaves the other
 /// cooperative thread to the rest of the test run.
-@Suite("ONNX Runtime binding", .serialized)
+@Suite("ONNX Runtime binding", .serialized, .timeLimit(.minutes(1)))
 struct ORTSessionTests {
     let library: ORTLibrary
 
