@@ -72,12 +72,9 @@ struct BenchModel: AsyncParsableCommand {
 
         let onnx = ONNXBackend(configuration: configuration, logger: quiet)
         let hailo = HailoBackend(configuration: runtime.hailoConfiguration(dataDirectory: nil), logger: quiet)
-        await hailo.start()
-        let backends: [any InferenceBackend] = [onnx, hailo]
-        let registry = ModelRegistry(backends: backends, modelsDirectory: file.deletingLastPathComponent(),
-                                     dataDirectory: scratch, logger: quiet)
-        let service = InferenceService(backends: backends, registry: registry, tasks: TaskStore(capacity: 1, timeToLive: .seconds(1)),
-                                       defaultTimeout: .seconds(30), logger: quiet)
+        let core = await CoreAssembly.make(
+            backends: [onnx, hailo], settings: .init(modelsDirectory: file.deletingLastPathComponent(), dataDirectory: scratch), logger: quiet)
+        let (service, registry) = (core.service, core.registry)
         do {
             let (info, _) = try await registry.load(LoadRequest(source: .path(file.lastPathComponent), modelID: "bench", device: device))
             let runner = try BenchRunner(service: service, lease: try await registry.lease("bench"), layer: layer,
@@ -90,16 +87,10 @@ struct BenchModel: AsyncParsableCommand {
                            : result.text(model: file.lastPathComponent, device: info.record.device.rawValue, setting: setting))
             }
         } catch let error as InferenceError {
-            await Self.stop(hailo, registry, onnx)
+            await core.shutdown()
             throw ConfigurationError("bench \(model): \(error.message)")
         }
-        await Self.stop(hailo, registry, onnx)
-    }
-
-    static func stop(_ hailo: HailoBackend, _ registry: ModelRegistry, _ onnx: ONNXBackend) async {
-        await hailo.shutdown()
-        await registry.closeAll()
-        await onnx.shutdown()
+        await core.shutdown()
     }
 }
 

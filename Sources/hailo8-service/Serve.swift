@@ -134,13 +134,19 @@ struct Serve: AsyncParsableCommand {
             inference: policy.runThreads, intraOp: policy.wideThreads, intraOpShared: policy.narrowThreads, vision: threads))
         logger.info("resource limits", metadata: Self.describe(monitor, maxBodySize: http.maxBodySize))
         logger.info("node", metadata: ["node": "\(node)"])
-        let onnx = ONNXBackend(configuration: onnxConfiguration, logger: logger)
-        let hailo = HailoBackend(configuration: runtime.hailoConfiguration(dataDirectory: dataDirectory), logger: logger)
-        await hailo.start()
-        let backends: [any InferenceBackend] = [onnx, hailo]
-        let registry = ModelRegistry(backends: backends, modelsDirectory: modelsDirectory, dataDirectory: dataDirectory,
-                                     defaultMaxQueue: try Environment.int(maxQueue, "HAILO8_MAX_QUEUE", default: sizing.maxQueue),
-                                     planner: VisionPlanner(), logger: logger)
+        var settings = CoreAssembly.Settings(modelsDirectory: modelsDirectory, dataDirectory: dataDirectory)
+        settings.defaultMaxQueue = try Environment.int(maxQueue, "HAILO8_MAX_QUEUE", default: sizing.maxQueue)
+        settings.planner = VisionPlanner()
+        // Async tasks are kept in <data-dir>/tasks/ so that none accepted is lost to a restart.
+        (settings.taskCapacity, settings.taskResultBytes, settings.taskTimeToLive) = (capacity, taskBytes, .seconds(ttl))
+        (settings.keepsTasks, settings.node) = (true, node)
+        (settings.defaultTimeout, settings.resources) = (.milliseconds(timeout), monitor)
+        let backends: [any InferenceBackend] = [
+            ONNXBackend(configuration: onnxConfiguration, logger: logger),
+            HailoBackend(configuration: runtime.hailoConfiguration(dataDirectory: dataDirectory), logger: logger),
+        ]
+        let core = await CoreAssembly.make(backends: backends, settings: settings, logger: logger)
+        let (service, registry) = (core.service, core.registry)
         // A models file that cannot be read or names an unknown setting stops the start: better
         // than a service running without what it was told to load.
         var configured: [LoadRequest] = []
@@ -162,14 +168,6 @@ struct Serve: AsyncParsableCommand {
                     "model_id": "\(request.modelID ?? "(from file name)")", "source": "\(request.source)", "error": "\(error)"])
             }
         }
-        // Async tasks are kept in <data-dir>/tasks/ so that none accepted is lost to a restart.
-        let tasks = TaskStore(capacity: capacity, maxResultBytes: taskBytes, timeToLive: .seconds(ttl), node: node,
-                              directory: dataDirectory.appendingPathComponent("tasks"), logger: logger)
-        let restoredTasks = await tasks.restore()
-        if restoredTasks > 0 { logger.info("async tasks restored", metadata: ["tasks": "\(restoredTasks)"]) }
-        let service = InferenceService(
-            backends: backends, registry: registry, tasks: tasks,
-            defaultTimeout: .milliseconds(timeout), resources: monitor, logger: logger)
         // Written once every front end is bound, removed however the group ends.
         var frontEnds: Set<PortFile.FrontEnd> = [.http]
         if grpc != nil { frontEnds.insert(.grpc) }
@@ -183,8 +181,9 @@ struct Serve: AsyncParsableCommand {
         let app = buildApplication(service: service, configuration: http, pipeline: pipeline, metrics: metrics, logger: logger,
                                    onListening: { port in report { try $0.listening(http: port) } })
         let grace = try Environment.int(shutdownGrace, "HAILO8_SHUTDOWN_GRACE", default: 10)
+        // Stopped in the reverse of this order: the core (devices, models) last, once nothing serves.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: app), .init(service: TaskShutdownService(tasks: service.tasks, grace: .seconds(grace))),
+            .init(service: core.lifecycle), .init(service: ReleaseService { try? await pipeline.shutdown() }), .init(service: app), .init(service: TaskShutdownService(tasks: service.tasks, grace: .seconds(grace))),
             .init(service: ModelRestoreService(registry: registry)),
         ]
         if let grpc {
@@ -201,16 +200,11 @@ struct Serve: AsyncParsableCommand {
             services.append(.init(service: ZMQFrontEnd(vision: vision, configuration: zmq, logger: logger,
                                                        onListening: { bound in report { try $0.listening(zmq: bound) } })))
         }
-        let group = ServiceGroup(configuration: .init(
-            services: services,
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
-        portFile?.remove()  // nothing listens any more
-        // Hailo first: it drains its frames and releases the vdevice once, for every model.
-        await hailo.shutdown()
-        await registry.closeAll()
-        await onnx.shutdown()
-        try? await pipeline.shutdown()
+        var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Past the tasks' grace, what is left to stop (answers being written, the devices'
+        // frames draining) has this long before the group is cancelled.
+        group.maximumGracefulShutdownDuration = .seconds(grace + 20)
+        try await ServiceGroup(configuration: group).run()
     }
 
     /// `--grpc-port`: nil for off (0, the default), 0 for a port the system chooses (`auto`), else the port.

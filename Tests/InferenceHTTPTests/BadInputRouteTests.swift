@@ -14,7 +14,7 @@ struct BadInputRouteTests {
     static let affineInput = "AACAPwAAgD8AAIA/"  // three float32 ones
 
     func withAffine(_ service: TestService? = nil, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = try (service ?? TestService()).application
+        let app = try await service.orMake { try await TestService() }.application
         try await app.test(.router) { client in
             let (status, _) = try await client.json(.post, "/models/load", ["model_path": "affine.onnx", "model_id": "aff"])
             try #require(status == .created)
@@ -138,7 +138,7 @@ struct BadInputRouteTests {
 
     @Test("a Content-Length over the limit is 413 before any body is read, in each API's form")
     func declaredTooLarge() async throws {
-        try await withAffine(try TestService(maxBodySize: 1024)) { client in
+        try await withAffine(try await TestService(maxBodySize: 1024)) { client in
             for path in ["/inference", "/v2/models/affine/infer", "/v1/vision/detection"] {
                 let status = try await client.execute(uri: path, method: .post,
                                                       headers: [.contentType: "application/json", .contentLength: "10000000000"], body: nil) { response in
@@ -164,7 +164,7 @@ struct BadImageInputRouteTests {
           arguments: ["1e300", "-1e300", "nan", "inf", "0", "2.5"])
     func maxDetections(value: String) async throws {
         let jpeg = try TestEnvironment.image("astronaut.jpg")
-        let app = try TestService(maxBodySize: 8 << 20, withDemoModel: true).application
+        let app = try await TestService(maxBodySize: 8 << 20, withDemoModel: true).application
         try await app.test(.router) { client in
             let (loaded, _) = try await client.json(.post, "/models/load", ["model_path": "demo.onnx", "model_id": "demo"])
             try #require(loaded == .created)

@@ -11,7 +11,7 @@ import Testing
 @Suite("DOODS API", .timeLimit(.minutes(1)))
 struct DOODSRouteTests {
     func withDemo(_ service: TestService? = nil, _ body: @escaping @Sendable (any TestClientProtocol, HTTPFields) async throws -> Void) async throws {
-        let app = try (service ?? TestService(maxBodySize: 8 << 20, withDemoModel: true)).application
+        let app = try await service.orMake { try await TestService(maxBodySize: 8 << 20, withDemoModel: true) }.application
         try await app.test(.router) { client in
             let headers: HTTPFields = service?.configuration.apiKeys.first.map { [HTTPField.Name("doods-auth-key")!: $0] } ?? [:]
             _ = try await client.json(.post, "/models/load", ["model_path": "affine.onnx", "model_id": "aff"], headers: headers)
@@ -100,7 +100,7 @@ struct DOODSRouteTests {
     @Test("doods-auth-key is an API key; a wrong one is a DOODS 401")
     func authKey() async throws {
         let png = try TestEnvironment.image("astronaut.png")
-        let service = try TestService(apiKeys: ["secret"], maxBodySize: 8 << 20, withDemoModel: true)
+        let service = try await TestService(apiKeys: ["secret"], maxBodySize: 8 << 20, withDemoModel: true)
         try await withDemo(service) { client, headers in
             let (ok, body) = try await client.json(.post, "/detect", Self.request(png, detect: ["*": 50]), headers: headers)
             #expect(ok == .ok && (body["detections"] as? [Any])?.count == 1)

@@ -11,7 +11,7 @@ import Testing
 @Suite("DeepStack API", .timeLimit(.minutes(1)))
 struct DeepStackRouteTests {
     func withDemo(_ service: TestService? = nil, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = try (service ?? TestService(maxBodySize: 8 << 20, withDemoModel: true)).application
+        let app = try await service.orMake { try await TestService(maxBodySize: 8 << 20, withDemoModel: true) }.application
         try await app.test(.router) { client in
             let headers: HTTPFields = service?.configuration.apiKeys.first.map { [HTTPField.Name("X-API-Key")!: $0] } ?? [:]
             _ = try await client.json(.post, "/models/load", ["model_path": "affine.onnx", "model_id": "aff"], headers: headers)
@@ -105,7 +105,7 @@ struct DeepStackRouteTests {
 
     @Test("CodeProject.AI's status routes answer on both paths; the pings need no key")
     func status() async throws {
-        let service = try TestService(apiKeys: ["secret"], maxBodySize: 8 << 20, withDemoModel: true)
+        let service = try await TestService(apiKeys: ["secret"], maxBodySize: 8 << 20, withDemoModel: true)
         try await withDemo(service) { client in
             for prefix in ["/v1/server/status", "/v1/status"] {
                 let (ping, version) = try await client.json(.get, "\(prefix)/ping")
@@ -128,7 +128,7 @@ struct DeepStackRouteTests {
     @Test("with API keys the api_key form field is accepted; a wrong one is a DeepStack 401")
     func apiKeyField() async throws {
         let png = try TestEnvironment.image("astronaut.png")
-        let service = try TestService(apiKeys: ["secret"], maxBodySize: 8 << 20, withDemoModel: true)
+        let service = try await TestService(apiKeys: ["secret"], maxBodySize: 8 << 20, withDemoModel: true)
         try await withDemo(service) { client in
             let (ok, body, _) = try await post(client, "/v1/vision/detection", ["image": png, "api_key": Array("secret".utf8)])
             #expect(ok == 200 && body["count"] as? Int == 1)

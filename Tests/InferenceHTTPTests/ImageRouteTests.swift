@@ -11,7 +11,7 @@ import Testing
 @Suite("Images on /inference", .timeLimit(.minutes(1)))
 struct ImageRouteTests {
     func withDemo(_ service: TestService? = nil, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = try (service ?? TestService(maxBodySize: 8 << 20, withDemoModel: true)).application
+        let app = try await service.orMake { try await TestService(maxBodySize: 8 << 20, withDemoModel: true) }.application
         try await app.test(.router) { client in
             let (status, _) = try await client.json(.post, "/models/load", ["model_path": "demo.onnx", "model_id": "demo"])
             try #require(status == .created)
@@ -44,7 +44,7 @@ struct ImageRouteTests {
 
     @Test("a model's vision plan is made once, when it loads, not per image request")
     func planMadeOnce() async throws {
-        let service = try TestService(maxBodySize: 8 << 20, withDemoModel: true)
+        let service = try await TestService(maxBodySize: 8 << 20, withDemoModel: true)
         let png = try TestEnvironment.image("astronaut.png")
         try await withDemo(service) { client in
             #expect(service.planner.plansMade == 1)
@@ -62,7 +62,7 @@ struct ImageRouteTests {
           arguments: [#"{"postprocess": "bogus"}"#, #"{"mean": [0.5, 0.5]}"#, #"{"input_layout": "nchw"}"#,
                       #"{"postprocess": "yolov8"}"#, #"{"resize": "crop"}"#])
     func wrongVisionOptionsRefusedAtLoad(json: String) async throws {
-        let app = try TestService(maxBodySize: 8 << 20, withDemoModel: true).application
+        let app = try await TestService(maxBodySize: 8 << 20, withDemoModel: true).application
         try await app.test(.router) { client in
             let options = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             // demo.onnx is a detector with one image input; affine.onnx takes no images at all.

@@ -9,7 +9,7 @@ import Testing
 @Suite("Inference over HTTP", .timeLimit(.minutes(1)))
 struct InferenceRouteTests {
     func withAffine(_ service: TestService? = nil, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = try (service ?? TestService()).application
+        let app = try await service.orMake { try await TestService() }.application
         try await app.test(.router) { client in
             let (status, _) = try await client.json(.post, "/models/load", ["model_path": "affine.onnx", "model_id": "aff"])
             try #require(status == .created)
@@ -77,7 +77,7 @@ struct InferenceRouteTests {
 
     @Test("a body over the limit is 413; an unknown route is a JSON 404")
     func limits() async throws {
-        try await withAffine(try TestService(maxBodySize: 1024)) { client in
+        try await withAffine(try await TestService(maxBodySize: 1024)) { client in
             let big = base64([Float](repeating: 0, count: 600))
             var (status, body) = try await client.json(.post, "/inference", ["model_id": "aff", "input_data": big])
             #expect(status == .contentTooLarge && errorCode(body) == "payload_too_large")
@@ -139,7 +139,7 @@ struct InferenceRouteTests {
 
     @Test("a run past its deadline is stopped and answered 504")
     func deadline() async throws {
-        let app = try TestService().application
+        let app = try await TestService().application
         try await app.test(.router) { client in
             _ = try await client.json(.post, "/models/load", ["model_path": "slow.onnx"])
             let x = base64([Float](repeating: 0.01, count: 256 * 256))
@@ -157,7 +157,7 @@ struct InferenceRouteTests {
 
     @Test("with API keys, every route but /health needs one")
     func apiKeys() async throws {
-        let app = try TestService(apiKeys: ["secret"]).application
+        let app = try await TestService(apiKeys: ["secret"]).application
         try await app.test(.router) { client in
             var (status, _) = try await client.json(.get, "/health")
             #expect(status == .ok)
@@ -177,7 +177,7 @@ struct InferenceRouteTests {
 struct ServiceRouteTests {
     @Test("health, devices and status describe the CPU backend and the models")
     func endpoints() async throws {
-        let app = try TestService().application
+        let app = try await TestService().application
         try await app.test(.router) { client in
             var (status, body) = try await client.json(.get, "/health")
             #expect(status == .ok && body["status"] as? String == "ok")
@@ -196,7 +196,7 @@ struct ServiceRouteTests {
 
     @Test("a live server on a real socket serves the API")
     func live() async throws {
-        let app = try TestService().application
+        let app = try await TestService().application
         try await app.test(.live) { client in
             #expect(client.port != nil)
             var (status, _) = try await client.json(.post, "/models/load", ["model_path": "affine.onnx"])

@@ -8,7 +8,7 @@ import Testing
 struct KServeRouteTests {
     @Test("repository load, metadata with -1 dims, ready per version, unload")
     func repository() async throws {
-        let app = try TestService().application
+        let app = try await TestService().application
         try await app.test(.router) { client in
             var (status, body) = try await client.json(.post, "/v2/repository/models/missing/load")
             #expect(status == .notFound && (body["error"] as? String)?.contains("missing.onnx") == true)
@@ -31,7 +31,7 @@ struct KServeRouteTests {
 
     @Test("JSON inputs in, JSON outputs out")
     func jsonInference() async throws {
-        let app = try TestService().application
+        let app = try await TestService().application
         try await app.test(.router) { client in
             _ = try await client.json(.post, "/v2/repository/models/affine/load")
             let (status, body) = try await client.json(.post, "/v2/models/affine/infer", [
@@ -47,7 +47,7 @@ struct KServeRouteTests {
 
     @Test("statistics have every field Triton reports, compute counts equal, runs by batch size")
     func statistics() async throws {
-        let app = try TestService().application
+        let app = try await TestService().application
         try await app.test(.router) { client in
             _ = try await client.json(.post, "/v2/repository/models/affine/load")
             for rows in [1, 2, 1] {
@@ -77,7 +77,7 @@ struct KServeRouteTests {
 
     @Test("binary input and binary output with Inference-Header-Content-Length")
     func binaryInference() async throws {
-        let app = try TestService().application
+        let app = try await TestService().application
         try await app.test(.router) { client in
             _ = try await client.json(.post, "/v2/repository/models/affine/load")
             let values: [Float] = [0, 1, 2]
@@ -117,7 +117,7 @@ struct KServeRouteTests {
         ("BYTES", [1, 3], .badRequest, "BYTES"),
     ])
     func errors(datatype: String, shape: [Int], status expected: HTTPResponse.Status, fragment: String) async throws {
-        let app = try TestService().application
+        let app = try await TestService().application
         try await app.test(.router) { client in
             _ = try await client.json(.post, "/v2/repository/models/affine/load")
             let data: [Any] = datatype == "BYTES" ? ["a", "b", "c"] : [1, 2, 3]

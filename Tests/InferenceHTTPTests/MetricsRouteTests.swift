@@ -21,7 +21,7 @@ struct MetricsRouteTests {
 
     @Test("requests count by model, route, method and code; the stage histograms fill their sub-millisecond buckets")
     func requestsCounted() async throws {
-        let app = try TestService(metrics: true).application
+        let app = try await TestService(metrics: true).application
         try await app.test(.router) { client in
             #expect(try await client.json(.post, "/models/load", ["model_path": "affine.onnx", "model_id": "aff"]).0 == .created)
             for _ in 0..<3 {
@@ -50,7 +50,7 @@ struct MetricsRouteTests {
 
     @Test("image requests fill the decode, preprocess and postprocess stages")
     func imageStages() async throws {
-        let app = try TestService(maxBodySize: 8 << 20, withDemoModel: true, metrics: true).application
+        let app = try await TestService(maxBodySize: 8 << 20, withDemoModel: true, metrics: true).application
         try await app.test(.router) { client in
             #expect(try await client.json(.post, "/models/load", ["model_path": "demo.onnx", "model_id": "demo"]).0 == .created)
             let (form, boundary) = multipart(["image": try TestEnvironment.image("small-320.jpg")])
@@ -67,7 +67,7 @@ struct MetricsRouteTests {
 
     @Test("a sane X-Request-Id is echoed; others are replaced; every answer carries one, errors included")
     func requestIDs() async throws {
-        let app = try TestService(apiKeys: ["k"], metrics: true).application
+        let app = try await TestService(apiKeys: ["k"], metrics: true).application
         try await app.test(.router) { client in
             let given = "3f2c9a1e-trace.7:42"
             try await client.execute(uri: "/health", method: .get, headers: [Self.requestID: given]) { response in
@@ -96,7 +96,7 @@ struct MetricsRouteTests {
 
     @Test("/metrics needs the API key when keys are set; Prometheus sends it as a bearer token")
     func metricsAuthorization() async throws {
-        let app = try TestService(apiKeys: ["k"], metrics: true).application
+        let app = try await TestService(apiKeys: ["k"], metrics: true).application
         try await app.test(.router) { client in
             #expect(try await client.json(.get, "/metrics").0 == .unauthorized)
             let metrics = try await scrape(client, headers: [.authorization: "Bearer k"])
@@ -107,7 +107,7 @@ struct MetricsRouteTests {
 
     @Test("without a metrics registry there is no /metrics route")
     func noRegistry() async throws {
-        let app = try TestService().application
+        let app = try await TestService().application
         try await app.test(.router) { client in
             let (status, body) = try await client.json(.get, "/metrics")
             #expect(status == .notFound && errorCode(body) == "not_found")
@@ -116,7 +116,7 @@ struct MetricsRouteTests {
 
     @Test("/status shows each model's last minute: requests, rate and percentiles; and the devices")
     func statusLastMinute() async throws {
-        let app = try TestService(metrics: true).application
+        let app = try await TestService(metrics: true).application
         try await app.test(.router) { client in
             #expect(try await client.json(.post, "/models/load", ["model_path": "affine.onnx", "model_id": "aff"]).0 == .created)
             for _ in 0..<4 {

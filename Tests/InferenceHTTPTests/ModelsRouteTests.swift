@@ -8,7 +8,7 @@ import Testing
 struct ModelsRouteTests {
     @Test("load, reload idempotently, conflict, list, unload")
     func lifecycle() async throws {
-        let app = try TestService().application
+        let app = try await TestService().application
         try await app.test(.router) { client in
             var (status, body) = try await client.json(.post, "/models/load", ["model_path": "affine.onnx", "model_id": "aff"])
             #expect(status == .created)
@@ -34,7 +34,7 @@ struct ModelsRouteTests {
         ("bad.onnx", .unprocessableContent, "model_load_failed"),
     ])
     func refusedPaths(path: String, status expected: HTTPResponse.Status, code: String) async throws {
-        let app = try TestService().application
+        let app = try await TestService().application
         try await app.test(.router) { client in
             let (status, body) = try await client.json(.post, "/models/load", ["model_path": path])
             #expect(status == expected)
@@ -44,7 +44,7 @@ struct ModelsRouteTests {
 
     @Test("a model uploaded as multipart or as an octet-stream body is loaded")
     func upload() async throws {
-        let service = try TestService()
+        let service = try await TestService()
         let bytes = try [UInt8](Data(contentsOf: service.models.appendingPathComponent("affine.onnx")))
         try await service.application.test(.router) { client in
             let boundary = "XyZ-boundary"
@@ -71,7 +71,7 @@ struct ModelsRouteTests {
 
     @Test("a truncated multipart body is a 400")
     func truncatedMultipart() async throws {
-        let app = try TestService().application
+        let app = try await TestService().application
         try await app.test(.router) { client in
             let body = ByteBuffer(string: "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.onnx\"\r\n\r\nabc")
             try await client.execute(uri: "/models/load", method: .post, headers: [.contentType: "multipart/form-data; boundary=b"], body: body) { response in

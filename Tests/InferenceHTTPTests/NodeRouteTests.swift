@@ -17,7 +17,7 @@ struct NodeRouteTests {
         (.post, "/inference"), (.get, "/v2/health/live"), (.get, "/v2/models/missing"),
     ])
     func header(method: HTTPRequest.Method, uri: String) async throws {
-        let app = try TestService(node: try NodeName("node-a")).application
+        let app = try await TestService(node: try NodeName("node-a")).application
         try await app.test(.router) { client in
             try await client.execute(uri: uri, method: method) { response in
                 #expect(response.headers[Self.nodeHeader] == "node-a", "\(method) \(uri): \(response.status)")
@@ -27,7 +27,7 @@ struct NodeRouteTests {
 
     @Test("an async task's id is <node>_<uuid> and is polled back by it; another node's id is a 404 naming it")
     func taskID() async throws {
-        let app = try TestService(node: try NodeName("node-a")).application
+        let app = try await TestService(node: try NodeName("node-a")).application
         try await app.test(.router) { client in
             _ = try await client.json(.post, "/models/load", ["model_path": "affine.onnx"])
             let (status, body) = try await client.json(.post, "/inference", [
@@ -50,7 +50,7 @@ struct NodeRouteTests {
 
     @Test("/v2/health/ready waits for the models to load at start; /status names the node and says so too")
     func readiness() async throws {
-        let test = try TestService(node: try NodeName("node-a"))
+        let test = try await TestService(node: try NodeName("node-a"))
         try await test.application.test(.router) { client in
             var (status, body) = try await client.json(.get, "/v2/health/ready")
             #expect(status == .ok && body["ready"] as? Bool == true && (body["waiting_for"] as? [String])?.isEmpty == true)

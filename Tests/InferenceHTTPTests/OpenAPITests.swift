@@ -7,8 +7,8 @@ import Yams
 @Suite("The OpenAPI document", .timeLimit(.minutes(1)))
 struct OpenAPITests {
     @Test("documents exactly the routes the router has, method by method")
-    func everyRoute() throws {
-        let test = try TestService(metrics: true)
+    func everyRoute() async throws {
+        let test = try await TestService(metrics: true)
         let router = buildRouter(service: test.service, configuration: test.configuration, metrics: test.prometheus)
         let routed = Set(router.routes.map { "\($0.method) \($0.path)" })
 

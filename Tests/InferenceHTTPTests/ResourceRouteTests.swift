@@ -25,7 +25,7 @@ struct ResourceRouteTests {
 
     @Test("/status has the limits, the usage and the threads chosen")
     func statusLimited() async throws {
-        let app = try TestService(resources: Self.limitedMonitor()).application
+        let app = try await TestService(resources: Self.limitedMonitor()).application
         try await app.test(.router) { client in
             let (status, body) = try await client.json(.get, "/status")
             #expect(status == .ok)
@@ -44,7 +44,7 @@ struct ResourceRouteTests {
     func statusUnknown() async throws {
         let empty = try FakeFileTree()
         let monitor = ResourceMonitor(limits: ResourceLimits.read(root: empty.root, processors: ProcessorCounts(host: 4, affinity: 4)))
-        let app = try TestService(resources: monitor).application
+        let app = try await TestService(resources: monitor).application
         try await app.test(.router) { client in
             let resources = try #require(try await client.json(.get, "/status").1["resources"] as? [String: Any])
             for key in ["cpu_limit", "cgroup", "memory_limit_bytes", "memory_usage_bytes", "cpu_usage_seconds"] {
@@ -57,7 +57,7 @@ struct ResourceRouteTests {
 
     @Test("/metrics exports the limits and usage that are known, and the thread pools")
     func metrics() async throws {
-        let app = try TestService(metrics: true, resources: Self.limitedMonitor()).application
+        let app = try await TestService(metrics: true, resources: Self.limitedMonitor()).application
         try await app.test(.router) { client in
             let metrics = try await client.execute(uri: "/metrics", method: .get) { try PrometheusText(String(buffer: $0.body)) }
             #expect(metrics.value("hailo8_resource_cpu_limit_cores") == 1.5)
@@ -82,7 +82,7 @@ struct ResourceRouteTests {
 
     @Test("/devices' CPU shows the cores the process can use and the host's")
     func devices() async throws {
-        let app = try TestService().application
+        let app = try await TestService().application
         try await app.test(.router) { client in
             let devices = try await client.json(.get, "/devices").1["devices"] as? [[String: Any]] ?? []
             let cpu = try #require(devices.first { $0["id"] as? String == "cpu" })

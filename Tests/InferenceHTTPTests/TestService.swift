@@ -26,7 +26,7 @@ struct TestService {
     let planner = VisionPlanner()
 
     init(apiKeys: Set<String> = [], maxBodySize: Int = 1 << 20, withDemoModel: Bool = false, deepStackModel: String? = nil,
-         metrics: Bool = false, resources: ResourceMonitor = ResourceMonitor(), node: NodeName = .host) throws {
+         metrics: Bool = false, resources: ResourceMonitor = ResourceMonitor(), node: NodeName = .host) async throws {
         let base = try TestEnvironment.temporaryDirectory()
         models = base.appendingPathComponent("models")
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
@@ -36,16 +36,15 @@ struct TestService {
         if withDemoModel {
             try FileManager.default.copyItem(atPath: try TestEnvironment.demoModel(), toPath: models.appendingPathComponent("demo.onnx").path)
         }
-        let logger = Logger(label: "test")
-        let registry = ModelRegistry(backends: [Self.backend], modelsDirectory: models, dataDirectory: base.appendingPathComponent("data"),
-                                     planner: planner, logger: logger)
+        var settings = CoreAssembly.Settings(modelsDirectory: models, dataDirectory: base.appendingPathComponent("data"))
+        (settings.planner, settings.taskCapacity, settings.taskTimeToLive) = (planner, 16, .seconds(60))
+        (settings.node, settings.resources) = (node, resources)
         let prometheus = metrics ? PrometheusCollectorRegistry() : nil
         // The service keeps the factory current when it is made: this test's own, or the no-op one.
         var factory: any MetricsFactory = NOOPMetricsHandler.instance
         if let prometheus { factory = PrometheusExport.factory(registry: prometheus) }
-        service = withMetricsFactory(factory) {
-            InferenceService(backends: [Self.backend], registry: registry, tasks: TaskStore(capacity: 16, timeToLive: .seconds(60), node: node),
-                             defaultTimeout: .seconds(30), resources: resources, logger: logger)
+        service = await withMetricsFactory(factory) {
+            await CoreAssembly.make(backends: [Self.backend], settings: settings, logger: Logger(label: "test")).service
         }
         self.prometheus = prometheus
         configuration = HTTPConfiguration(host: "127.0.0.1", port: 0, maxBodySize: maxBodySize, apiKeys: apiKeys, deepStackModel: deepStackModel)
@@ -53,6 +52,14 @@ struct TestService {
 
     var application: some ApplicationProtocol {
         buildApplication(service: service, configuration: configuration, metrics: prometheus, logger: Logger(label: "test"))
+    }
+}
+
+extension Optional<TestService> {
+    /// The service given, or a new one.
+    func orMake(_ make: () async throws -> TestService) async throws -> TestService {
+        if let self { return self }
+        return try await make()
     }
 }
 

@@ -89,6 +89,15 @@ public protocol InferenceBackend: Sendable {
     func load(path: String, options: ModelOptions) async throws -> any LoadedModel
     /// Reads a model's signature without keeping it loaded (`hailo8-service inspect`).
     func inspect(path: String) async throws -> ModelSignature
+    /// Opens what the backend needs (a Hailo board) before the first load.
+    func start() async
+    /// Releases the backend's devices and threads, once, at the end.
+    func shutdown() async
+}
+
+extension InferenceBackend {
+    public func start() async {}
+    public func shutdown() async {}
 }
 
 /// The result of one run on a backend.
