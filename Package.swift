@@ -174,7 +174,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Paths of the test models, shared by the test targets.
-        .target(name: "TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["InferenceCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ONNXRuntimeTests",
             dependencies: ["ONNXRuntime", "CONNXRuntime", "TestSupport"],

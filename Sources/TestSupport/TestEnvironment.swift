@@ -1,4 +1,5 @@
 public import Foundation
+import InferenceCore
 
 /// Where the tests find the generated test models and the demo model.
 ///
@@ -84,7 +85,5 @@ extension TestEnvironment {
 /// Runs blocking work (a runtime call in a test) on a thread of its own, so that tests never
 /// occupy Swift's cooperative pool, which other tests' timers and continuations need.
 public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
+    try await Blocking.run(body)
 }

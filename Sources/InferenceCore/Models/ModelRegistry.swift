@@ -191,18 +191,20 @@ public actor ModelRegistry {
                 throw InferenceError(.unprocessable, .unsupportedModel,
                     "'\(Self.sanitized(fileName))' is not a supported model file: expected .onnx (CPU) or .hef (Hailo-8)")
             }
-            fingerprint = Fingerprint.of(bytes: bytes)
-            let name = "\(fingerprint)-\(Self.sanitized(fileName))"
-            file = uploadsDirectory.appendingPathComponent(name)
-            source = "uploads/\(name)"
-            uploaded = true
-            let directory = uploadsDirectory
-            try await Blocking.run {
+            // Hashing and writing up to a body limit of bytes: off the actor, which other loads and
+            // every request's lease wait on.
+            let (directory, sanitized) = (uploadsDirectory, Self.sanitized(fileName))
+            (fingerprint, file) = try await Blocking.run { () throws -> (String, URL) in
+                let fingerprint = Fingerprint.of(bytes: bytes)
+                let file = directory.appendingPathComponent("\(fingerprint)-\(sanitized)")
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 if !FileManager.default.fileExists(atPath: file.path) {
                     try DurableFile.write(Data(bytes), to: file)
                 }
+                return (fingerprint, file)
             }
+            source = "uploads/\(file.lastPathComponent)"
+            uploaded = true
         }
         guard let format = ModelFormat(fileName: file.lastPathComponent) else {
             throw InferenceError(.unprocessable, .unsupportedModel,

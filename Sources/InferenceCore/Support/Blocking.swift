@@ -1,15 +1,15 @@
-import Foundation
+import Dispatch
 
-/// Runs occasional blocking work (file I/O, hashing a model file) on a thread of its own, so that
-/// it never occupies Swift's cooperative pool. Not for hot paths: backends keep their own pools.
+/// Runs blocking work (file I/O, hashing, a C call that waits) off Swift's cooperative pool, which
+/// has one thread per core and must never wait. One shared concurrent queue for the whole
+/// process: Dispatch keeps a few threads and adds one when a worker blocks, instead of a new
+/// thread per call.
 public enum Blocking {
+    static let queue = DispatchQueue(label: "hailo8-blocking", qos: .utility, attributes: .concurrent)
+
     public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: Result { try body() })
-            }
-            thread.name = "hailo8-blocking"
-            thread.start()
+            queue.async { continuation.resume(with: Result { try body() }) }
         }
     }
 }
