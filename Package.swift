@@ -170,7 +170,7 @@ let package = Package(
         // binary (scripts/fuzz.sh) and by FuzzRegressionTests (docs/fuzzing.md).
         .target(
             name: "FuzzTargets",
-            dependencies: ["InferenceHTTP", "InferenceVision", "InferenceZMQ"],
+            dependencies: ["InferenceHTTP", "InferenceVision", "InferenceZMQ", "HailoRT"],
             swiftSettings: swiftSettings
         ),
         // Paths of the test models, shared by the test targets.

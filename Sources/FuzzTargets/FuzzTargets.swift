@@ -1,3 +1,4 @@
+import HailoRT
 import InferenceHTTP
 import InferenceVision
 import InferenceZMQ
@@ -25,6 +26,7 @@ package enum FuzzTargets {
         FuzzTarget(name: "doods", maxLength: 8 << 10, dictionaries: ["json", "doods"], run: HTTPFuzzing.doods),
         FuzzTarget(name: "image", maxLength: 64 << 10, dictionaries: ["image"], run: VisionFuzzing.image),
         FuzzTarget(name: "frigate-zmq", maxLength: 16 << 10, dictionaries: ["json", "frigate-zmq"], run: ZMQFuzzing.frigate),
+        FuzzTarget(name: "hef-file", maxLength: 4 << 10, dictionaries: ["hef-file"], run: HailoFuzzing.hefFile),
     ]
 
     package static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

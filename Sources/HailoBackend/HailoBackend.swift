@@ -193,6 +193,6 @@ public final class HailoBackend: InferenceBackend {
             throw InferenceError(.unavailable, .backendUnavailable, "the Hailo backend is not available: \(status.reason ?? "")")
         }
         let bytes = try await Blocking.run { try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) }
-        return try await manager.control.run { try manager.inspect(bytes) }
+        return try await manager.control.run { try manager.inspect(bytes, file: HEFFile(bytes: bytes)) }
     }
 }

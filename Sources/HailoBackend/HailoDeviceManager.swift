@@ -150,14 +150,15 @@ final class HailoDeviceManager: @unchecked Sendable {
         }
     }
 
-    /// A user-facing sentence for a HailoRT error, with the driver's version where it matters.
-    func describe(_ error: any Error) -> String {
+    /// A user-facing sentence for a HailoRT error, with the driver's version where it matters and
+    /// the HEF's chip, read from `file`, when the HEF is refused for its architecture.
+    func describe(_ error: any Error, file: HEFFile? = nil) -> String {
         guard let error = error as? HailoError else { return "\(error)" }
         if error.status == .invalidDriverVersion {
             return "\(error.operation): \(HailoError.advice(for: error.status, driverVersion: configuration.driverVersion(), libraryVersion: library.version.description))"
         }
         if error.status == .hefNotCompatibleWithDevice || (error.status == .invalidHEF && !library.profile.hasHEFStatuses) {
-            return "\(error.operation): \(hefArchitectureAdvice(error.status))"
+            return "\(error.operation): \(hefArchitectureAdvice(error.status, file: file, atConfigure: error.operation == "hailo_configure_vdevice"))"
         }
         if error.status == .rpcFailed || error.status == .invalidServiceVersion {
             return "\(error.operation): \(HailoError.advice(for: error.status, libraryVersion: library.version.description)) (\(error.status.name))"
@@ -171,19 +172,6 @@ final class HailoDeviceManager: @unchecked Sendable {
         return "\(error.operation): \(error.message) (\(error.status.name))"
     }
 
-    /// A HEF refused by configure for its architecture. The C API does not say which chip a HEF
-    /// was compiled for (HailoRT logs it, in the data folder's logs/hailort.log); say which chip
-    /// is here. HailoRT 4.20 has no status of its own for this and answers 26 for it, for a
-    /// corrupt HEF and for one from a newer compiler alike.
-    func hefArchitectureAdvice(_ status: HailoStatus) -> String {
-        let present = Set(devices.compactMap { $0.identity?.architecture }).sorted().joined(separator: ", ")
-        let here = present.isEmpty ? "this device" : "this device (\(present))"
-        let what = status == .invalidHEF
-            ? "HailoRT \(library.version) refused the HEF (\(status.name)): it was compiled for another Hailo architecture than \(here), or it is corrupt or from a newer Dataflow Compiler (4.20 reports all three alike)"
-            : "the HEF was compiled for another Hailo architecture (e.g. Hailo-15 or Hailo-10) than \(here)"
-        return what + " [\(status.name)]; HailoRT's log names the HEF's architecture. Compile it for the chip here (Hailo-8L HEFs also run on a Hailo-8, more slowly)"
-    }
-
     // MARK: Models
 
     /// Configures a HEF on the vdevice and starts its pipeline.
@@ -192,29 +180,31 @@ final class HailoDeviceManager: @unchecked Sendable {
             guard let vdevice = self.locked({ self.vdevice }) else {
                 throw InferenceError(.unavailable, .backendUnavailable, "the Hailo device is not available: \(self.statusReason ?? "")")
             }
-            let signature = try self.inspect(hefBytes)
+            let file = HEFFile(bytes: hefBytes)
+            let signature = try self.inspect(hefBytes, file: file)
             let model = HailoModel(signature: signature, name: name, hefBytes: hefBytes, options: options, manager: self)
             do {
                 try self.configure(model, on: vdevice)
             } catch let error as HailoError {
-                throw Self.loadError(error, describe: self.describe(error))
+                throw Self.loadError(error, describe: self.describe(error, file: file))
             }
+            self.warnOfLowerPerformance(model.name, file: file)
             self.locked { self.models.append(model) }
             return model
         }
     }
 
-    /// Reads a HEF's signature without touching the device.
-    func inspect(_ hefBytes: [UInt8]) throws -> ModelSignature {
+    /// Reads a HEF's signature without touching the device; `file` is what its header says.
+    func inspect(_ hefBytes: [UInt8], file: HEFFile?) throws -> ModelSignature {
         do {
             let hef = try HailoHEF(library: library, bytes: hefBytes)
             let infos = try hef.vstreamInfos()
             return HailoSignature.make(
                 inputs: infos.filter { $0.direction == .input }.sorted { $0.name < $1.name },
                 outputs: infos.filter { $0.direction == .output }.sorted { $0.name < $1.name },
-                networkGroup: try hef.networkGroupNames().first ?? "")
+                networkGroup: try hef.networkGroupNames().first ?? "", file: file)
         } catch {
-            throw Self.loadError(error, describe: describe(error))
+            throw Self.loadError(error, describe: describe(error, file: file))
         }
     }
 

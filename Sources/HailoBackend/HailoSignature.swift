@@ -5,10 +5,13 @@ import InferenceCore
 /// of frames per request); non-NMS outputs are dequantized to float32 `[N, H, W, F]` (`[N, F]`
 /// for NC outputs); NMS outputs are the raw `NMS_BY_CLASS` float32 buffer, `[N, C × (1 + 5M)]`
 /// floats per frame, described in the metadata (`<output>.format = hailo_nms_by_class`,
-/// `.classes`, `.max_boxes_per_class`).
+/// `.classes`, `.max_boxes_per_class`). The metadata also says what the HEF's header says:
+/// `hef_architecture` (`HAILO8L`, …) and `hef_sdk_version`.
 enum HailoSignature {
-    static func make(inputs: [HailoVStreamInfo], outputs: [HailoVStreamInfo], networkGroup: String) -> ModelSignature {
+    static func make(inputs: [HailoVStreamInfo], outputs: [HailoVStreamInfo], networkGroup: String, file: HEFFile? = nil) -> ModelSignature {
         var metadata = ["network_group": networkGroup, "format": "hef"]
+        metadata["hef_architecture"] = file?.architecture.name
+        metadata["hef_sdk_version"] = file?.sdkVersion
         let inputSpecs = inputs.map { info -> TensorSpec in
             guard case .tensor(let h, let w, let c) = info.layout else {
                 return TensorSpec(name: info.name, dtype: .uint8, shape: [-1])

@@ -1,4 +1,5 @@
-// Simulated HEF files: a small text format (see docs/hailo-simulator.md) and the HEF queries.
+// Simulated HEF files: a small text format, bare or inside a HEF container (hef_container.c; see
+// docs/hailo-simulator.md), and the HEF queries.
 #include "sim_internal.h"
 
 #include <ctype.h>
@@ -74,9 +75,9 @@ static hailo_status parse_line(char **tok, int n, sim_model_t *m, bool *have_gro
     }
     if (strcmp(kw, "arch") == 0) {
         if (n != 2) return ST_HEF_FILE_CORRUPTED;
-        if (strcmp(tok[1], "hailo8") == 0) m->arch = ARCH_HAILO8;
-        else if (strcmp(tok[1], "hailo8l") == 0) m->arch = ARCH_HAILO8L;
-        else if (strcmp(tok[1], "hailo15h") == 0) m->arch = ARCH_HAILO15H;
+        if (strcmp(tok[1], "hailo8") == 0) m->hw_arch = HW_ARCH_HAILO8;
+        else if (strcmp(tok[1], "hailo8l") == 0) m->hw_arch = HW_ARCH_HAILO8L;
+        else if (strcmp(tok[1], "hailo15h") == 0) m->hw_arch = HW_ARCH_HAILO15H;
         else return ST_HEF_FILE_CORRUPTED;
         return ST_SUCCESS;
     }
@@ -143,7 +144,7 @@ static hailo_status parse_line(char **tok, int n, sim_model_t *m, bool *have_gro
 
 SIM_HIDDEN hailo_status sim_parse_hef(const char *text, size_t len, sim_model_t *m) {
     memset(m, 0, sizeof *m);
-    m->arch = ARCH_HAILO8;
+    m->hw_arch = SIM_NO_ARCH;
     m->fps = g_sim.default_fps;
 
     // First line: the magic.
@@ -235,10 +236,25 @@ SIM_HIDDEN void sim_layer_vstream_info(const sim_model_t *m, const sim_layer_t *
 }
 
 // ---- exported ----------------------------------------------------------------------------------
-static hailo_status hef_from_text(hailo_hef *hef, const char *text, size_t len) {
+// A container's header names the chip; an `arch` line of its program must agree. A bare program
+// names it by its `arch` line, else it is a Hailo-8 one.
+static hailo_status hef_from_bytes(hailo_hef *hef, const void *bytes, size_t len) {
+    const char *text = bytes;
+    size_t text_len = len;
+    int header_arch = SIM_NO_ARCH;
+    bool container = sim_is_container(bytes, len);
+    if (container) {
+        hailo_status st = sim_open_container(bytes, len, &text, &text_len, &header_arch);
+        if (st != ST_SUCCESS) return st;
+    }
     struct _hailo_hef *h = calloc(1, sizeof *h);
     if (h == NULL) return ST_OUT_OF_HOST_MEMORY;
-    hailo_status st = sim_parse_hef(text, len, &h->model);
+    hailo_status st = sim_parse_hef(text, text_len, &h->model);
+    if (st == ST_SUCCESS && container) {
+        if (h->model.hw_arch != SIM_NO_ARCH && h->model.hw_arch != header_arch) st = ST_HEF_FILE_CORRUPTED;
+        h->model.hw_arch = header_arch;
+    }
+    if (h->model.hw_arch == SIM_NO_ARCH) h->model.hw_arch = HW_ARCH_HAILO8;
     if (st != ST_SUCCESS) {
         free(h);
         return st;
@@ -261,7 +277,7 @@ SIM_EXPORT hailo_status hailo_create_hef_file(hailo_hef *hef, const char *file_n
     }
     for (;;) {
         if (len == cap) {
-            if (cap >= (64u << 20)) {  // a text HEF is never this large
+            if (cap >= (64u << 20)) {  // a simulated HEF is never this large
                 free(buf);
                 fclose(f);
                 return sim_version_status(ST_HEF_FILE_CORRUPTED);
@@ -285,7 +301,7 @@ SIM_EXPORT hailo_status hailo_create_hef_file(hailo_hef *hef, const char *file_n
         free(buf);
         return ST_OPEN_FILE_FAILURE;
     }
-    hailo_status st = hef_from_text(hef, buf, len);
+    hailo_status st = hef_from_bytes(hef, buf, len);
     free(buf);
     return sim_version_status(st);
 }
@@ -294,7 +310,7 @@ SIM_CHECK_TYPE(hailo_create_hef_file);
 SIM_EXPORT hailo_status hailo_create_hef_buffer(hailo_hef *hef, const void *buffer, size_t size) {
     sim_init_once();
     if (hef == NULL || buffer == NULL) return ST_INVALID_ARGUMENT;
-    return sim_version_status(hef_from_text(hef, buffer, size));
+    return sim_version_status(hef_from_bytes(hef, buffer, size));
 }
 SIM_CHECK_TYPE(hailo_create_hef_buffer);
 

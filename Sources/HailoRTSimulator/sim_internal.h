@@ -55,7 +55,10 @@ enum {
 enum { FMT_AUTO = 0, FMT_UINT8 = 1, FMT_UINT16 = 2, FMT_FLOAT32 = 3 };
 enum { ORDER_AUTO = 0, ORDER_NHWC = 1, ORDER_NC = 6, ORDER_NMS_BY_CLASS = 22, ORDER_NMS_BY_SCORE = 23 };
 enum { DIR_H2D = 0, DIR_D2H = 1 };
-enum { ARCH_HAILO8 = 0, ARCH_HAILO8L = 1, ARCH_HAILO15H = 2 };
+// ProtoHEFHwArch: the chip a HEF was compiled for. SIM_NO_ARCH while a program without an
+// `arch` line is read.
+enum { HW_ARCH_HAILO8 = 0, HW_ARCH_HAILO8P = 1, HW_ARCH_HAILO8R = 2, HW_ARCH_HAILO8L = 3, HW_ARCH_HAILO15H = 103 };
+#define SIM_NO_ARCH (-1)
 
 #define SIM_MAX_DEVICES 64
 #define SIM_MAX_LAYERS HAILO_MAX_STREAMS_COUNT
@@ -101,7 +104,7 @@ typedef struct {
 
 typedef struct {
     char name[HAILO_MAX_STREAM_NAME_SIZE];
-    int arch;
+    int hw_arch;   // ProtoHEFHwArch: the container's header's, else the `arch` line's
     double fps;
     int n_inputs, n_outputs;
     sim_layer_t inputs[SIM_MAX_LAYERS];
@@ -120,6 +123,11 @@ struct _hailo_hef {
 };
 
 SIM_HIDDEN hailo_status sim_parse_hef(const char *text, size_t len, sim_model_t *out);
+#define SIM_HEF_CONTAINER_MAGIC 0x01484546u  // 01 'H' 'E' 'F', big-endian
+SIM_HIDDEN bool sim_is_container(const void *bytes, size_t len);
+/* The program inside a HEF container and the chip its header names; 0 or a status (4.21+'s). */
+SIM_HIDDEN hailo_status sim_open_container(const uint8_t *bytes, size_t len, const char **program, size_t *program_len,
+                                           int *hw_arch);
 SIM_HIDDEN void sim_layer_vstream_info(const sim_model_t *m, const sim_layer_t *l, hailo_vstream_info_t *info);
 SIM_HIDDEN size_t sim_layer_device_frame_size(const sim_layer_t *l);
 

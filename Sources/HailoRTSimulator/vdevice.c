@@ -287,8 +287,10 @@ SIM_EXPORT hailo_status hailo_configure_vdevice(hailo_vdevice vdevice, hailo_hef
     hailo_status st = sim_fault_check(FAULT_CONFIGURE);
     if (st != ST_SUCCESS) return st;
     // A Hailo-8 takes Hailo-8 and Hailo-8L HEFs (the latter with HailoRT's "lower performance"
-    // warning); a Hailo-8L takes only Hailo-8L HEFs; neither takes a Hailo-15 HEF.
-    if (hef->model.arch == ARCH_HAILO15H || (g_sim.device_8l && hef->model.arch != ARCH_HAILO8L)) {
+    // warning); a Hailo-8L takes only Hailo-8L HEFs; neither takes a Hailo-10 or -15 HEF.
+    int arch = hef->model.hw_arch;
+    bool hailo8_family = arch == HW_ARCH_HAILO8 || arch == HW_ARCH_HAILO8P || arch == HW_ARCH_HAILO8R || arch == HW_ARCH_HAILO8L;
+    if (!hailo8_family || (g_sim.device_8l && arch != HW_ARCH_HAILO8L)) {
         return sim_version_status(ST_HEF_NOT_COMPATIBLE_WITH_DEVICE);
     }
 

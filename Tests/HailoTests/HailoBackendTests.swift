@@ -107,10 +107,23 @@ struct HailoBackendTests {
         #expect(Self.floats(output) == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5, scoreThreshold: 0.85))
     }
 
+    @Test("a Hailo-8L HEF runs on the Hailo-8 and says what it was compiled for")
+    func hailo8LHEF() async throws {
+        let backend = try await SimulatorFixture.backend()
+        defer { Task { await backend.shutdown() } }
+        let model = try await backend.load(path: try SimulatorFixture.hef("sim_detector_8l.hef"), options: .init())
+        #expect(model.signature.metadata["hef_architecture"] == "HAILO8L")
+        #expect(model.signature.metadata["hef_sdk_version"] == "hailo8-service simulator")
+        let frame = Self.frame(seed: 11)
+        #expect(Self.floats(try await Self.run(model, [frame])[0]) == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5))
+        let inspected = try await backend.inspect(path: try SimulatorFixture.hef("sim_hailo15.hef"))
+        #expect(inspected.metadata["hef_architecture"] == "HAILO15H")
+    }
+
     @Test("HEFs the library refuses give their documented message", arguments: [
         ("sim_bad_magic.hef", "not supported by this HailoRT"),
         ("sim_corrupt.hef", "corrupted"),
-        ("sim_hailo15.hef", "another Hailo architecture"),
+        ("sim_hailo15.hef", "the HEF was compiled for Hailo-15H (HAILO15H); this device is Hailo-8 (HAILO8)"),
     ])
     func refusedHEFs(name: String, phrase: String) async throws {
         let backend = try await SimulatorFixture.backend()

@@ -10,13 +10,15 @@ out the NMS shape and the extended device information as 4.20 does and has no st
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import StartServer, Server, assert_error
+from conftest import BINARY, StartServer, Server, assert_error
 from test_hailo import DETECTOR, SIMULATOR, TEST_MODELS, expected_nms, frame, infer_frame, output_floats, wait_ready
 
 VERSIONS = ("4.20.0", "4.20.1", "4.21.0", "4.22.0", "4.23.0")
@@ -92,22 +94,52 @@ def test_an_unsupported_driver_is_explained(start_server: StartServer, tmp_path:
 
 
 @pytest.mark.parametrize("driver,status", [("4.20.1", "HAILO_INVALID_HEF"), ("4.23.0", "HAILO_HEF_NOT_COMPATIBLE_WITH_DEVICE")])
-def test_a_hef_for_another_chip_is_refused_naming_the_chip_here(start_server: StartServer, tmp_path: Path,
-                                                                  driver: str, status: str) -> None:
+def test_a_hef_for_another_chip_is_refused_naming_both_chips(start_server: StartServer, tmp_path: Path,
+                                                            driver: str, status: str) -> None:
+    """HailoRT names neither chip (4.20 not even the cause): the HEF's is read from its header."""
     server = start(start_server, tmp_path, VERSIONS, driver)
     wait_ready(server)
     error = assert_error(server.post("/models/load", json={"model_path": "sim_hailo15.hef"}), 422, "model_load_failed")
     message = error["message"]
-    assert "another Hailo architecture" in message and "(HAILO8)" in message and status in message, message
+    assert "the HEF was compiled for Hailo-15H (HAILO15H); this device is Hailo-8 (HAILO8)" in message, message
+    assert status in message and "corrupt" not in message, message
 
 
-def test_a_hailo8l_board_takes_hailo8l_hefs_only(start_server: StartServer, tmp_path: Path) -> None:
-    server = start(start_server, tmp_path, VERSIONS, "4.21.0", HAILO_SIM_ARCH="hailo8l")
+@pytest.mark.parametrize("driver", ["4.20.1", "4.21.0"])
+def test_a_hailo8l_board_takes_hailo8l_hefs_only(start_server: StartServer, tmp_path: Path, driver: str) -> None:
+    server = start(start_server, tmp_path, VERSIONS, driver, HAILO_SIM_ARCH="hailo8l")
     wait_ready(server)
     device = next(d for d in server.get("/devices").json()["devices"] if d["kind"] == "hailo")
     assert device["details"]["architecture"] == "HAILO8L" and device["name"] == "Hailo-8L", device
     error = assert_error(server.post("/models/load", json={"model_path": DETECTOR}), 422, "model_load_failed")
-    assert "(HAILO8L)" in error["message"], error
+    message = error["message"]
+    assert "the HEF was compiled for Hailo-8 (HAILO8); this device is Hailo-8L (HAILO8L)" in message, message
+    assert "Compile it for Hailo-8L" in message, message
+    r = server.post("/models/load", json={"model_path": "sim_detector_8l.hef", "model_id": "det8l"})
+    assert r.status_code == 201, r.text
+
+
+@pytest.mark.parametrize("driver", ["4.20.1", "4.23.0"])
+def test_a_hailo8l_hef_runs_on_a_hailo8_with_a_warning(start_server: StartServer, tmp_path: Path, driver: str) -> None:
+    server = start(start_server, tmp_path, VERSIONS, driver)
+    wait_ready(server)
+    r = server.post("/models/load", json={"model_path": "sim_detector_8l.hef", "model_id": "det8l"})
+    assert r.status_code == 201, r.text
+    x = frame(12)
+    np.testing.assert_array_equal(output_floats(infer_frame(server, "det8l", x)), expected_nms(x))
+    model = next(m for m in server.get("/models").json()["models"] if m["model_id"] == "det8l")
+    assert model["metadata"]["hef_architecture"] == "HAILO8L", model["metadata"]
+    assert model["metadata"]["hef_sdk_version"] == "hailo8-service simulator", model["metadata"]
+    log = server.log_path.read_text(errors="replace")
+    assert "compiled for Hailo-8L (HAILO8L) and runs on this Hailo-8 with lower performance" in log, server.log_tail()
+
+
+def test_inspect_prints_the_chip_a_hef_was_compiled_for(tmp_path: Path) -> None:
+    env = {**os.environ, "HAILO8_HAILORT_LIBRARY": str(SIMULATOR), "HAILO_SIM_STATE_DIR": str(tmp_path)}
+    inspect = subprocess.run([str(BINARY), "inspect", str(TEST_MODELS / "sim_detector_8l.hef")],
+                             capture_output=True, text=True, timeout=60, env=env)
+    assert inspect.returncode == 0, inspect.stderr
+    assert "hef_architecture: HAILO8L" in inspect.stdout and "hef_sdk_version: hailo8-service simulator" in inspect.stdout, inspect.stdout
 
 
 # --- sharing through HailoRT's multi-process service (simulated: HAILO_SIM_SERVICE_VERSION) --------

@@ -3,7 +3,9 @@
 
 Usage: make_sim_hefs.py OUTPUT_DIR
 
-The format is described in docs/hailo-simulator.md. Python 3 standard library only.
+Each file is a HEF container as HailoRT reads it (header version 2, then the protobuf message
+whose header names the chip of the program's `arch` line, then the program: the simulator's text
+format). The format is described in docs/hailo-simulator.md. Python 3 standard library only.
 
 Files:
 
@@ -19,19 +21,29 @@ Files:
 * sim_yolov8n_zero.hef     sim_yolov8n.hef at fps 0: the host's whole share of a detection request
                            (decode, letterbox to 640, NMS parsing) with no device time (bench/run.sh)
 * sim_hailo15.hef          a Hailo-15H model: loads, but does not configure on a Hailo-8
+* sim_detector_8l.hef      sim_detector_small.hef compiled for Hailo-8L: runs on a Hailo-8, more
+                           slowly on a real one, and is the only one a Hailo-8L takes
 * sim_bad_magic.hef        random bytes (not a HEF)
-* sim_corrupt.hef          good magic line, then a malformed input line
+* sim_corrupt.hef          a good container and magic line, then a malformed input line
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
+import struct
 import sys
 
 MAGIC = "HAILO-SIM-HEF 1\n"
 
-TEXT_HEFS = {
+HEF_MAGIC = 0x01484546
+HEF_VERSION = 2
+# ProtoHEFHwArch by the program's `arch` line (no line: hailo8).
+HW_ARCH = {"hailo8": 0, "hailo8l": 3, "hailo15h": 103}
+SDK_VERSION = "hailo8-service simulator"
+
+PROGRAMS = {
     "sim_yolov8n.hef": """\
 network_group yolov8n
 arch hailo8
@@ -94,6 +106,13 @@ arch hailo15h
 input hailo15_model/input_layer1 64 64 3
 output_nms hailo15_model/nms_postprocess 3 5
 """,
+    "sim_detector_8l.hef": """\
+# The small detector compiled for Hailo-8L.
+network_group detector_8l
+arch hailo8l
+input detector_8l/input_layer1 64 64 3
+output_nms detector_8l/nms_postprocess 3 5
+""",
     "sim_corrupt.hef": """\
 network_group corrupt
 input corrupt/input_layer1 64 sixty-four 3
@@ -102,21 +121,49 @@ output_nms corrupt/nms_postprocess 3 5
 }
 
 
+def varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value == 0:
+            return bytes(out + bytes([byte]))
+        out.append(byte | 0x80)
+
+
+def field(number: int, value: int | bytes) -> bytes:
+    """A protobuf field: a varint, or length-delimited bytes."""
+    if isinstance(value, int):
+        return varint(number << 3) + varint(value)
+    return varint(number << 3 | 2) + varint(len(value)) + value
+
+
+def container(program: bytes) -> bytes:
+    """A HEF of header version 2 around the program. Its xxh3 is 0: the simulator does not check
+    it. Proto3 leaves out a field at its default, as hw_arch 0 (HAILO8)."""
+    arch = re.search(rb"^arch[ \t]+(\S+)", program, re.MULTILINE)
+    hw_arch = HW_ARCH[arch.group(1).decode() if arch else "hailo8"]
+    header = (field(1, hw_arch) if hw_arch else b"") + field(3, SDK_VERSION.encode())
+    proto = field(1, header)
+    hef_header = struct.pack(">IIIQQQQ", HEF_MAGIC, HEF_VERSION, len(proto), 0, len(program), 0, 0)
+    return hef_header + proto + program
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
     out_dir = argv[1]
     os.makedirs(out_dir, exist_ok=True)
-    for name, body in TEXT_HEFS.items():
-        with open(os.path.join(out_dir, name), "w", encoding="ascii", newline="\n") as f:
-            f.write(MAGIC + body)
-    # Deterministic "random" bytes that cannot start with the magic line.
+    for name, body in PROGRAMS.items():
+        with open(os.path.join(out_dir, name), "wb") as f:
+            f.write(container((MAGIC + body).encode("ascii")))
+    # Deterministic "random" bytes that start with neither magic.
     rng = random.Random(20240423)
     data = bytes([0x7F]) + bytes(rng.randrange(256) for _ in range(255))
     with open(os.path.join(out_dir, "sim_bad_magic.hef"), "wb") as f:
         f.write(data)
-    print(f"wrote {len(TEXT_HEFS) + 1} simulated HEF files into {out_dir}")
+    print(f"wrote {len(PROGRAMS) + 1} simulated HEF files into {out_dir}")
     return 0
 
 

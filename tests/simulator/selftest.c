@@ -634,6 +634,85 @@ static void test_hefs(void) {
     CHECK_ST(hailo_release_vdevice(vd), 0);
 }
 
+// ---- HEF containers -------------------------------------------------------------------------------
+static void put_be(uint8_t *p, uint64_t v, int bytes) {
+    for (int i = bytes - 1; i >= 0; i--, v >>= 8) p[i] = (uint8_t)v;
+}
+
+// A HEF container of header `version` (0 to 3) around `program`: the header, then a ProtoHEFHef
+// whose header names `hw_arch` (below 128), then the program (after 4 bytes of padding in version
+// 3). Returns the size written into out, which holds 1024 bytes.
+static size_t make_container(uint8_t out[1024], uint32_t version, int hw_arch, const char *program) {
+    static const size_t header_sizes[] = {32, 28, 44, 56};
+    size_t header = header_sizes[version], program_len = strlen(program), padding = version == 3 ? 4 : 0;
+    const uint8_t proto[] = {0x0A, 0x04, 0x10, 0x00, 0x08, (uint8_t)hw_arch};  // header {timestamp 0, hw_arch}
+    memset(out, 0, 1024);
+    put_be(out, 0x01484546u, 4);
+    put_be(out + 4, version, 4);
+    put_be(out + 8, sizeof proto, 4);
+    if (version == 1) put_be(out + 16, program_len, 8);
+    if (version == 2) put_be(out + 20, program_len, 8);
+    if (version == 3) {
+        put_be(out + 20, program_len + padding, 8);
+        put_be(out + 28, padding, 4);
+    }
+    memcpy(out + header, proto, sizeof proto);
+    memcpy(out + header + sizeof proto + padding, program, program_len);
+    return header + sizeof proto + padding + program_len;
+}
+
+static const char g_program[] = "HAILO-SIM-HEF 1\nnetwork_group c\ninput c/in 2 2 1\noutput c/out 1 1 4 0 1\n";
+
+// Creates a HEF from the container's bytes and configures it: the status of the step that failed.
+static hailo_status load_container(hailo_vdevice vd, const uint8_t *bytes, size_t len) {
+    hailo_hef hef = NULL;
+    hailo_status st = hailo_create_hef_buffer(&hef, bytes, len);
+    if (st != 0) return st;
+    hailo_configured_network_group ng = NULL;
+    size_t n = 1;
+    st = hailo_configure_vdevice(vd, hef, NULL, &ng, &n);
+    hailo_release_hef(hef);
+    return st;
+}
+
+// The statuses HailoRT 4.21+ gives for containers; `newest` is 3 (or 2 as 4.20, which answers 26
+// for each of 91-93).
+static void test_hef_containers(hailo_vdevice vd, uint32_t newest, hailo_status hef_status) {
+    uint8_t b[1024];
+    size_t len;
+    for (uint32_t version = 1; version <= 3; version++) {
+        len = make_container(b, version, 0, g_program);
+        CHECK(load_container(vd, b, len) == (version <= newest ? 0 : (hef_status == 26 ? 26 : 92)),
+              "a container of version %u", version);
+    }
+    len = make_container(b, 0, 0, g_program);
+    CHECK_ST(load_container(vd, b, len), hef_status == 26 ? 26 : 92);  // version 0 has no program
+    len = make_container(b, 2, 3, g_program);
+    CHECK_ST(load_container(vd, b, len), 0);  // a Hailo-8L HEF on a Hailo-8
+    len = make_container(b, 2, 103, g_program);
+    CHECK_ST(load_container(vd, b, len), hef_status == 26 ? 26 : 93);  // a Hailo-15H HEF
+    len = make_container(b, 2, 2, g_program);
+    CHECK_ST(load_container(vd, b, len), 0);  // HAILO8R is a Hailo-8 HEF
+    len = make_container(b, 2, 0, g_program);
+    CHECK_ST(load_container(vd, b, 20), hef_status);              // a truncated header
+    CHECK_ST(load_container(vd, b, len - 1), hef_status);         // the program shorter than the header says
+    put_be(b + 8, 0xFFFFFFF0u, 4);
+    CHECK_ST(load_container(vd, b, len), hef_status);             // the message beyond the file
+    len = make_container(b, 2, 0, g_program);
+    b[44] = 0x0B;                                                 // a group (wire type 3) instead of the header
+    CHECK_ST(load_container(vd, b, len), hef_status);
+    len = make_container(b, 2, 0, g_program);
+    b[2] = 'X';
+    CHECK_ST(load_container(vd, b, len), hef_status == 26 ? 26 : 92);  // another magic
+    const char agrees[] = "HAILO-SIM-HEF 1\nnetwork_group c\narch hailo8l\ninput c/in 2 2 1\noutput c/out 1 1 4 0 1\n";
+    len = make_container(b, 2, 3, agrees);
+    CHECK_ST(load_container(vd, b, len), 0);
+    len = make_container(b, 2, 0, agrees);
+    CHECK_ST(load_container(vd, b, len), hef_status);             // the program's arch line contradicts the header
+    len = make_container(b, 2, 0, "not a simulated program\n");
+    CHECK_ST(load_container(vd, b, len), hef_status == 26 ? 26 : 92);
+}
+
 // ---- scenario: inference -------------------------------------------------------------------------
 static void test_sorting_and_formats(hailo_vdevice vd) {
     hailo_hef hef = NULL;
@@ -916,6 +995,7 @@ static int scenario_main(void) {
     test_hefs();
     hailo_vdevice vd = create_default_vdevice();
     if (vd == NULL) return 0;
+    test_hef_containers(vd, 3, 91);
     test_sorting_and_formats(vd);
     test_detector(vd);
     test_timeouts_and_shutdown(vd);
@@ -950,6 +1030,22 @@ static int scenario_library_version(void) {
     hailo_device_identity_t ident;
     CHECK(hailo_identify(devs[0], &ident) == 0 && ident.fw_version.minor == 20 && ident.fw_version.revision == 1,
           "firmware follows the library version");
+    test_hef_containers(vd, 2, 26);
+    CHECK_ST(hailo_release_vdevice(vd), 0);
+    return 0;
+}
+
+static int scenario_hailo8l(void) {
+    hailo_vdevice vd = create_default_vdevice();
+    if (vd == NULL) return 0;
+    uint8_t b[1024];
+    size_t len = make_container(b, 2, 3, g_program);
+    CHECK_ST(load_container(vd, b, len), 0);
+    len = make_container(b, 2, 0, g_program);
+    CHECK_ST(load_container(vd, b, len), 93);  // a Hailo-8L takes Hailo-8L HEFs only
+    len = make_container(b, 2, 2, g_program);
+    CHECK_ST(load_container(vd, b, len), 93);
+    CHECK_ST(load_container(vd, (const uint8_t *)g_program, strlen(g_program)), 93);  // a bare program is a Hailo-8 one
     CHECK_ST(hailo_release_vdevice(vd), 0);
     return 0;
 }
@@ -1088,6 +1184,7 @@ static const scenario_t g_scenarios[] = {
     {"hold", scenario_hold, {NULL}},  // spawned by "main" with main's environment
     {"driver_mismatch", scenario_driver_mismatch, {"HAILO_SIM_DRIVER_VERSION=4.22.0"}},
     {"library_version", scenario_library_version, {"HAILO_SIM_LIBRARY_VERSION=4.20.1"}},
+    {"hailo8l", scenario_hailo8l, {"HAILO_SIM_ARCH=hailo8l"}},
     {"no_devices", scenario_no_devices, {"HAILO_SIM_DEVICES=0"}},
     {"no_device_node", scenario_no_device_node, {"HAILO_SIM_NO_DEVICE_NODE=1"}},
     {"health", scenario_health, {"HAILO_SIM_DEVICES=3", "HAILO_SIM_TEMPERATURE=80", "HAILO_SIM_THROTTLING=1", "HAILO_SIM_POWER_WATTS=2.5"}},
@@ -1099,7 +1196,7 @@ static const scenario_t g_scenarios[] = {
 static const char *const g_sim_vars[] = {
     "HAILO_SIM_DEVICES", "HAILO_SIM_LIBRARY_VERSION", "HAILO_SIM_DRIVER_VERSION", "HAILO_SIM_NO_DEVICE_NODE",
     "HAILO_SIM_TEMPERATURE", "HAILO_SIM_THROTTLING", "HAILO_SIM_POWER_WATTS", "HAILO_SIM_TEMPERATURE_ALARM_MS",
-    "HAILO_SIM_FPS", "HAILO_SIM_FAULTS",
+    "HAILO_SIM_FPS", "HAILO_SIM_FAULTS", "HAILO_SIM_ARCH",
 };
 
 static int run_in_child(const scenario_t *s, int *passed, int *failed) {
