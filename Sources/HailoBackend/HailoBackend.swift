@@ -61,14 +61,20 @@ public final class HailoBackend: InferenceBackend {
         self.configuration = configuration
         self.logger = logger
         library = Result { () throws(HailoLoadError) in
-            try HailoLibrary.load(candidates: HailoLibrary.searchPaths(explicit: configuration.libraryPath,
-                                                                      driverVersion: configuration.driverVersion().flatMap(HailoVersion.init)),
-                                  loggerDirectory: configuration.loggerDirectory)
+            try HailoLibrary.load(
+                candidates: HailoLibrary.searchPaths(
+                    explicit: configuration.libraryPath,
+                    driverVersion: configuration.driverVersion().flatMap(HailoVersion.init)),
+                loggerDirectory: configuration.loggerDirectory)
         }
         switch library {
         case .success(let lib):
             manager = HailoDeviceManager(library: lib, configuration: configuration, logger: logger)
-            logger.info("HailoRT loaded", metadata: ["version": "\(lib.version)", "library": "\(lib.path)", "driver": "\(configuration.driverVersion() ?? "not loaded")"])
+            logger.info(
+                "HailoRT loaded",
+                metadata: [
+                    "version": "\(lib.version)", "library": "\(lib.path)", "driver": "\(configuration.driverVersion() ?? "not loaded")",
+                ])
         case .failure(let error):
             manager = nil
             logger.info("Hailo backend unavailable", metadata: ["reason": "\(error)"])
@@ -87,19 +93,27 @@ public final class HailoBackend: InferenceBackend {
     public var status: BackendStatus {
         switch library {
         case .failure(let error):
-            return BackendStatus(available: false, runtime: "hailort", reason: "\(error); install the HailoRT library of the hailo_pci driver's version (\(configuration.driverVersion().map { "libhailort.so.\($0)" } ?? "driver not loaded")) or pass --hailort-library", state: "unavailable")
+            return BackendStatus(
+                available: false, runtime: "hailort",
+                reason:
+                    "\(error); install the HailoRT library of the hailo_pci driver's version (\(configuration.driverVersion().map { "libhailort.so.\($0)" } ?? "driver not loaded")) or pass --hailort-library",
+                state: "unavailable")
         case .success(let lib):
             let state = manager?.currentState ?? .unavailable(reason: "no manager")
-            return BackendStatus(available: state == .ready, runtime: "hailort", version: lib.version.description, library: lib.path,
-                                 reason: manager?.statusReason, state: state.name)
+            return BackendStatus(
+                available: state == .ready, runtime: "hailort", version: lib.version.description, library: lib.path,
+                reason: manager?.statusReason, state: state.name)
         }
     }
 
     public func devices() -> [DeviceInfo] {
         let status = status
         guard let manager, !manager.devices.isEmpty else {
-            return [DeviceInfo(id: "hailo", kind: .hailo, name: "Hailo-8", available: false, state: status.state ?? "unavailable",
-                               runtime: "hailort", runtimeVersion: status.version, library: status.library, reason: status.reason)]
+            return [
+                DeviceInfo(
+                    id: "hailo", kind: .hailo, name: "Hailo-8", available: false, state: status.state ?? "unavailable",
+                    runtime: "hailort", runtimeVersion: status.version, library: status.library, reason: status.reason)
+            ]
         }
         let faults = manager.faults
         return manager.devices.map { snapshot in
@@ -134,13 +148,19 @@ public final class HailoBackend: InferenceBackend {
         do {
             ids = try library.scanDevices()
         } catch {
-            return [DeviceInfo(id: "hailo", kind: .hailo, name: "Hailo-8", available: false, state: "unavailable", runtime: "hailort",
-                               runtimeVersion: library.version.description, library: library.path, reason: "\(error)")]
+            return [
+                DeviceInfo(
+                    id: "hailo", kind: .hailo, name: "Hailo-8", available: false, state: "unavailable", runtime: "hailort",
+                    runtimeVersion: library.version.description, library: library.path, reason: "\(error)")
+            ]
         }
         if ids.isEmpty {
-            return [DeviceInfo(id: "hailo", kind: .hailo, name: "Hailo-8", available: false, state: "absent", runtime: "hailort",
-                               runtimeVersion: library.version.description, library: library.path,
-                               reason: "no Hailo device found (is the hailo_pci driver loaded?)")]
+            return [
+                DeviceInfo(
+                    id: "hailo", kind: .hailo, name: "Hailo-8", available: false, state: "absent", runtime: "hailort",
+                    runtimeVersion: library.version.description, library: library.path,
+                    reason: "no Hailo device found (is the hailo_pci driver loaded?)")
+            ]
         }
         return ids.map { id in
             var details: [String: String] = ["driver_version": configuration.driverVersion() ?? "not loaded"]
@@ -157,9 +177,10 @@ public final class HailoBackend: InferenceBackend {
             } catch {
                 reason = "\(error)"
             }
-            return DeviceInfo(id: id, kind: .hailo, name: details["board_name"] ?? "Hailo-8", available: reason == nil,
-                              state: reason == nil ? "present" : "error", runtime: "hailort", runtimeVersion: library.version.description,
-                              library: library.path, reason: reason, details: details)
+            return DeviceInfo(
+                id: id, kind: .hailo, name: details["board_name"] ?? "Hailo-8", available: reason == nil,
+                state: reason == nil ? "present" : "error", runtime: "hailort", runtimeVersion: library.version.description,
+                library: library.path, reason: reason, details: details)
         }
     }
 
@@ -178,11 +199,14 @@ public final class HailoBackend: InferenceBackend {
         func check(_ ok: Bool, _ message: String) throws(InferenceError) {
             if !ok { throw InferenceError.invalidRequest(message) }
         }
-        try check(options.schedulerPriority.map { (0...31).contains($0) } ?? true, "scheduler_priority must be 0…31 (16 is HailoRT's default)")
+        try check(
+            options.schedulerPriority.map { (0...31).contains($0) } ?? true, "scheduler_priority must be 0…31 (16 is HailoRT's default)")
         try check(options.batchSize.map { (0...Int(UInt16.max)).contains($0) } ?? true, "batch_size must be 0 (automatic) or more")
         try check(options.schedulerTimeoutMs.map { $0 >= 0 } ?? true, "scheduler_timeout_ms must be 0 or more")
         try check(options.schedulerThreshold.map { $0 >= 0 } ?? true, "scheduler_threshold must be 0 or more")
-        try check(options.powerMode.map { ["performance", "ultra_performance"].contains($0) } ?? true, "power_mode must be performance or ultra_performance")
+        try check(
+            options.powerMode.map { ["performance", "ultra_performance"].contains($0) } ?? true,
+            "power_mode must be performance or ultra_performance")
         try check(options.nmsScoreThreshold.map { (0...1).contains($0) } ?? true, "nms_score_threshold must be within 0…1")
         try check(options.nmsIouThreshold.map { (0...1).contains($0) } ?? true, "nms_iou_threshold must be within 0…1")
         try check(options.nmsMaxProposalsPerClass.map { $0 >= 1 } ?? true, "nms_max_proposals_per_class must be 1 or more")

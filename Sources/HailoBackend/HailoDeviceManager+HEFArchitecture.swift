@@ -17,8 +17,11 @@ extension HailoDeviceManager {
         guard let file, status == .hefNotCompatibleWithDevice || (atConfigure && Self.refuses(present, file)) else {
             return unnamedArchitectureAdvice(status, present: present, file: file)
         }
-        let why = status == .invalidHEF ? "HailoRT \(library.version) refused the HEF (\(status.name)), as 4.20 refuses a HEF for another chip: " : ""
-        return why + "the HEF was compiled for \(file.architecture); \(Self.describeChips(present)) [\(status.name)]. Compile it for \(Self.chipToCompileFor(present))"
+        let why =
+            status == .invalidHEF
+            ? "HailoRT \(library.version) refused the HEF (\(status.name)), as 4.20 refuses a HEF for another chip: " : ""
+        return why
+            + "the HEF was compiled for \(file.architecture); \(Self.describeChips(present)) [\(status.name)]. Compile it for \(Self.chipToCompileFor(present))"
     }
 
     /// Whether a device here cannot take the HEF, by HailoRT's rule.
@@ -31,10 +34,12 @@ extension HailoDeviceManager {
     private func unnamedArchitectureAdvice(_ status: HailoStatus, present: [String], file: HEFFile?) -> String {
         let here = present.isEmpty ? "this device" : "this device (\(present.joined(separator: ", ")))"
         let header = file.map { "; the file's header says \($0.architecture)" } ?? ""
-        let what = status == .invalidHEF
+        let what =
+            status == .invalidHEF
             ? "HailoRT \(library.version) refused the HEF (\(status.name)): it was compiled for another Hailo architecture than \(here), or it is corrupt or from a newer Dataflow Compiler (4.20 reports all three alike\(header))"
             : "the HEF was compiled for another Hailo architecture (e.g. Hailo-15 or Hailo-10) than \(here)"
-        return what + " [\(status.name)]; HailoRT's log names the HEF's architecture. Compile it for the chip here (Hailo-8L HEFs also run on a Hailo-8, more slowly)"
+        return what
+            + " [\(status.name)]; HailoRT's log names the HEF's architecture. Compile it for the chip here (Hailo-8L HEFs also run on a Hailo-8, more slowly)"
     }
 
     /// `this device is Hailo-8 (HAILO8), which runs Hailo-8 and, more slowly, Hailo-8L HEFs`.
@@ -63,7 +68,8 @@ extension HailoDeviceManager {
     /// service's log says it too.
     func warnOfLowerPerformance(_ model: String, file: HEFFile?) {
         guard let file, presentArchitectures.contains(where: { file.architecture.fit(onDevice: $0) == .lowerPerformance }) else { return }
-        logger.warning("the HEF was compiled for \(file.architecture) and runs on this Hailo-8 with lower performance; compile it for Hailo-8 for full speed",
-                       metadata: ["model": "\(model)", "hef_architecture": "\(file.architecture.name)"])
+        logger.warning(
+            "the HEF was compiled for \(file.architecture) and runs on this Hailo-8 with lower performance; compile it for Hailo-8 for full speed",
+            metadata: ["model": "\(model)", "hef_architecture": "\(file.architecture.name)"])
     }
 }

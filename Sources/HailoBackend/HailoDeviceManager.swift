@@ -108,8 +108,9 @@ final class HailoDeviceManager: @unchecked Sendable {
         do {
             // Every device present unless the configuration lists some (scan finds 0 without a driver).
             let present = configuration.deviceIDs == nil ? try library.scanDevices().count : 0
-            let vdevice = try HailoVDevice(library: library, deviceIDs: configuration.deviceIDs, deviceCount: present > 0 ? present : nil,
-                                           multiProcessGroup: configuration.multiProcessGroup)
+            let vdevice = try HailoVDevice(
+                library: library, deviceIDs: configuration.deviceIDs, deviceCount: present > 0 ? present : nil,
+                multiProcessGroup: configuration.multiProcessGroup)
             built = vdevice
             let devices = try vdevice.physicalDevices()
             let current = locked { models }
@@ -121,7 +122,8 @@ final class HailoDeviceManager: @unchecked Sendable {
             }
             observeHealth(devices)
             refreshDevices()
-            logger.info("Hailo devices ready", metadata: ["devices": "\(locked { currentSnapshots.map(\.id) })", "models": "\(current.count)"])
+            logger.info(
+                "Hailo devices ready", metadata: ["devices": "\(locked { currentSnapshots.map(\.id) })", "models": "\(current.count)"])
         } catch {
             let message = describe(error)
             let delay = configuration.backoff(attempt: attempt)
@@ -155,19 +157,26 @@ final class HailoDeviceManager: @unchecked Sendable {
     func describe(_ error: any Error, file: HEFFile? = nil) -> String {
         guard let error = error as? HailoError else { return "\(error)" }
         if error.status == .invalidDriverVersion {
-            return "\(error.operation): \(HailoError.advice(for: error.status, driverVersion: configuration.driverVersion(), libraryVersion: library.version.description))"
+            return
+                "\(error.operation): \(HailoError.advice(for: error.status, driverVersion: configuration.driverVersion(), libraryVersion: library.version.description))"
         }
         if error.status == .hefNotCompatibleWithDevice || (error.status == .invalidHEF && !library.profile.hasHEFStatuses) {
-            return "\(error.operation): \(hefArchitectureAdvice(error.status, file: file, atConfigure: error.operation == "hailo_configure_vdevice"))"
+            return
+                "\(error.operation): \(hefArchitectureAdvice(error.status, file: file, atConfigure: error.operation == "hailo_configure_vdevice"))"
         }
         if error.status == .rpcFailed || error.status == .invalidServiceVersion {
-            return "\(error.operation): \(HailoError.advice(for: error.status, libraryVersion: library.version.description)) (\(error.status.name))"
+            return
+                "\(error.operation): \(HailoError.advice(for: error.status, libraryVersion: library.version.description)) (\(error.status.name))"
         }
-        if error.status == .outOfPhysicalDevices, let group = configuration.multiProcessGroup, (try? library.scanDevices())?.isEmpty == false {
-            return "\(error.operation): no free Hailo device through hailort_service: a process opened it directly, or the service serves it to another group id than '\(group)'; every application sharing the board must use the service with the same group id (\(error.status.name))"
+        if error.status == .outOfPhysicalDevices, let group = configuration.multiProcessGroup,
+            (try? library.scanDevices())?.isEmpty == false
+        {
+            return
+                "\(error.operation): no free Hailo device through hailort_service: a process opened it directly, or the service serves it to another group id than '\(group)'; every application sharing the board must use the service with the same group id (\(error.status.name))"
         }
         if error.status == .outOfPhysicalDevices, (try? library.scanDevices())?.isEmpty == true {
-            return "\(error.operation): no Hailo device found (the hailo_pci driver is not loaded, or no board is present / visible in this container)"
+            return
+                "\(error.operation): no Hailo device found (the hailo_pci driver is not loaded, or no board is present / visible in this container)"
         }
         return "\(error.operation): \(error.message) (\(error.status.name))"
     }

@@ -21,9 +21,11 @@ final class HailoJob: @unchecked Sendable {
     /// Fails the job at its deadline; set before the job is submitted, ended when it finishes.
     var deadlineTimer: DeadlineTimer?
 
-    init(frames: [[UInt8]], outputCount: Int, deadline: ContinuousClock.Instant,
-         started: @escaping @Sendable () -> Void,
-         completion: @escaping @Sendable (Result<[[UInt8]], InferenceError>) -> Void) {
+    init(
+        frames: [[UInt8]], outputCount: Int, deadline: ContinuousClock.Instant,
+        started: @escaping @Sendable () -> Void,
+        completion: @escaping @Sendable (Result<[[UInt8]], InferenceError>) -> Void
+    ) {
         self.frames = frames
         self.outputs = Array(repeating: nil, count: outputCount)
         self.deadline = deadline

@@ -33,7 +33,8 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
     func run(_ inputs: [Tensor], outputs: [String], deadline: ContinuousClock.Instant) async throws -> RunResult {
         let frameCounts = Set(inputs.map { $0.shape.first ?? 1 })
         guard frameCounts.count == 1, let frames = frameCounts.first, frames >= 1 else {
-            throw InferenceError(.unprocessable, .shapeMismatch, "every input must hold the same number (≥ 1) of frames, got \(inputs.map(\.shape))")
+            throw InferenceError(
+                .unprocessable, .shapeMismatch, "every input must hold the same number (≥ 1) of frames, got \(inputs.map(\.shape))")
         }
         let start = ContinuousClock.now
         let firstWrite = FirstWrite()
@@ -42,8 +43,9 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
         let tensors = wanted.compactMap { name -> Tensor? in
             guard let index = signature.outputs.firstIndex(where: { $0.name == name }) else { return nil }
             let spec = signature.outputs[index]
-            return Tensor(name: name, dtype: spec.dtype, shape: [frames] + spec.shape.dropFirst(),
-                          data: results.flatMap { $0[index] })
+            return Tensor(
+                name: name, dtype: spec.dtype, shape: [frames] + spec.shape.dropFirst(),
+                data: results.flatMap { $0[index] })
         }
         let queued = (firstWrite.instant ?? start) - start
         return RunResult(outputs: tensors, queueTime: queued, inferenceTime: .now - start - queued)
@@ -51,8 +53,10 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
 
     /// Each frame's outputs, in order. One frame (the usual request) goes as it is: no copy of
     /// its bytes, no child task.
-    private func runFrames(_ inputs: [Tensor], frames: Int, deadline: ContinuousClock.Instant,
-                           started: @escaping @Sendable () -> Void) async throws -> [[[UInt8]]] {
+    private func runFrames(
+        _ inputs: [Tensor], frames: Int, deadline: ContinuousClock.Instant,
+        started: @escaping @Sendable () -> Void
+    ) async throws -> [[[UInt8]]] {
         if frames == 1 { return [try await runFrame(inputs.map(\.data), deadline: deadline, started: started)] }
         return try await withThrowingTaskGroup(of: (Int, [[UInt8]]).self) { group in
             for frame in 0..<frames {
@@ -70,7 +74,9 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
 
     /// One frame: queued on the pipeline (or held while the device is rebuilt), answered when
     /// every output has been read, or when the deadline passes.
-    private func runFrame(_ frames: [[UInt8]], deadline: ContinuousClock.Instant, started: @escaping @Sendable () -> Void) async throws -> [[UInt8]] {
+    private func runFrame(_ frames: [[UInt8]], deadline: ContinuousClock.Instant, started: @escaping @Sendable () -> Void) async throws
+        -> [[UInt8]]
+    {
         try await withCheckedThrowingContinuation { continuation in
             let job = HailoJob(frames: frames, outputCount: signature.outputs.count, deadline: deadline, started: started) { result in
                 continuation.resume(with: result.mapError { $0 as any Error })
@@ -80,9 +86,14 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
             job.deadlineTimer = DeadlineTimer(deadline: deadline, count: timers) { [weak self, weak job] in
                 guard let job, !job.isFinished else { return }
                 let waiting = self?.withdraw(job) ?? false
-                job.finish(.failure(waiting
-                    ? InferenceError(.unavailable, .backendUnavailable, "the Hailo device is recovering; the frame could not run before the request's deadline")
-                    : InferenceError(.deadlineExceeded, .deadlineExceeded, "the Hailo device did not answer before the request's deadline")))
+                job.finish(
+                    .failure(
+                        waiting
+                            ? InferenceError(
+                                .unavailable, .backendUnavailable,
+                                "the Hailo device is recovering; the frame could not run before the request's deadline")
+                            : InferenceError(
+                                .deadlineExceeded, .deadlineExceeded, "the Hailo device did not answer before the request's deadline")))
             }.start()
             submit(job)
         }

@@ -168,8 +168,10 @@ final class HailoPipeline: @unchecked Sendable {
 
     /// The answer to a frame the device lost.
     static func lostFrame(_ error: HailoError) -> InferenceError {
-        InferenceError(.unavailable, .backendUnavailable,
-            "the Hailo device failed while running this frame (\(error.status.name): \(error.message)); the service is recovering the device, retry")
+        InferenceError(
+            .unavailable, .backendUnavailable,
+            "the Hailo device failed while running this frame (\(error.status.name): \(error.message)); the service is recovering the device, retry"
+        )
     }
 
     /// Runs one blocking vstream call, keeping its `HailoError`.

@@ -8,7 +8,8 @@ import InferenceCore
 /// `.classes`, `.max_boxes_per_class`). The metadata also says what the HEF's header says:
 /// `hef_architecture` (`HAILO8L`, …) and `hef_sdk_version`.
 enum HailoSignature {
-    static func make(inputs: [HailoVStreamInfo], outputs: [HailoVStreamInfo], networkGroup: String, file: HEFFile? = nil) -> ModelSignature {
+    static func make(inputs: [HailoVStreamInfo], outputs: [HailoVStreamInfo], networkGroup: String, file: HEFFile? = nil) -> ModelSignature
+    {
         var metadata = ["network_group": networkGroup, "format": "hef"]
         metadata["hef_architecture"] = file?.architecture.name
         metadata["hef_sdk_version"] = file?.sdkVersion
@@ -63,7 +64,8 @@ enum HailoSignature {
         var result = [Float](repeating: 0, count: count)
         frame.withUnsafeBytes { bytes in
             for i in 0..<count {
-                let q: Float = output.elementSize == 2
+                let q: Float =
+                    output.elementSize == 2
                     ? Float(bytes.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
                     : Float(bytes[i])
                 let info = perChannel ? quant[i % features] : quant[0]

@@ -38,7 +38,8 @@ public struct HEFFile: Sendable, Equatable {
         let version = Self.uint32(bytes, at: 4)
         let protoSize = Int(Self.uint32(bytes, at: 8))
         guard let headerSize = Self.headerSizes[version], protoSize <= Self.maximumProtoSize,
-              bytes.count >= headerSize, protoSize <= bytes.count - headerSize else { return nil }
+            bytes.count >= headerSize, protoSize <= bytes.count - headerSize
+        else { return nil }
         guard let header = try? Self.header(in: ProtobufFields(bytes, range: headerSize..<(headerSize + protoSize))) else { return nil }
         headerVersion = version
         architecture = header.architecture

@@ -63,7 +63,8 @@ public final class HailoDevice: @unchecked Sendable {
             serialNumber: CStrings.string(raw.serial_number, length: Int(raw.serial_number_length)),
             partNumber: CStrings.string(raw.part_number, length: Int(raw.part_number_length)),
             productName: CStrings.string(raw.product_name, length: Int(raw.product_name_length)),
-            firmwareVersion: HailoVersion(major: Int(raw.fw_version.major), minor: Int(raw.fw_version.minor), revision: Int(raw.fw_version.revision)),
+            firmwareVersion: HailoVersion(
+                major: Int(raw.fw_version.major), minor: Int(raw.fw_version.minor), revision: Int(raw.fw_version.revision)),
             firmwareIsRelease: raw.is_release,
             architecture: arch < architectures.count ? architectures[arch] : "ARCH_\(arch)")
     }
@@ -85,7 +86,8 @@ public final class HailoDevice: @unchecked Sendable {
     /// Power in watts (one-shot measurement); throws on boards without a power sensor.
     public func power() throws(HailoError) -> Float {
         var watts: Float = 0
-        try library.check(library.functions.powerMeasurement(handle, 0x7fff_ffff /* DVM AUTO */, 2 /* POWER */, &watts), "hailo_power_measurement")
+        try library.check(
+            library.functions.powerMeasurement(handle, 0x7fff_ffff /* DVM AUTO */, 2 /* POWER */, &watts), "hailo_power_measurement")
         return watts
     }
 
@@ -101,12 +103,15 @@ public final class HailoDevice: @unchecked Sendable {
     public func observe(_ notification: Notification, handler: @escaping @Sendable (Notification) -> Void) throws(HailoError) -> AnyObject {
         let box = NotificationBox(handler: handler)
         let opaque = Unmanaged.passUnretained(box).toOpaque()
-        try library.check(library.functions.setNotificationCallback(handle, { _, notification, opaque in
-            guard let notification, let opaque else { return }
-            let box = Unmanaged<NotificationBox>.fromOpaque(opaque).takeUnretainedValue()
-            let id = withUnsafeBytes(of: notification.pointee) { $0.loadUnaligned(fromByteOffset: 0, as: UInt32.self) }
-            if let kind = Notification(rawValue: id) { box.handler(kind) }
-        }, notification.rawValue, opaque), "hailo_set_notification_callback")
+        try library.check(
+            library.functions.setNotificationCallback(
+                handle,
+                { _, notification, opaque in
+                    guard let notification, let opaque else { return }
+                    let box = Unmanaged<NotificationBox>.fromOpaque(opaque).takeUnretainedValue()
+                    let id = withUnsafeBytes(of: notification.pointee) { $0.loadUnaligned(fromByteOffset: 0, as: UInt32.self) }
+                    if let kind = Notification(rawValue: id) { box.handler(kind) }
+                }, notification.rawValue, opaque), "hailo_set_notification_callback")
         return box
     }
 

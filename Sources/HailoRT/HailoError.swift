@@ -59,12 +59,15 @@ public struct HailoError: Error, Sendable, CustomStringConvertible {
     static func driverMismatchAdvice(driverVersion: String?, libraryVersion: String?) -> String {
         let library = libraryVersion ?? "unknown"
         guard let text = driverVersion, let driver = HailoVersion(text) else {
-            return "the hailo_pci driver does not match libhailort \(library) (the driver's version is unknown: is the module loaded? cat /sys/module/hailo_pci/version): install the driver of exactly the library's version"
+            return
+                "the hailo_pci driver does not match libhailort \(library) (the driver's version is unknown: is the module loaded? cat /sys/module/hailo_pci/version): install the driver of exactly the library's version"
         }
         guard driver.isSupported else {
-            return "the hailo_pci driver is \(driver), which this service does not support (HailoRT \(HailoLibrary.supportedRange)): install a hailo_pci driver of one of those versions, and the matching libhailort"
+            return
+                "the hailo_pci driver is \(driver), which this service does not support (HailoRT \(HailoLibrary.supportedRange)): install a hailo_pci driver of one of those versions, and the matching libhailort"
         }
-        return "the hailo_pci driver is \(driver) but the library loaded is libhailort \(library); no libhailort.so.\(driver) was found: install HailoRT \(driver)'s library (put hailort_\(driver)_<arch>.deb into docker/hailort/ and rebuild the image, or mount the host's /usr/lib/libhailort.so.\(driver))"
+        return
+            "the hailo_pci driver is \(driver) but the library loaded is libhailort \(library); no libhailort.so.\(driver) was found: install HailoRT \(driver)'s library (put hailort_\(driver)_<arch>.deb into docker/hailort/ and rebuild the image, or mount the host's /usr/lib/libhailort.so.\(driver))"
     }
 }
 

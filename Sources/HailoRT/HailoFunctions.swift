@@ -98,7 +98,8 @@ struct HailoFunctions: @unchecked Sendable {
         releaseOutputVstreams = symbols.resolve("hailo_release_output_vstreams")
         guard symbols.missing.isEmpty else {
             throw HailoLoadError(
-                message: "libhailort lacks \(symbols.missing.count) symbol(s) this service needs: \(symbols.missing.joined(separator: ", "))")
+                message:
+                    "libhailort lacks \(symbols.missing.count) symbol(s) this service needs: \(symbols.missing.joined(separator: ", "))")
         }
     }
 }

@@ -41,13 +41,15 @@ public final class HailoNetworkGroup: @unchecked Sendable {
         let f = library.functions
         var inputCount = 40
         var inputParams = [hailo_input_vstream_params_by_name_t](repeating: .init(), count: inputCount)
-        try library.check(f.makeInputVstreamParams(handle, false, 1 /* UINT8 */, &inputParams, &inputCount), "hailo_make_input_vstream_params")
+        try library.check(
+            f.makeInputVstreamParams(handle, false, 1 /* UINT8 */, &inputParams, &inputCount), "hailo_make_input_vstream_params")
         inputParams.removeLast(inputParams.count - inputCount)
         for i in inputParams.indices { inputParams[i].params.user_buffer_format.order = 1 /* NHWC */ }
 
         var outputCount = 40
         var outputParams = [hailo_output_vstream_params_by_name_t](repeating: .init(), count: outputCount)
-        try library.check(f.makeOutputVstreamParams(handle, false, 0 /* AUTO */, &outputParams, &outputCount), "hailo_make_output_vstream_params")
+        try library.check(
+            f.makeOutputVstreamParams(handle, false, 0 /* AUTO */, &outputParams, &outputCount), "hailo_make_output_vstream_params")
         outputParams.removeLast(outputParams.count - outputCount)
 
         var inputs = [OpaquePointer?](repeating: nil, count: inputCount)

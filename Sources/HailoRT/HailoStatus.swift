@@ -51,6 +51,7 @@ public struct HailoStatus: RawRepresentable, Hashable, Sendable, CustomStringCon
 
     /// Errors after which the device's pipelines cannot be trusted and must be rebuilt.
     public var isDeviceFault: Bool {
-        [.streamAbort, .driverTimeout, .timeout, .driverOperationFailed, .driverInvalidResponse, .driverInterrupted, .internalFailure].contains(self)
+        [.streamAbort, .driverTimeout, .timeout, .driverOperationFailed, .driverInvalidResponse, .driverInterrupted, .internalFailure]
+            .contains(self)
     }
 }

@@ -16,14 +16,16 @@ public final class HailoVDevice: @unchecked Sendable {
     /// Creates a scheduled (round-robin) vdevice over `deviceIDs`, or over every free device
     /// when nil. With `multiProcessGroup`, it is opened through HailoRT's multi-process service
     /// (`hailort_service` on the host), shared with every other client naming the same group id.
-    public init(library: HailoLibrary, deviceIDs ids: [String]? = nil, deviceCount: Int? = nil,
-                multiProcessGroup: String? = nil) throws(HailoError) {
+    public init(
+        library: HailoLibrary, deviceIDs ids: [String]? = nil, deviceCount: Int? = nil,
+        multiProcessGroup: String? = nil
+    ) throws(HailoError) {
         var params = hailo_vdevice_params_t()
         try library.check(library.functions.initVdeviceParams(&params), "hailo_init_vdevice_params")
         groupID = strdup(multiProcessGroup ?? "UNIQUE")!
         params.group_id = UnsafePointer(groupID)
         params.multi_process_service = multiProcessGroup != nil
-        params.scheduling_algorithm = 1 // ROUND_ROBIN
+        params.scheduling_algorithm = 1  // ROUND_ROBIN
         if let ids, !ids.isEmpty {
             let buffer = UnsafeMutablePointer<hailo_device_id_t>.allocate(capacity: ids.count)
             for (i, id) in ids.enumerated() {
@@ -80,7 +82,8 @@ public final class HailoVDevice: @unchecked Sendable {
         let vdevice = try live("hailo_configure_vdevice")
         let params = UnsafeMutablePointer<hailo_configure_params_t>.allocate(capacity: 1)  // 84 KB: heap
         defer { params.deallocate() }
-        try library.check(library.functions.initConfigureParamsByVdevice(hef.handle, vdevice, params), "hailo_init_configure_params_by_vdevice")
+        try library.check(
+            library.functions.initConfigureParamsByVdevice(hef.handle, vdevice, params), "hailo_init_configure_params_by_vdevice")
         let count = Int(params.pointee.network_group_params_count)
         withUnsafeMutableBytes(of: &params.pointee.network_group_params) { raw in
             let groups = raw.bindMemory(to: hailo_configure_network_group_params_t.self)

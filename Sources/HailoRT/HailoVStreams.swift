@@ -60,7 +60,8 @@ public final class HailoInputVStream: @unchecked Sendable {
 
     /// Writes one frame; blocks while the vstream's queue is full.
     public func write(_ frame: UnsafeRawBufferPointer) throws(HailoError) {
-        try library.check(library.functions.vstreamWriteRawBuffer(handle, frame.baseAddress, frame.count), "hailo_vstream_write_raw_buffer(\(info.name))")
+        try library.check(
+            library.functions.vstreamWriteRawBuffer(handle, frame.baseAddress, frame.count), "hailo_vstream_write_raw_buffer(\(info.name))")
     }
 }
 
@@ -97,7 +98,8 @@ public final class HailoOutputVStream: @unchecked Sendable {
 
     /// Reads the next frame into `buffer` (exactly `frameSize` bytes); blocks until it exists.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(HailoError) {
-        try library.check(library.functions.vstreamReadRawBuffer(handle, buffer.baseAddress, buffer.count), "hailo_vstream_read_raw_buffer(\(info.name))")
+        try library.check(
+            library.functions.vstreamReadRawBuffer(handle, buffer.baseAddress, buffer.count), "hailo_vstream_read_raw_buffer(\(info.name))")
     }
 
     /// NMS overrides; throw when the vstream has no host-side NMS to configure.
@@ -110,6 +112,8 @@ public final class HailoOutputVStream: @unchecked Sendable {
     }
 
     public func setNMSMaxProposalsPerClass(_ count: Int) throws(HailoError) {
-        try library.check(library.functions.vstreamSetNmsMaxProposalsPerClass(handle, UInt32(clamping: count)), "hailo_vstream_set_nms_max_proposals_per_class")
+        try library.check(
+            library.functions.vstreamSetNmsMaxProposalsPerClass(handle, UInt32(clamping: count)),
+            "hailo_vstream_set_nms_max_proposals_per_class")
     }
 }

@@ -15,7 +15,8 @@ struct GRPCAuthInterceptor: ServerInterceptor {
         guard !apiKeys.isEmpty, !Self.open.contains(context.descriptor.method) else {
             return try await next(request, context)
         }
-        let given = request.metadata[stringValues: "x-api-key"].first(where: { _ in true })
+        let given =
+            request.metadata[stringValues: "x-api-key"].first(where: { _ in true })
             ?? request.metadata[stringValues: "authorization"].first(where: { $0.hasPrefix("Bearer ") }).map { String($0.dropFirst(7)) }
         guard let given, apiKeys.contains(given) else {
             throw RPCError(code: .unauthenticated, message: "a valid API key is required: send it as 'x-api-key' metadata")

@@ -16,8 +16,10 @@ public struct GRPCFrontEnd: Service {
     let logger: Logger
     let onListening: @Sendable (_ port: Int) async -> Void
 
-    public init(service: InferenceService, vision: VisionService?, configuration: GRPCConfiguration, logger: Logger,
-                onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) {
+    public init(
+        service: InferenceService, vision: VisionService?, configuration: GRPCConfiguration, logger: Logger,
+        onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+    ) {
         self.service = service
         self.vision = vision
         self.configuration = configuration

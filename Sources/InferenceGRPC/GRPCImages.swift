@@ -25,27 +25,32 @@ enum GRPCImages {
             images = input.contents.bytesContents.map { [UInt8]($0) }
         }
         guard input.shape.count == 1, input.shape[0] == Int64(images.count) else {
-            throw RPCError.invalidArgument("BYTES input '\(input.name)' has \(images.count) elements but shape \(input.shape): give [\(images.count)]")
+            throw RPCError.invalidArgument(
+                "BYTES input '\(input.name)' has \(images.count) elements but shape \(input.shape): give [\(images.count)]")
         }
         let overrides = DetectionOverrides(
             scoreThreshold: try fraction(request, "score_threshold"), iouThreshold: try fraction(request, "iou_threshold"),
             maxDetections: try maxDetections(request))
         let timeout = try GRPCTensors.timeout(request)
         return try await mapped {
-            try await KServeImages.detect(images, overrides: overrides, outputs: request.outputs.map(\.name), modelID: modelID, vision: vision, timeout: timeout)
+            try await KServeImages.detect(
+                images, overrides: overrides, outputs: request.outputs.map(\.name), modelID: modelID, vision: vision, timeout: timeout)
         }
     }
 
     static func fraction(_ request: Inference_ModelInferRequest, _ name: String) throws -> Double? {
         guard let parameter = request.parameters[name] else { return nil }
-        let value: Double? = switch parameter.parameterChoice {
-        case .doubleParam(let v)?: v
-        case .int64Param(let v)?: Double(v)
-        default: nil
-        }
+        let value: Double? =
+            switch parameter.parameterChoice {
+            case .doubleParam(let v)?: v
+            case .int64Param(let v)?: Double(v)
+            default: nil
+            }
         let range = RequestLimits.fraction
         guard let value, range.contains(value) else {
-            throw RPCError.invalidArgument("parameter '\(name)' must be a number from \(String(format: "%g", range.lowerBound)) to \(String(format: "%g", range.upperBound))")
+            throw RPCError.invalidArgument(
+                "parameter '\(name)' must be a number from \(String(format: "%g", range.lowerBound)) to \(String(format: "%g", range.upperBound))"
+            )
         }
         return value
     }

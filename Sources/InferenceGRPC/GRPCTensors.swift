@@ -12,7 +12,8 @@ enum GRPCTensors {
         guard !request.inputs.isEmpty else { throw RPCError.invalidArgument("the request has no inputs") }
         let raw = request.rawInputContents
         guard raw.isEmpty || raw.count == request.inputs.count else {
-            throw RPCError.invalidArgument("raw_input_contents has \(raw.count) entries for \(request.inputs.count) inputs: give one per input, in order")
+            throw RPCError.invalidArgument(
+                "raw_input_contents has \(raw.count) entries for \(request.inputs.count) inputs: give one per input, in order")
         }
         let inputs = try request.inputs.enumerated().map { index, input in
             try tensor(input, raw: raw.isEmpty ? nil : raw[index])
@@ -39,7 +40,8 @@ enum GRPCTensors {
                 "input '\(input.name)' is BYTES: BYTES inputs are images for a detection model, as its only input")
         }
         guard input.shape.allSatisfy({ $0 >= 0 && $0 <= Int64(Int32.max) }),
-              let bytes = TensorSpec.checkedByteCount(input.shape.map { Int($0) }, dtype: type) else {
+            let bytes = TensorSpec.checkedByteCount(input.shape.map { Int($0) }, dtype: type)
+        else {
             throw RPCError.invalidArgument("input '\(input.name)' has shape \(input.shape): dimensions must be concrete (>= 0)")
         }
         let data: [UInt8]
@@ -51,7 +53,8 @@ enum GRPCTensors {
             throw RPCError.invalidArgument("input '\(input.name)' has no data: give raw_input_contents or contents")
         }
         guard data.count == bytes else {
-            throw RPCError.invalidArgument("input '\(input.name)' has \(data.count) bytes but shape \(input.shape) of \(input.datatype) needs \(bytes)")
+            throw RPCError.invalidArgument(
+                "input '\(input.name)' has \(data.count) bytes but shape \(input.shape) of \(input.datatype) needs \(bytes)")
         }
         return InputTensor(name: input.name, dtype: type, shape: input.shape.map { Int($0) }, data: data)
     }
@@ -63,12 +66,13 @@ enum GRPCTensors {
             values.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) }
         }
         func narrow<Wide: BinaryInteger, T: FixedWidthInteger>(_ values: [Wide], _: T.Type) throws -> [UInt8] {
-            try le(values.map { (value: Wide) throws -> T in
-                guard let narrow = T(exactly: value) else {
-                    throw RPCError.invalidArgument("input '\(input)': \(value) is out of range of \(KServeDatatype.name(of: type))")
-                }
-                return narrow
-            })
+            try le(
+                values.map { (value: Wide) throws -> T in
+                    guard let narrow = T(exactly: value) else {
+                        throw RPCError.invalidArgument("input '\(input)': \(value) is out of range of \(KServeDatatype.name(of: type))")
+                    }
+                    return narrow
+                })
         }
         switch type {
         case .bool: return c.boolContents.map { $0 ? 1 : 0 }
@@ -83,7 +87,8 @@ enum GRPCTensors {
         case .float32: return le(c.fp32Contents.map(\.bitPattern))
         case .float64: return le(c.fp64Contents.map(\.bitPattern))
         case .float16, .bfloat16:
-            throw RPCError.invalidArgument("input '\(input)': \(KServeDatatype.name(of: type)) has no typed contents; send raw_input_contents")
+            throw RPCError.invalidArgument(
+                "input '\(input)': \(KServeDatatype.name(of: type)) has no typed contents; send raw_input_contents")
         }
     }
 }

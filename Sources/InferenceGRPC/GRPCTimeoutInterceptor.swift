@@ -11,7 +11,8 @@ struct GRPCTimeoutInterceptor: ServerInterceptor {
         next: (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
     ) async throws -> StreamingServerResponse<Output> {
         guard let text = request.metadata[stringValues: "grpc-timeout"].first(where: { _ in true }),
-              let timeout = Self.parse(text) else {
+            let timeout = Self.parse(text)
+        else {
             return try await next(request, context)
         }
         // Unary handlers run within `next`; streaming ones in the response's producer.

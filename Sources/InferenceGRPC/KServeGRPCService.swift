@@ -71,8 +71,16 @@ struct KServeGRPCService: Inference_GRPCInferenceService.SimpleServiceProtocol {
                 c.platform = config.platform
                 c.backend = config.backend
                 c.maxBatchSize = Int32(config.maxBatchSize)
-                c.input = config.input.map { t in .with { $0.name = t.name; $0.dataType = type(t.dataType); $0.dims = t.dims.map(Int64.init) } }
-                c.output = config.output.map { t in .with { $0.name = t.name; $0.dataType = type(t.dataType); $0.dims = t.dims.map(Int64.init) } }
+                c.input = config.input.map { t in
+                    .with {
+                        $0.name = t.name; $0.dataType = type(t.dataType); $0.dims = t.dims.map(Int64.init)
+                    }
+                }
+                c.output = config.output.map { t in
+                    .with {
+                        $0.name = t.name; $0.dataType = type(t.dataType); $0.dims = t.dims.map(Int64.init)
+                    }
+                }
                 c.parameters = config.parameters.mapValues { v in .with { $0.stringValue = v.stringValue } }
             }
         }
@@ -84,12 +92,17 @@ struct KServeGRPCService: Inference_GRPCInferenceService.SimpleServiceProtocol {
         .float16: 10, .float32: 11, .float64: 12, .bfloat16: 14,
     ]
 
-    func modelStatistics(request: Inference_ModelStatisticsRequest, context: ServerContext) async throws -> Inference_ModelStatisticsResponse {
-        let models = request.name.isEmpty
+    func modelStatistics(request: Inference_ModelStatisticsRequest, context: ServerContext) async throws
+        -> Inference_ModelStatisticsResponse
+    {
+        let models =
+            request.name.isEmpty
             ? await service.registry.list()
             : [try await model(request.name, version: request.version)]
         func duration(_ d: KServeModelStats.Duration) -> Inference_StatisticDuration {
-            .with { $0.count = UInt64(d.count); $0.ns = UInt64(max(0, d.ns)) }
+            .with {
+                $0.count = UInt64(d.count); $0.ns = UInt64(max(0, d.ns))
+            }
         }
         return .with {
             $0.modelStats = models.map(KServeModelStats.Model.init).map { m in
@@ -125,7 +138,9 @@ struct KServeGRPCService: Inference_GRPCInferenceService.SimpleServiceProtocol {
 
     // MARK: Repository
 
-    func repositoryIndex(request: Inference_RepositoryIndexRequest, context: ServerContext) async throws -> Inference_RepositoryIndexResponse {
+    func repositoryIndex(request: Inference_RepositoryIndexRequest, context: ServerContext) async throws
+        -> Inference_RepositoryIndexResponse
+    {
         let loaded = await service.registry.list()
         var models = loaded.map { info in
             Inference_RepositoryIndexResponse.ModelIndex.with {
@@ -137,17 +152,20 @@ struct KServeGRPCService: Inference_GRPCInferenceService.SimpleServiceProtocol {
         }
         let ids = Set(loaded.map(\.record.modelID))
         for file in await ModelRepository(resolver: service.registry.resolver).scan() where !ids.contains(file.name) {
-            models.append(.with {
-                $0.name = file.name
-                $0.state = "UNAVAILABLE"
-                $0.reason = "unloaded (\(file.path))"
-            })
+            models.append(
+                .with {
+                    $0.name = file.name
+                    $0.state = "UNAVAILABLE"
+                    $0.reason = "unloaded (\(file.path))"
+                })
         }
         models.sort { $0.name < $1.name }
         return .with { $0.models = request.ready ? models.filter { $0.state == "READY" } : models }
     }
 
-    func repositoryModelLoad(request: Inference_RepositoryModelLoadRequest, context: ServerContext) async throws -> Inference_RepositoryModelLoadResponse {
+    func repositoryModelLoad(request: Inference_RepositoryModelLoadRequest, context: ServerContext) async throws
+        -> Inference_RepositoryModelLoadResponse
+    {
         var config: KServeController.LoadConfig?
         if let parameter = request.parameters["config"] {
             guard case .stringParam(let text)? = parameter.parameterChoice else {
@@ -168,14 +186,17 @@ struct KServeGRPCService: Inference_GRPCInferenceService.SimpleServiceProtocol {
             } else {
                 source = .path(try await ModelRepository(resolver: service.registry.resolver).path(for: request.modelName))
             }
-            _ = try await service.registry.load(LoadRequest(
-                source: source, modelID: request.modelName, device: config?.device ?? .auto, labels: config?.labels,
-                options: config?.options ?? .init()))
+            _ = try await service.registry.load(
+                LoadRequest(
+                    source: source, modelID: request.modelName, device: config?.device ?? .auto, labels: config?.labels,
+                    options: config?.options ?? .init()))
         }
         return .init()
     }
 
-    func repositoryModelUnload(request: Inference_RepositoryModelUnloadRequest, context: ServerContext) async throws -> Inference_RepositoryModelUnloadResponse {
+    func repositoryModelUnload(request: Inference_RepositoryModelUnloadRequest, context: ServerContext) async throws
+        -> Inference_RepositoryModelUnloadResponse
+    {
         try await mapped { try await service.registry.unload(request.modelName) }
         return .init()
     }
@@ -185,10 +206,13 @@ struct KServeGRPCService: Inference_GRPCInferenceService.SimpleServiceProtocol {
     /// The model an RPC names, after checking its version (empty: the latest, `1`).
     func model(_ name: String, version: String) async throws -> ModelInfo {
         guard version.isEmpty || version == KServeController.version else {
-            throw RPCError(code: .notFound, message: "model '\(name)' has no version '\(version)': its only version is \(KServeController.version)")
+            throw RPCError(
+                code: .notFound, message: "model '\(name)' has no version '\(version)': its only version is \(KServeController.version)")
         }
         guard let info = try? await service.registry.info(name) else {
-            throw RPCError(code: .notFound, message: "model '\(name)' is not loaded: load it with RepositoryModelLoad (RepositoryIndex lists the models)")
+            throw RPCError(
+                code: .notFound,
+                message: "model '\(name)' is not loaded: load it with RepositoryModelLoad (RepositoryIndex lists the models)")
         }
         return info
     }
@@ -196,7 +220,9 @@ struct KServeGRPCService: Inference_GRPCInferenceService.SimpleServiceProtocol {
     /// The signature of a ready model; UNAVAILABLE while it is loading or when it failed.
     func ready(_ info: ModelInfo) throws -> ModelSignature {
         guard info.state == .ready, let signature = info.signature else {
-            throw RPCError(code: .unavailable, message: "model '\(info.record.modelID)' is not ready: it is \(info.state.rawValue)\(info.error.map { " (\($0))" } ?? "")")
+            throw RPCError(
+                code: .unavailable,
+                message: "model '\(info.record.modelID)' is not ready: it is \(info.state.rawValue)\(info.error.map { " (\($0))" } ?? "")")
         }
         return signature
     }

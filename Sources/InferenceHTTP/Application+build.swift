@@ -14,10 +14,12 @@ public func buildRouter(
     metrics: PrometheusCollectorRegistry? = nil
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: RequestObservationMiddleware(metrics: FrontEndMetrics(factory: service.metrics.factory), node: service.node.rawValue))
+    router.add(
+        middleware: RequestObservationMiddleware(metrics: FrontEndMetrics(factory: service.metrics.factory), node: service.node.rawValue))
     let routes = RouteTable()
     router.add(middleware: ErrorMiddleware(routes: routes))
-    router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize, maxBytesInFlight: configuration.maxBodyBytesInFlight))
+    router.add(
+        middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize, maxBytesInFlight: configuration.maxBodyBytesInFlight))
     router.add(middleware: DisconnectMiddleware())
     router.add(middleware: ClientMiddleware())
     if !configuration.apiKeys.isEmpty {
@@ -50,8 +52,9 @@ public func buildApplication(
     Application(
         router: buildRouter(service: service, configuration: configuration, pipeline: pipeline, metrics: metrics),
         server: .inferenceHTTP1(idleTimeout: configuration.idleTimeout),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hailo8-service",
-                             availableConnectionsDelegate: .maximum(configuration.maxConnections, logger: logger)),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "hailo8-service",
+            availableConnectionsDelegate: .maximum(configuration.maxConnections, logger: logger)),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }

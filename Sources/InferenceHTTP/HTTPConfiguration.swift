@@ -26,8 +26,10 @@ public struct HTTPConfiguration: Sendable {
     /// Connections open at once; past it new ones wait in the listen backlog until one closes.
     public var maxConnections: Int = 1024
 
-    public init(host: String = "0.0.0.0", port: Int = 8080, maxBodySize: Int = 64 << 20, apiKeys: Set<String> = [],
-                imageLimits: ImageLimits = .init(), deepStackModel: String? = nil, deepStackMaxPredictions: Int = 20) {
+    public init(
+        host: String = "0.0.0.0", port: Int = 8080, maxBodySize: Int = 64 << 20, apiKeys: Set<String> = [],
+        imageLimits: ImageLimits = .init(), deepStackModel: String? = nil, deepStackMaxPredictions: Int = 20
+    ) {
         self.host = host
         self.port = port
         self.maxBodySize = maxBodySize

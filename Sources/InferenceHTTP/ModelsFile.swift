@@ -80,7 +80,9 @@ public struct ModelsFile: Sendable {
     private static func refuseUnknown(_ fields: Node.Mapping, known: Set<String>, at path: String) throws(Invalid) {
         for key in fields.keys {
             guard let name = key.scalar?.string, known.contains(name) else {
-                throw Invalid(description: "unknown key '\(path)\(key.scalar?.string ?? "\(key)")' (known: \(known.sorted().joined(separator: ", ")))")
+                throw Invalid(
+                    description: "unknown key '\(path)\(key.scalar?.string ?? "\(key)")' (known: \(known.sorted().joined(separator: ", ")))"
+                )
             }
         }
     }

@@ -49,7 +49,8 @@ final class CoreGate: @unchecked Sendable {
         var waited = false
         while true {
             let alone = demand == 1 && !lastRunShared && !waited
-            let grant = narrowCores.flatMap { narrow in alone ? nil : Grant(wide: false, cores: narrow) }
+            let grant =
+                narrowCores.flatMap { narrow in alone ? nil : Grant(wide: false, cores: narrow) }
                 ?? Grant(wide: true, cores: min(wideCores, capacity))
             if free >= grant.cores {
                 free -= grant.cores

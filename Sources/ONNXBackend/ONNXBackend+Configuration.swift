@@ -19,8 +19,10 @@ extension ONNXBackend {
         /// thread policy divides.
         public var resources: ResourceLimits
 
-        public init(libraryPath: String? = nil, intraOpThreads: Int? = nil, interOpThreads: Int = 1, inferenceThreads: Int? = nil,
-                    spinning: Bool? = nil, resources: ResourceLimits = .current) {
+        public init(
+            libraryPath: String? = nil, intraOpThreads: Int? = nil, interOpThreads: Int = 1, inferenceThreads: Int? = nil,
+            spinning: Bool? = nil, resources: ResourceLimits = .current
+        ) {
             self.libraryPath = libraryPath
             self.intraOpThreads = intraOpThreads
             self.interOpThreads = interOpThreads

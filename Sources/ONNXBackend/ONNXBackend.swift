@@ -49,8 +49,9 @@ public final class ONNXBackend: InferenceBackend {
         case .success(let lib):
             BackendStatus(available: true, runtime: "onnxruntime", version: lib.version, library: lib.path)
         case .failure(let error):
-            BackendStatus(available: false, runtime: "onnxruntime",
-                          reason: "\(error); install the onnxruntime wheel (scripts/setup.sh) or pass --onnxruntime-library")
+            BackendStatus(
+                available: false, runtime: "onnxruntime",
+                reason: "\(error); install the onnxruntime wheel (scripts/setup.sh) or pass --onnxruntime-library")
         }
     }
 
@@ -67,11 +68,13 @@ public final class ONNXBackend: InferenceBackend {
         details["intra_op_threads_shared"] = policy.narrowThreads.map { "\($0)" }
         details["cpu_limit"] = resources.cpuQuota.map { "\(($0 * 1000).rounded() / 1000)" }
         details["memory_limit_bytes"] = resources.memoryLimit.map { "\($0)" }
-        return [DeviceInfo(
-            id: "cpu", kind: .cpu, name: "CPU (\(resources.cpus) cores)",
-            available: status.available, state: status.available ? "ready" : "unavailable",
-            runtime: "onnxruntime", runtimeVersion: status.version, library: status.library, reason: status.reason,
-            details: details)]
+        return [
+            DeviceInfo(
+                id: "cpu", kind: .cpu, name: "CPU (\(resources.cpus) cores)",
+                available: status.available, state: status.available ? "ready" : "unavailable",
+                runtime: "onnxruntime", runtimeVersion: status.version, library: status.library, reason: status.reason,
+                details: details)
+        ]
     }
 
     /// Loads the model's session, and under the adaptive policy a second, narrow one (see
@@ -86,8 +89,10 @@ public final class ONNXBackend: InferenceBackend {
         let narrowOptions = try policy.narrowThreads.map { try sessionOptions(options, intraOpThreads: $0) }
         let (wide, narrow) = try await pool.runIfActive { () throws -> (ORTSession, ORTSession?) in
             do {
-                return (try ORTSession(library: library, path: path, options: wideOptions),
-                        try narrowOptions.map { try ORTSession(library: library, path: path, options: $0) })
+                return (
+                    try ORTSession(library: library, path: path, options: wideOptions),
+                    try narrowOptions.map { try ORTSession(library: library, path: path, options: $0) }
+                )
             } catch let error as ORTError {
                 throw Self.loadError(error, path: path)
             }
@@ -115,7 +120,7 @@ public final class ONNXBackend: InferenceBackend {
         if let spinning = configuration.spinning {
             result.configEntries["session.intra_op.allow_spinning"] = spinning ? "1" : "0"
         }
-        guard result.interOpThreads >= 0 else {   // intra-op counts come from the policy, at least 1
+        guard result.interOpThreads >= 0 else {  // intra-op counts come from the policy, at least 1
             throw InferenceError.invalidRequest("thread counts must be 0 (automatic) or more")
         }
         if let level = options.graphOptimization {

@@ -37,16 +37,20 @@ final class ONNXModel: LoadedModel {
         let ticket = gate.arrive()
         defer { gate.abandon(ticket) }
         return try await backend.pool.runIfActive {
-            let grant = gate.acquire(wideCores: sessions.policy.cores(for: sessions.policy.wideThreads),
-                                     narrowCores: sessions.policy.narrowThreads.map(sessions.policy.cores(for:)))
+            let grant = gate.acquire(
+                wideCores: sessions.policy.cores(for: sessions.policy.wideThreads),
+                narrowCores: sessions.policy.narrowThreads.map(sessions.policy.cores(for:)))
             defer { gate.finish(ticket, grant) }
             let started = ContinuousClock.now
             guard started < deadline else {
-                throw InferenceError(.deadlineExceeded, .deadlineExceeded,
-                    "the request's deadline passed after \((started - enqueued).milliseconds.rounded()) ms in the queue, before it could run")
+                throw InferenceError(
+                    .deadlineExceeded, .deadlineExceeded,
+                    "the request's deadline passed after \((started - enqueued).milliseconds.rounded()) ms in the queue, before it could run"
+                )
             }
-            let outputs = try Self.run(session: sessions.session(for: grant), inputs: inputs, outputNames: outputs,
-                                       deadline: deadline, timers: timers)
+            let outputs = try Self.run(
+                session: sessions.session(for: grant), inputs: inputs, outputNames: outputs,
+                deadline: deadline, timers: timers)
             return RunResult(outputs: outputs, queueTime: started - enqueued, inferenceTime: .now - started)
         }
     }
@@ -56,8 +60,10 @@ final class ONNXModel: LoadedModel {
     func close() async {}
 
     /// One blocking `Run`, on a pool thread.
-    static func run(session: ORTSession, inputs: [Tensor], outputNames: [String], deadline: ContinuousClock.Instant,
-                    timers: DeadlineTimer.Count? = nil) throws -> [Tensor] {
+    static func run(
+        session: ORTSession, inputs: [Tensor], outputNames: [String], deadline: ContinuousClock.Instant,
+        timers: DeadlineTimer.Count? = nil
+    ) throws -> [Tensor] {
         let runOptions: ORTRunOptions
         do {
             runOptions = try ORTRunOptions(library: session.library)
@@ -72,9 +78,12 @@ final class ONNXModel: LoadedModel {
         defer { timer.cancel() }
         do {
             let results = try withBuffers(inputs[...], []) { buffers in
-                try session.run(inputs: zip(inputs, buffers).map { tensor, buffer in
-                    ORTInputTensor(name: tensor.name, elementType: ONNXSignature.ortType(tensor.dtype), shape: tensor.shape.map(Int64.init), data: buffer)
-                }, outputNames: outputNames, runOptions: runOptions)
+                try session.run(
+                    inputs: zip(inputs, buffers).map { tensor, buffer in
+                        ORTInputTensor(
+                            name: tensor.name, elementType: ONNXSignature.ortType(tensor.dtype), shape: tensor.shape.map(Int64.init),
+                            data: buffer)
+                    }, outputNames: outputNames, runOptions: runOptions)
             }
             return try results.map { (output) throws(InferenceError) in
                 guard let dtype = ONNXSignature.elementType(output.elementType) else {
@@ -92,7 +101,9 @@ final class ONNXModel: LoadedModel {
     }
 
     /// Calls `body` with a raw buffer over each tensor's bytes (kept alive for the call).
-    static func withBuffers<R>(_ tensors: ArraySlice<Tensor>, _ buffers: [UnsafeRawBufferPointer], _ body: ([UnsafeRawBufferPointer]) throws -> R) rethrows -> R {
+    static func withBuffers<R>(
+        _ tensors: ArraySlice<Tensor>, _ buffers: [UnsafeRawBufferPointer], _ body: ([UnsafeRawBufferPointer]) throws -> R
+    ) rethrows -> R {
         guard let first = tensors.first else { return try body(buffers) }
         return try first.data.withUnsafeBytes { buffer in
             try withBuffers(tensors.dropFirst(), buffers + [buffer], body)

@@ -15,16 +15,21 @@ enum ONNXSignature {
         }
         for (name, shape) in options.inputShapes ?? [:] {
             guard let input = inputs.first(where: { $0.name == name }) else {
-                throw InferenceError(.unprocessable, .unknownTensor, "options.input_shapes names '\(name)', which is not an input of the model")
+                throw InferenceError(
+                    .unprocessable, .unknownTensor, "options.input_shapes names '\(name)', which is not an input of the model")
             }
             guard shape.count == input.shape.count, zip(shape, input.shape).allSatisfy({ $0 > 0 && ($1 < 0 || $0 == $1) }) else {
-                throw InferenceError(.unprocessable, .shapeMismatch, "options.input_shapes[\(name)] = \(shape) does not fit the input's shape \(input.shape)")
+                throw InferenceError(
+                    .unprocessable, .shapeMismatch, "options.input_shapes[\(name)] = \(shape) does not fit the input's shape \(input.shape)"
+                )
             }
             defaults[name] = shape
         }
         var metadata = session.metadata.custom
-        for (key, value) in [("producer_name", session.metadata.producerName), ("graph_name", session.metadata.graphName),
-                             ("domain", session.metadata.domain), ("description", session.metadata.description)] where !value.isEmpty {
+        for (key, value) in [
+            ("producer_name", session.metadata.producerName), ("graph_name", session.metadata.graphName),
+            ("domain", session.metadata.domain), ("description", session.metadata.description),
+        ] where !value.isEmpty {
             metadata[key] = metadata[key] ?? value
         }
         return ModelSignature(
@@ -34,7 +39,8 @@ enum ONNXSignature {
 
     static func spec(_ info: ORTTensorInfo, role: String) throws(InferenceError) -> TensorSpec {
         guard let dtype = elementType(info.elementType) else {
-            throw InferenceError(.unprocessable, .unsupportedModel,
+            throw InferenceError(
+                .unprocessable, .unsupportedModel,
                 "\(role) '\(info.name)' has element type \(info.elementType), which this service does not support")
         }
         return TensorSpec(name: info.name, dtype: dtype, shape: info.shape.map { Int($0) })

@@ -44,8 +44,9 @@ public struct ThreadPolicy: Sendable, Equatable, CustomStringConvertible {
         case (nil, let runs?):
             return adaptive(cores: cores, runThreads: runs)
         case (let threads?, nil):
-            return ThreadPolicy(runThreads: max(1, cores / threads), wideThreads: threads, narrowThreads: nil,
-                                capacity: max(cores, threads))
+            return ThreadPolicy(
+                runThreads: max(1, cores / threads), wideThreads: threads, narrowThreads: nil,
+                capacity: max(cores, threads))
         case (let threads?, let runs?):
             return ThreadPolicy(runThreads: runs, wideThreads: threads, narrowThreads: nil, capacity: max(cores, runs * threads))
         }

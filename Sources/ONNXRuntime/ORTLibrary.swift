@@ -58,7 +58,9 @@ public final class ORTLibrary: @unchecked Sendable {
         }
         let functions = try ORTFunctions(table: table)
 
-        func make(_ operation: String, _ body: (UnsafeMutablePointer<OpaquePointer?>) -> OpaquePointer?) throws(ORTLoadError) -> OpaquePointer {
+        func make(_ operation: String, _ body: (UnsafeMutablePointer<OpaquePointer?>) -> OpaquePointer?) throws(ORTLoadError)
+            -> OpaquePointer
+        {
             var out: OpaquePointer?
             if let status = body(&out) {
                 let error = ORTError(status: status, operation: operation, functions: functions)
@@ -67,7 +69,9 @@ public final class ORTLibrary: @unchecked Sendable {
             return out!
         }
         self.env = try make("CreateEnv") { functions.createEnv(2 /* WARNING */, "hailo8-service", $0) }
-        self.cpuMemoryInfo = try make("CreateCpuMemoryInfo") { functions.createCpuMemoryInfo(0 /* OrtDeviceAllocator */, 0 /* OrtMemTypeDefault */, $0) }
+        self.cpuMemoryInfo = try make("CreateCpuMemoryInfo") {
+            functions.createCpuMemoryInfo(0 /* OrtDeviceAllocator */, 0 /* OrtMemTypeDefault */, $0)
+        }
         self.allocator = try make("GetAllocatorWithDefaultOptions") { functions.getDefaultAllocator($0) }
         self.path = path
         self.version = version

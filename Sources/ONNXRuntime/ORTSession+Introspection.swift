@@ -50,9 +50,10 @@ extension ORTLibrary {
             var symbols = [UnsafePointer<CChar>?](repeating: nil, count: shape.count)
             try check(f.getSymbolicDimensions(tensorInfo, &symbols, symbols.count), "GetSymbolicDimensions")
             for i in shape.indices where shape[i] < 0 { shape[i] = -1 }
-            infos.append(ORTTensorInfo(
-                name: tensorName, elementType: elementType, shape: shape,
-                symbolicDimensions: symbols.map { $0.map { String(cString: $0) } ?? "" }))
+            infos.append(
+                ORTTensorInfo(
+                    name: tensorName, elementType: elementType, shape: shape,
+                    symbolicDimensions: symbols.map { $0.map { String(cString: $0) } ?? "" }))
         }
         return infos
     }
@@ -109,7 +110,9 @@ extension ORTLibrary {
         defer { f.releaseTensorTypeAndShapeInfo(UnsafeMutableRawPointer(info)) }
         let (elementType, shape) = try typeAndShape(info!)
         guard let elementSize = elementType.byteSize else {
-            throw ORTError(code: .notImplemented, message: "output '\(name)' has element type \(elementType), which is not supported", operation: "Run")
+            throw ORTError(
+                code: .notImplemented, message: "output '\(name)' has element type \(elementType), which is not supported", operation: "Run"
+            )
         }
         var data: UnsafeMutableRawPointer?
         try check(f.getTensorMutableData(value, &data), "GetTensorMutableData(\(name))")

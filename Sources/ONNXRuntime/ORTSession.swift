@@ -110,8 +110,10 @@ public final class ORTSession: @unchecked Sendable {
     private init(library: ORTLibrary, handle: OpaquePointer) throws(ORTError) {
         do {
             let f = library.functions
-            self.inputs = try library.tensorInfos(handle, count: f.sessionGetInputCount, name: f.sessionGetInputName, typeInfo: f.sessionGetInputTypeInfo, what: "Input")
-            self.outputs = try library.tensorInfos(handle, count: f.sessionGetOutputCount, name: f.sessionGetOutputName, typeInfo: f.sessionGetOutputTypeInfo, what: "Output")
+            self.inputs = try library.tensorInfos(
+                handle, count: f.sessionGetInputCount, name: f.sessionGetInputName, typeInfo: f.sessionGetInputTypeInfo, what: "Input")
+            self.outputs = try library.tensorInfos(
+                handle, count: f.sessionGetOutputCount, name: f.sessionGetOutputName, typeInfo: f.sessionGetOutputTypeInfo, what: "Output")
             self.metadata = try library.modelMetadata(handle)
         } catch {
             library.functions.releaseSession(UnsafeMutableRawPointer(handle))
@@ -135,7 +137,9 @@ public final class ORTSession: @unchecked Sendable {
     ///   - inputs: one tensor per model input, by name; their bytes are wrapped, not copied.
     ///   - outputNames: the outputs to compute (all when empty).
     ///   - runOptions: per-run options, e.g. to terminate the run from another thread.
-    public func run(inputs: [ORTInputTensor], outputNames: [String] = [], runOptions: ORTRunOptions? = nil) throws(ORTError) -> [ORTOutputTensor] {
+    public func run(inputs: [ORTInputTensor], outputNames: [String] = [], runOptions: ORTRunOptions? = nil) throws(ORTError)
+        -> [ORTOutputTensor]
+    {
         let f = library.functions
         var values: [OpaquePointer?] = []
         values.reserveCapacity(inputs.count)
@@ -149,8 +153,9 @@ public final class ORTSession: @unchecked Sendable {
             var value: OpaquePointer?
             try input.shape.withUnsafeBufferPointer { (shape) throws(ORTError) in
                 try library.check(
-                    f.createTensorWithData(library.cpuMemoryInfo, UnsafeMutableRawPointer(mutating: input.data.baseAddress),
-                                           input.data.count, shape.baseAddress, shape.count, input.elementType.rawValue, &value),
+                    f.createTensorWithData(
+                        library.cpuMemoryInfo, UnsafeMutableRawPointer(mutating: input.data.baseAddress),
+                        input.data.count, shape.baseAddress, shape.count, input.elementType.rawValue, &value),
                     "CreateTensorWithDataAsOrtValue(\(input.name))")
             }
             values.append(value)

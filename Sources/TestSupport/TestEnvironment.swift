@@ -24,8 +24,9 @@ public enum TestEnvironment {
 
     /// The demo detector (nudenet 320n, a YOLOv8n export).
     public static func demoModel() throws -> String {
-        try existing(ProcessInfo.processInfo.environment["HAILO8_DEMO_MODEL"]
-            ?? repositoryRoot.appendingPathComponent("models/nudenet-320n.onnx").path, what: "demo model")
+        try existing(
+            ProcessInfo.processInfo.environment["HAILO8_DEMO_MODEL"]
+                ?? repositoryRoot.appendingPathComponent("models/nudenet-320n.onnx").path, what: "demo model")
     }
 
     /// The directory of the test images (`.test-images/`, or `HAILO8_TEST_IMAGES`).
@@ -78,7 +79,8 @@ extension TestEnvironment {
             let path = dir.appendingPathComponent("libHailoRTSimulator.so").path
             if FileManager.default.fileExists(atPath: path) { return path }
         }
-        throw SetupError(message: "libHailoRTSimulator.so not found next to the tests: run `swift build --build-tests` (scripts/test.sh does)")
+        throw SetupError(
+            message: "libHailoRTSimulator.so not found next to the tests: run `swift build --build-tests` (scripts/test.sh does)")
     }
 }
 

@@ -30,8 +30,11 @@ struct BenchImage: ParsableCommand {
         times.sort()
         decode.sort()
         let (w, h) = try ImageDecoder.size(.encoded(bytes))
-        print(String(format: "swift  %@ %dx%d -> %d: median %.3f ms, p90 %.3f ms (decode median %.3f ms)",
-                     (image as NSString).lastPathComponent, w, h, size, times[times.count / 2], times[times.count * 9 / 10], decode[decode.count / 2]))
+        print(
+            String(
+                format: "swift  %@ %dx%d -> %d: median %.3f ms, p90 %.3f ms (decode median %.3f ms)",
+                (image as NSString).lastPathComponent, w, h, size, times[times.count / 2], times[times.count * 9 / 10],
+                decode[decode.count / 2]))
     }
 }
 

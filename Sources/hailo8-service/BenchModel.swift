@@ -19,10 +19,15 @@ struct BenchModel: AsyncParsableCommand {
     @Option(help: "Input shape, comma-separated (default: the model's, dynamic dimensions from its metadata, else 1).")
     var shape: String?
     @Option(help: "cpu, hailo or auto.") var device: DeviceChoice = .auto
-    @Option(help: "What each caller invokes: `service` (InferenceService.infer: scheduler, checks, stats) or `model` (the backend's run alone).")
+    @Option(
+        help: "What each caller invokes: `service` (InferenceService.infer: scheduler, checks, stats) or `model` (the backend's run alone)."
+    )
     var layer: BenchLayer = .service
     @Flag(help: "One JSON object per measurement instead of text.") var json = false
-    @Flag(help: ArgumentHelp("ONNX models: sweep the runtime's configurations that fit the cores (callers × intra-op threads, spinning on and off, each with as many run threads as callers), then the service's default policy at 1, cores and 4 × cores callers; ignores --concurrency and the thread flags.", visibility: .default))
+    @Flag(
+        help: ArgumentHelp(
+            "ONNX models: sweep the runtime's configurations that fit the cores (callers × intra-op threads, spinning on and off, each with as many run threads as callers), then the service's default policy at 1, cores and 4 × cores callers; ignores --concurrency and the thread flags.",
+            visibility: .default))
     var sweep = false
     @OptionGroup var runtime: RuntimeOptions
 
@@ -63,7 +68,8 @@ struct BenchModel: AsyncParsableCommand {
     }
 
     /// Loads the model with `configuration` and measures it at each caller count.
-    private func measure(_ configuration: ONNXBackend.Configuration, callers levels: [Int], layer: BenchLayer, label: String?) async throws {
+    private func measure(_ configuration: ONNXBackend.Configuration, callers levels: [Int], layer: BenchLayer, label: String?) async throws
+    {
         let quiet = Logger(label: "hailo8-service", factory: { _ in SwiftLogNoOpLogHandler() })
         let file = URL(fileURLWithPath: model).standardizedFileURL
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hailo8-bench-\(getpid())")
@@ -73,18 +79,22 @@ struct BenchModel: AsyncParsableCommand {
         let onnx = ONNXBackend(configuration: configuration, logger: quiet)
         let hailo = HailoBackend(configuration: runtime.hailoConfiguration(dataDirectory: nil), logger: quiet)
         let core = await CoreAssembly.make(
-            backends: [onnx, hailo], settings: .init(modelsDirectory: file.deletingLastPathComponent(), dataDirectory: scratch), logger: quiet)
+            backends: [onnx, hailo], settings: .init(modelsDirectory: file.deletingLastPathComponent(), dataDirectory: scratch),
+            logger: quiet)
         let (service, registry) = (core.service, core.registry)
         do {
             let (info, _) = try await registry.load(LoadRequest(source: .path(file.lastPathComponent), modelID: "bench", device: device))
-            let runner = try BenchRunner(service: service, lease: try await registry.lease("bench"), layer: layer,
-                                         shape: try BenchRunner.shape(shape, info.signature))
+            let runner = try BenchRunner(
+                service: service, lease: try await registry.lease("bench"), layer: layer,
+                shape: try BenchRunner.shape(shape, info.signature))
             if warmup > 0 { _ = try await runner.measure(callers: 1, seconds: warmup) }
             let setting = label.map { BenchResult.Setting(policy: $0, threads: onnx.policy, spinning: configuration.spinning ?? true) }
             for callers in levels {
                 let result = try await runner.measure(callers: callers, seconds: duration)
-                print(json ? result.json(model: file.lastPathComponent, device: info.record.device.rawValue, layer: layer, setting: setting)
-                           : result.text(model: file.lastPathComponent, device: info.record.device.rawValue, setting: setting))
+                print(
+                    json
+                        ? result.json(model: file.lastPathComponent, device: info.record.device.rawValue, layer: layer, setting: setting)
+                        : result.text(model: file.lastPathComponent, device: info.record.device.rawValue, setting: setting))
             }
         } catch let error as InferenceError {
             await core.shutdown()

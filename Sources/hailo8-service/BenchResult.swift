@@ -12,8 +12,10 @@ struct BenchResult {
 
         var text: String { "\(policy): \(threads), spinning \(spinning ? "on" : "off")" }
         var fields: [String: Any] {
-            ["policy": policy, "run_threads": threads.runThreads, "intra_op_threads": threads.wideThreads,
-             "intra_op_threads_shared": threads.narrowThreads ?? threads.wideThreads, "spinning": spinning]
+            [
+                "policy": policy, "run_threads": threads.runThreads, "intra_op_threads": threads.wideThreads,
+                "intra_op_threads_shared": threads.narrowThreads ?? threads.wideThreads, "spinning": spinning,
+            ]
         }
     }
 
@@ -33,9 +35,10 @@ struct BenchResult {
     }
 
     func text(model: String, device: String, setting: Setting? = nil) -> String {
-        String(format: "%@ on %@, %d caller%@: %.1f runs/s, p50 %.3f ms, p99 %.3f ms (%d runs in %.1f s)%@",
-               model, device, callers, callers == 1 ? "" : "s", runsPerSecond, percentile(0.5), percentile(0.99),
-               latencies.count, elapsed, setting.map { "; " + $0.text } ?? "")
+        String(
+            format: "%@ on %@, %d caller%@: %.1f runs/s, p50 %.3f ms, p99 %.3f ms (%d runs in %.1f s)%@",
+            model, device, callers, callers == 1 ? "" : "s", runsPerSecond, percentile(0.5), percentile(0.99),
+            latencies.count, elapsed, setting.map { "; " + $0.text } ?? "")
     }
 
     func json(model: String, device: String, layer: BenchLayer, setting: Setting? = nil) -> String {

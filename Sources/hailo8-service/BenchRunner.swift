@@ -28,7 +28,9 @@ struct BenchRunner: Sendable {
     static func shape(_ text: String?, _ signature: ModelSignature?) throws -> [Int] {
         if let text {
             let dims = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !dims.isEmpty, dims.allSatisfy({ $0 > 0 }) else { throw ValidationError("--shape takes positive integers, e.g. 1,3,320,320") }
+            guard !dims.isEmpty, dims.allSatisfy({ $0 > 0 }) else {
+                throw ValidationError("--shape takes positive integers, e.g. 1,3,320,320")
+            }
             return dims
         }
         guard let signature, let spec = signature.inputs.first else { throw ValidationError("the model has no inputs") }

@@ -35,7 +35,9 @@ struct Inspect: AsyncParsableCommand {
         }
         print("outputs:")
         for output in signature.outputs { print("  \(output.name)  \(output.dtype.rawValue)  \(output.shape)") }
-        if let labels = signature.labels { print("labels: \(labels.count) (\(labels.prefix(5).joined(separator: ", "))\(labels.count > 5 ? ", …" : ""))") }
+        if let labels = signature.labels {
+            print("labels: \(labels.count) (\(labels.prefix(5).joined(separator: ", "))\(labels.count > 5 ? ", …" : ""))")
+        }
         if !signature.metadata.isEmpty {
             print("metadata:")
             for (key, value) in signature.metadata.sorted(by: { $0.key < $1.key }) { print("  \(key): \(value.prefix(120))") }

@@ -31,7 +31,9 @@ struct FuzzRegressionTests {
         let folder = Self.folder.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fuzz/Dictionaries")
         for target in FuzzTargets.all {
             for name in target.dictionaries {
-                #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(name).dict").path), "\(target.name): \(name).dict")
+                #expect(
+                    FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(name).dict").path),
+                    "\(target.name): \(name).dict")
             }
         }
     }

@@ -89,7 +89,8 @@ struct ABILayoutTests {
         info.nms_shape.max_bboxes_per_class = 100
         #expect(info.shape.height == 80 && info.shape.width == 100)
         let offset = withUnsafeBytes(of: &info) { bytes in
-            bytes.loadUnaligned(fromByteOffset: 404, as: UInt32.self) == 80 && bytes.loadUnaligned(fromByteOffset: 408, as: UInt32.self) == 100
+            bytes.loadUnaligned(fromByteOffset: 404, as: UInt32.self) == 80
+                && bytes.loadUnaligned(fromByteOffset: 408, as: UInt32.self) == 100
         }
         #expect(offset)
     }
@@ -129,8 +130,8 @@ struct ABILayout420Tests {
         var info = hailo_vstream_info_t()
         info.nms_shape.number_of_classes = 3
         info.nms_shape.max_bboxes_per_class = 5
-        info.nms_shape.max_bboxes_total = 7            // where 4.20 writes the mask size (412)
-        info.nms_shape.max_accumulated_mask_size = 1   // where 4.20 writes order_type, 1 by class (416)
+        info.nms_shape.max_bboxes_total = 7  // where 4.20 writes the mask size (412)
+        info.nms_shape.max_accumulated_mask_size = 1  // where 4.20 writes order_type, 1 by class (416)
         let shape = HailoNMSShape(info, profile: .v4_20)
         #expect(shape.classes == 3 && shape.maxBoxesPerClass == 5)
         #expect(shape.maxBoxesTotal == 5 && shape.maxAccumulatedMaskSize == 7)

@@ -31,12 +31,13 @@ enum HEFBytes {
     /// A file of header `version` around `proto` and `program`, the program's size in the header.
     static func container(version: UInt32, proto: [UInt8], program: [UInt8] = Array("program".utf8)) -> [UInt8] {
         let size = UInt64(program.count)
-        let rest: [UInt8] = switch version {
-        case 0: [UInt8](repeating: 0, count: 20)
-        case 1: bigEndian(0, 4) + bigEndian(size, 8) + bigEndian(0, 4)
-        case 2: bigEndian(0, 8) + bigEndian(size, 8) + bigEndian(0, 16)
-        default: bigEndian(0, 8) + bigEndian(size, 8) + bigEndian(0, 4) + bigEndian(0, 24)
-        }
+        let rest: [UInt8] =
+            switch version {
+            case 0: [UInt8](repeating: 0, count: 20)
+            case 1: bigEndian(0, 4) + bigEndian(size, 8) + bigEndian(0, 4)
+            case 2: bigEndian(0, 8) + bigEndian(size, 8) + bigEndian(0, 16)
+            default: bigEndian(0, 8) + bigEndian(size, 8) + bigEndian(0, 4) + bigEndian(0, 24)
+            }
         return bigEndian(0x0148_4546, 4) + bigEndian(UInt64(version), 4) + bigEndian(UInt64(proto.count), 4) + rest + proto
             + (version == 0 ? [] : program)
     }
@@ -54,7 +55,8 @@ struct HEFFileTests {
 
     @Test("hw_arch is found after other fields, and unknown fields of every wire type are skipped")
     func fieldOrder() throws {
-        let header = HEFBytes.field(2, 1_700_000_000) + HEFBytes.field(3, "3.30.0") + HEFBytes.field(9, [1, 2, 3])
+        let header =
+            HEFBytes.field(2, 1_700_000_000) + HEFBytes.field(3, "3.30.0") + HEFBytes.field(9, [1, 2, 3])
             + [0x51] + [UInt8](repeating: 7, count: 8) + [0x5D, 1, 2, 3, 4] + HEFBytes.field(1, 103) + HEFBytes.field(4, 7)
         let proto = HEFBytes.field(2, HEFBytes.field(1, "network group")) + HEFBytes.field(1, header) + HEFBytes.field(3, [0xFF])
         let file = try #require(HEFFile(bytes: HEFBytes.container(version: 2, proto: proto)))
@@ -85,14 +87,16 @@ struct HEFFileTests {
         #expect(HEFFile(bytes: bytes) != nil)
     }
 
-    @Test("sizes, magic, version and protobuf are checked", arguments: [
-        ("the message larger than the file", 8, [0xFF, 0xFF, 0xFF, 0xF0]),
-        ("another magic", 3, [0x47]),
-        ("an unknown version", 7, [4]),
-        ("a group instead of the header", 44, [0x0B]),
-        ("a header running past the message", 45, [0x0B]),
-        ("field number 0", 44, [0x02]),
-    ] as [(String, Int, [UInt8])])
+    @Test(
+        "sizes, magic, version and protobuf are checked",
+        arguments: [
+            ("the message larger than the file", 8, [0xFF, 0xFF, 0xFF, 0xF0]),
+            ("another magic", 3, [0x47]),
+            ("an unknown version", 7, [4]),
+            ("a group instead of the header", 44, [0x0B]),
+            ("a header running past the message", 45, [0x0B]),
+            ("field number 0", 44, [0x02]),
+        ] as [(String, Int, [UInt8])])
     func refused(what: String, offset: Int, replacement: [UInt8]) {
         var bytes = HEFBytes.container(version: 2, proto: HEFBytes.proto(hwArch: 3))
         #expect(HEFFile(bytes: bytes) != nil)
@@ -124,8 +128,10 @@ struct HEFFileTests {
 
     @Test("the simulated HEFs are real containers")
     func simulatedHEFs() throws {
-        let read = { (name: String) in HEFFile(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: try TestEnvironment.model(name))))) }
-        #expect(try read("sim_detector_8l.hef") == HEFFile(headerVersion: 2, architecture: .hailo8L, sdkVersion: "hailo8-service simulator"))
+        let read = { (name: String) in HEFFile(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: try TestEnvironment.model(name)))))
+        }
+        #expect(
+            try read("sim_detector_8l.hef") == HEFFile(headerVersion: 2, architecture: .hailo8L, sdkVersion: "hailo8-service simulator"))
         #expect(try read("sim_detector_small.hef")?.architecture == .hailo8)
         #expect(try read("sim_hailo15.hef")?.architecture == .hailo15H)
         #expect(try read("sim_bad_magic.hef") == nil)

@@ -120,11 +120,13 @@ struct HailoBackendTests {
         #expect(inspected.metadata["hef_architecture"] == "HAILO15H")
     }
 
-    @Test("HEFs the library refuses give their documented message", arguments: [
-        ("sim_bad_magic.hef", "not supported by this HailoRT"),
-        ("sim_corrupt.hef", "corrupted"),
-        ("sim_hailo15.hef", "the HEF was compiled for Hailo-15H (HAILO15H); this device is Hailo-8 (HAILO8)"),
-    ])
+    @Test(
+        "HEFs the library refuses give their documented message",
+        arguments: [
+            ("sim_bad_magic.hef", "not supported by this HailoRT"),
+            ("sim_corrupt.hef", "corrupted"),
+            ("sim_hailo15.hef", "the HEF was compiled for Hailo-15H (HAILO15H); this device is Hailo-8 (HAILO8)"),
+        ])
     func refusedHEFs(name: String, phrase: String) async throws {
         let backend = try await SimulatorFixture.backend()
         defer { Task { await backend.shutdown() } }
@@ -172,17 +174,20 @@ struct HailoBackendTests {
         let start = ContinuousClock.now
         // 200 frames at 5 frames/s would take 40 s: the answer comes at the deadline instead
         // (the bound leaves a busy machine seconds of slack).
-        await #expect { _ = try await Self.run(model, (0..<200).map { Self.frame(seed: $0) }, deadline: .milliseconds(300)) } throws: { error in
+        await #expect { _ = try await Self.run(model, (0..<200).map { Self.frame(seed: $0) }, deadline: .milliseconds(300)) } throws: {
+            error in
             (error as! InferenceError).kind == .deadlineExceeded
         }
         #expect(ContinuousClock.now - start < .seconds(20))
     }
 
-    @Test("device unavailable: the status says why, in words a user can act on", arguments: [
-        (["HAILO_SIM_DEVICES": "0"], "no Hailo device found"),
-        (["HAILO_SIM_NO_DEVICE_NODE": "1"], "--device=/dev/hailo0"),
-        (["HAILO_SIM_DRIVER_VERSION": "4.20.0"], "4.20.0"),
-    ])
+    @Test(
+        "device unavailable: the status says why, in words a user can act on",
+        arguments: [
+            (["HAILO_SIM_DEVICES": "0"], "no Hailo device found"),
+            (["HAILO_SIM_NO_DEVICE_NODE": "1"], "--device=/dev/hailo0"),
+            (["HAILO_SIM_DRIVER_VERSION": "4.20.0"], "4.20.0"),
+        ])
     func unavailable(settings: [String: String], phrase: String) async throws {
         let versionFile = try TestEnvironment.temporaryDirectory().appendingPathComponent("version")
         try "4.20.0\n".write(to: versionFile, atomically: true, encoding: .utf8)
@@ -190,8 +195,9 @@ struct HailoBackendTests {
         defer { Task { await backend.shutdown() } }
         #expect(!backend.status.available)
         #expect(backend.status.reason?.contains(phrase) == true, "\(backend.status.reason ?? "")")
-        await #expect { _ = try await backend.load(path: try SimulatorFixture.hef("sim_detector_small.hef"), options: .init()) }
-            throws: { ($0 as! InferenceError).code == .backendUnavailable }
+        await #expect { _ = try await backend.load(path: try SimulatorFixture.hef("sim_detector_small.hef"), options: .init()) } throws: {
+            ($0 as! InferenceError).code == .backendUnavailable
+        }
     }
 
     @Test("a temperature alarm is counted on the device")

@@ -79,7 +79,8 @@ struct HailoBindingTests {
         let library = try SimulatorFixture.library()
         let vdevice = try HailoVDevice(library: library)
         defer { vdevice.release() }
-        let hef = try HailoHEF(library: library, bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: try SimulatorFixture.hef("sim_detector_small.hef")))))
+        let hef = try HailoHEF(
+            library: library, bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: try SimulatorFixture.hef("sim_detector_small.hef")))))
         #expect(try hef.networkGroupNames() == ["detector_small"])
         let group = try vdevice.configure(hef, batchSize: 2)
         let vstreams = try group.makeVStreams()
@@ -93,7 +94,9 @@ struct HailoBindingTests {
         try frame.withUnsafeBytes { try vstreams.inputs[0].write($0) }
         var buffer = [UInt8](repeating: 0, count: output.frameSize)
         try buffer.withUnsafeMutableBytes { try output.read(into: $0) }
-        #expect(buffer.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5))
+        #expect(
+            buffer.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+                == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5))
     }
 
     @Test("creating a second vdevice on a claimed board fails with 74 and advice")
@@ -103,7 +106,8 @@ struct HailoBindingTests {
         defer { first.release() }
         #expect { try HailoVDevice(library: library) } throws: { error in
             let error = error as! HailoError
-            return error.status == .outOfPhysicalDevices && error.operation == "hailo_create_vdevice" && error.message.contains("another process")
+            return error.status == .outOfPhysicalDevices && error.operation == "hailo_create_vdevice"
+                && error.message.contains("another process")
         }
         #expect { try HailoVDevice(library: library, deviceIDs: ["0000:01:00.0"]) } throws: { ($0 as! HailoError).status == .deviceInUse }
     }

@@ -29,11 +29,11 @@ struct HailoRaceTests {
         let a = try await backend.load(path: try SimulatorFixture.hef(Self.detector), options: .init())
         let b = try await backend.load(path: try SimulatorFixture.hef("sim_perchannel.hef"), options: .init())
         for seed in 0..<2 { _ = try await HailoBackendTests.run(a, [HailoBackendTests.frame(seed: seed)]) }
-        _ = try? await HailoBackendTests.run(a, [HailoBackendTests.frame(seed: 2)])   // the fault
+        _ = try? await HailoBackendTests.run(a, [HailoBackendTests.frame(seed: 2)])  // the fault
         #expect(try await eventually { backend.status.state == "recovering" })
-        await b.close()   // rebuilds with `a` alone, before the retry is due
+        await b.close()  // rebuilds with `a` alone, before the retry is due
         #expect(backend.status.state == "ready")
-        try await Task.sleep(for: .milliseconds(2500))   // past the retry's time
+        try await Task.sleep(for: .milliseconds(2500))  // past the retry's time
         #expect(backend.status.state == "ready")
         try await Self.expectServes(a, seed: 10)
         await backend.shutdown()
@@ -52,7 +52,7 @@ struct HailoRaceTests {
         #expect(try await eventually { manager.openAttempts >= 2 }, "the failed open was never retried")
         await backend.shutdown()
         let attempts = manager.openAttempts
-        try await Task.sleep(for: .milliseconds(1000))   // five retry periods
+        try await Task.sleep(for: .milliseconds(1000))  // five retry periods
         #expect(manager.openAttempts == attempts)
         #expect(!manager.isOpen)
     }

@@ -7,10 +7,11 @@ struct HailoVersionTests {
     func searchOrder() {
         let paths = HailoLibrary.searchPaths(explicit: nil, driverVersion: HailoVersion("4.20.1"))
         #expect(paths.prefix(2) == ["libhailort.so.4.20.1", "/usr/lib/libhailort.so.4.20.1"])
-        #expect(paths.filter { $0.hasPrefix("libhailort.so.") } == [
-            "libhailort.so.4.20.1", "libhailort.so.4.23.0", "libhailort.so.4.22.0", "libhailort.so.4.21.1",
-            "libhailort.so.4.21.0", "libhailort.so.4.20.0",
-        ])
+        #expect(
+            paths.filter { $0.hasPrefix("libhailort.so.") } == [
+                "libhailort.so.4.20.1", "libhailort.so.4.23.0", "libhailort.so.4.22.0", "libhailort.so.4.21.1",
+                "libhailort.so.4.21.0", "libhailort.so.4.20.0",
+            ])
         #expect(paths.last == "libhailort.so")
         #expect(HailoLibrary.searchPaths(explicit: nil).first == "libhailort.so.4.23.0")
         #expect(HailoLibrary.searchPaths(explicit: "/opt/x.so", driverVersion: HailoVersion("4.21.0")) == ["/opt/x.so"])
@@ -18,8 +19,12 @@ struct HailoVersionTests {
         #expect(HailoLibrary.searchPaths(explicit: nil, driverVersion: HailoVersion("4.19.0")).first == "libhailort.so.4.19.0")
     }
 
-    @Test("profiles", arguments: [("4.20.0", HailoABIProfile.v4_20), ("4.20.1", .v4_20), ("4.21.0", .v4_21),
-                                   ("4.21.1", .v4_21), ("4.22.0", .v4_21), ("4.23.0", .v4_21)])
+    @Test(
+        "profiles",
+        arguments: [
+            ("4.20.0", HailoABIProfile.v4_20), ("4.20.1", .v4_20), ("4.21.0", .v4_21),
+            ("4.21.1", .v4_21), ("4.22.0", .v4_21), ("4.23.0", .v4_21),
+        ])
     func profiles(version: String, profile: HailoABIProfile) throws {
         #expect(HailoABIProfile(try #require(HailoVersion(version))) == profile)
     }

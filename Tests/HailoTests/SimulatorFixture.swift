@@ -37,9 +37,12 @@ enum SimulatorFixture {
     }
 
     /// A started backend over a private simulator.
-    static func backend(_ settings: [String: String] = [:], configure: (inout HailoBackend.Configuration) -> Void = { _ in }) async throws -> HailoBackend {
+    static func backend(_ settings: [String: String] = [:], configure: (inout HailoBackend.Configuration) -> Void = { _ in }) async throws
+        -> HailoBackend
+    {
         let (path, state) = try libraryCopy()
-        var configuration = HailoBackend.Configuration(libraryPath: path, monitorInterval: .milliseconds(200), initialBackoff: 0.05, maximumBackoff: 0.2)
+        var configuration = HailoBackend.Configuration(
+            libraryPath: path, monitorInterval: .milliseconds(200), initialBackoff: 0.05, maximumBackoff: 0.2)
         configure(&configuration)
         let backend = withEnvironment(settings, stateDirectory: state) {
             HailoBackend(configuration: configuration, logger: Logger(label: "test"))

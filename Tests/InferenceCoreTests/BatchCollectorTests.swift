@@ -17,7 +17,8 @@ struct BatchCollectorTests {
             let x = inputs[0].data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
             let y = x.enumerated().map { $1 + 1000 * Float($0 / 2) }
             let data = y.withUnsafeBytes { Array($0) }
-            return RunResult(outputs: [Tensor(name: "y", dtype: .float32, shape: [rows, 2], data: data)], queueTime: .zero, inferenceTime: .zero)
+            return RunResult(
+                outputs: [Tensor(name: "y", dtype: .float32, shape: [rows, 2], data: data)], queueTime: .zero, inferenceTime: .zero)
         }
     }
 
@@ -70,11 +71,12 @@ struct BatchCollectorTests {
         let far = ContinuousClock.now + .seconds(30)
         @Sendable func submit(_ i: Int) -> Task<[Float], any Error> {
             Task {
-                Self.floats(try await collector.run(
-                    [Self.tensor([Float(i), Float(i)])], outputs: [], deadline: far,
-                    admit: { try await scheduler.acquire(client: "c", deadline: far) },
-                    release: { scheduler.release() },
-                    execute: { merged, _ in runner.execute(merged) }))
+                Self.floats(
+                    try await collector.run(
+                        [Self.tensor([Float(i), Float(i)])], outputs: [], deadline: far,
+                        admit: { try await scheduler.acquire(client: "c", deadline: far) },
+                        release: { scheduler.release() },
+                        execute: { merged, _ in runner.execute(merged) }))
             }
         }
         @Sendable func waitQueued(_ count: Int) async throws {
@@ -110,11 +112,13 @@ struct BatchCollectorTests {
         #expect(BatchCollector.Key(inputs: ["x:float32:[2]"], outputs: []) != BatchCollector.Key(inputs: ["x:float32:[3]"], outputs: []))
         let merged = try BatchCollector.concatenate([[Self.tensor([1, 2])], [Self.tensor([3, 4, 5, 6])]])
         #expect(merged[0].shape == [3, 2])
-        let broken = RunResult(outputs: [Tensor(name: "y", dtype: .float32, shape: [1, 6], data: [UInt8](repeating: 0, count: 24))],
-                               queueTime: .zero, inferenceTime: .zero)
+        let broken = RunResult(
+            outputs: [Tensor(name: "y", dtype: .float32, shape: [1, 6], data: [UInt8](repeating: 0, count: 24))],
+            queueTime: .zero, inferenceTime: .zero)
         #expect { try BatchCollector.split(broken, rows: [1, 2]) } throws: { ($0 as! InferenceError).code == .inferenceFailed }
-        let ok = RunResult(outputs: [Tensor(name: "y", dtype: .float32, shape: [3, 1], data: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])],
-                           queueTime: .zero, inferenceTime: .zero)
+        let ok = RunResult(
+            outputs: [Tensor(name: "y", dtype: .float32, shape: [3, 1], data: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])],
+            queueTime: .zero, inferenceTime: .zero)
         let parts = try BatchCollector.split(ok, rows: [1, 2])
         #expect(parts.map { $0.outputs[0].shape } == [[1, 1], [2, 1]])
         #expect(parts[1].outputs[0].data == [5, 6, 7, 8, 9, 10, 11, 12])
@@ -122,10 +126,12 @@ struct BatchCollectorTests {
 
     @Test("supports: only models whose inputs and outputs all start with a dynamic dimension")
     func supports() {
-        let dynamic = ModelSignature(inputs: [TensorSpec(name: "x", dtype: .float32, shape: [-1, 3])],
-                                     outputs: [TensorSpec(name: "y", dtype: .float32, shape: [-1, 3])])
-        let fixed = ModelSignature(inputs: [TensorSpec(name: "x", dtype: .float32, shape: [1, 3])],
-                                   outputs: [TensorSpec(name: "y", dtype: .float32, shape: [-1, 3])])
+        let dynamic = ModelSignature(
+            inputs: [TensorSpec(name: "x", dtype: .float32, shape: [-1, 3])],
+            outputs: [TensorSpec(name: "y", dtype: .float32, shape: [-1, 3])])
+        let fixed = ModelSignature(
+            inputs: [TensorSpec(name: "x", dtype: .float32, shape: [1, 3])],
+            outputs: [TensorSpec(name: "y", dtype: .float32, shape: [-1, 3])])
         #expect(BatchCollector.supports(dynamic))
         #expect(!BatchCollector.supports(fixed))
     }

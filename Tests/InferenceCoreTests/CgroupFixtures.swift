@@ -21,22 +21,23 @@ enum CgroupFixtures {
     static func hybrid(_ tree: FakeFileTree, memoryPath: String) throws {
         try tree.write([
             "/proc/self/cgroup": """
-                9:name=systemd:/
-                4:memory:\(memoryPath)
-                3:cpuset:/
-                2:cpuacct:/
-                1:cpu:/
-                0::/
+            9:name=systemd:/
+            4:memory:\(memoryPath)
+            3:cpuset:/
+            2:cpuacct:/
+            1:cpu:/
+            0::/
 
-                """,
-            "/proc/self/mountinfo": (otherMounts + [
-                mount(32, at: "/sys/fs/cgroup/cpu", v1: "cpu"),
-                mount(33, at: "/sys/fs/cgroup/cpuacct", v1: "cpuacct"),
-                mount(34, at: "/sys/fs/cgroup/cpuset", v1: "cpuset"),
-                mount(35, at: "/sys/fs/cgroup/memory", v1: "memory"),
-                mount(40, at: "/sys/fs/cgroup/systemd", v1: "xattr,name=systemd"),
-                mount(41, at: "/sys/fs/cgroup/unified"),
-            ]).joined(separator: "\n") + "\n",
+            """,
+            "/proc/self/mountinfo":
+                (otherMounts + [
+                    mount(32, at: "/sys/fs/cgroup/cpu", v1: "cpu"),
+                    mount(33, at: "/sys/fs/cgroup/cpuacct", v1: "cpuacct"),
+                    mount(34, at: "/sys/fs/cgroup/cpuset", v1: "cpuset"),
+                    mount(35, at: "/sys/fs/cgroup/memory", v1: "memory"),
+                    mount(40, at: "/sys/fs/cgroup/systemd", v1: "xattr,name=systemd"),
+                    mount(41, at: "/sys/fs/cgroup/unified"),
+                ]).joined(separator: "\n") + "\n",
             "/sys/fs/cgroup/unified/cpu.stat": "usage_usec 1\n",
         ])
     }

@@ -21,14 +21,17 @@ struct CoreMetricsTests {
         let base = try TestEnvironment.temporaryDirectory()
         let models = base.appendingPathComponent("models")
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: try TestEnvironment.model("affine.onnx"), toPath: models.appendingPathComponent("affine.onnx").path)
+        try FileManager.default.copyItem(
+            atPath: try TestEnvironment.model("affine.onnx"), toPath: models.appendingPathComponent("affine.onnx").path)
         var factory = PrometheusMetricsFactory(registry: prometheus)
         factory.defaultDurationHistogramBuckets = [.microseconds(50), .microseconds(500), .milliseconds(5), .milliseconds(50), .seconds(1)]
         let logger = Logger(label: "test")
-        let registry = ModelRegistry(backends: [Self.backend], modelsDirectory: models, dataDirectory: base.appendingPathComponent("data"), logger: logger)
+        let registry = ModelRegistry(
+            backends: [Self.backend], modelsDirectory: models, dataDirectory: base.appendingPathComponent("data"), logger: logger)
         service = withMetricsFactory(factory) {
-            InferenceService(backends: [Self.backend], registry: registry, tasks: TaskStore(capacity: 8, timeToLive: .seconds(60)),
-                             defaultTimeout: .seconds(10), logger: logger)
+            InferenceService(
+                backends: [Self.backend], registry: registry, tasks: TaskStore(capacity: 8, timeToLive: .seconds(60)),
+                defaultTimeout: .seconds(10), logger: logger)
         }
     }
 

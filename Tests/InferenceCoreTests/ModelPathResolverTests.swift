@@ -17,12 +17,16 @@ struct ModelPathResolverTests {
         for dir in [root, outside, root.appendingPathComponent("sub")] {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         }
-        for file in [root.appendingPathComponent("a.onnx"), root.appendingPathComponent("sub/b.onnx"), outside.appendingPathComponent("secret.onnx")] {
+        for file in [
+            root.appendingPathComponent("a.onnx"), root.appendingPathComponent("sub/b.onnx"), outside.appendingPathComponent("secret.onnx"),
+        ] {
             try Data("x".utf8).write(to: file)
         }
-        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("escape.onnx"), withDestinationURL: outside.appendingPathComponent("secret.onnx"))
+        try FileManager.default.createSymbolicLink(
+            at: root.appendingPathComponent("escape.onnx"), withDestinationURL: outside.appendingPathComponent("secret.onnx"))
         try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("escape-dir"), withDestinationURL: outside)
-        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("inside.onnx"), withDestinationURL: root.appendingPathComponent("sub/b.onnx"))
+        try FileManager.default.createSymbolicLink(
+            at: root.appendingPathComponent("inside.onnx"), withDestinationURL: root.appendingPathComponent("sub/b.onnx"))
         resolver = ModelPathResolver(root: root)
     }
 
@@ -35,9 +39,11 @@ struct ModelPathResolverTests {
         #expect(resolver.relative(try resolver.resolve("sub/b.onnx")) == "sub/b.onnx")
     }
 
-    @Test("traversal, absolute paths outside and escaping symlinks are refused", arguments: [
-        "../elsewhere/secret.onnx", "sub/../a.onnx", "escape.onnx", "escape-dir/secret.onnx",
-    ])
+    @Test(
+        "traversal, absolute paths outside and escaping symlinks are refused",
+        arguments: [
+            "../elsewhere/secret.onnx", "sub/../a.onnx", "escape.onnx", "escape-dir/secret.onnx",
+        ])
     func refused(path: String) {
         #expect { try resolver.resolve(path) } throws: { error in
             let error = error as! InferenceError
@@ -47,8 +53,9 @@ struct ModelPathResolverTests {
 
     @Test("an absolute path outside the root is refused")
     func absoluteOutside() {
-        #expect { try resolver.resolve(outside.appendingPathComponent("secret.onnx").path) }
-            throws: { ($0 as! InferenceError).code == .pathOutsideModelsDirectory }
+        #expect { try resolver.resolve(outside.appendingPathComponent("secret.onnx").path) } throws: {
+            ($0 as! InferenceError).code == .pathOutsideModelsDirectory
+        }
         #expect { try resolver.resolve("/etc/passwd") } throws: { ($0 as! InferenceError).code == .pathOutsideModelsDirectory }
     }
 

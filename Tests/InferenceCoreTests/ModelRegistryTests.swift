@@ -9,7 +9,9 @@ import Testing
 /// The registry with the real ONNX backend and real (tiny) models in a temporary models root.
 @Suite("Model registry", .timeLimit(.minutes(1)))
 struct ModelRegistryTests {
-    static let backend = ONNXBackend(configuration: .init(libraryPath: TestEnvironment.libraryPath, intraOpThreads: 1, inferenceThreads: 2), logger: Logger(label: "test"))
+    static let backend = ONNXBackend(
+        configuration: .init(libraryPath: TestEnvironment.libraryPath, intraOpThreads: 1, inferenceThreads: 2),
+        logger: Logger(label: "test"))
     let models: URL
     let data: URL
 
@@ -44,27 +46,32 @@ struct ModelRegistryTests {
     func conflict() async throws {
         let registry = registry()
         _ = try await registry.load(LoadRequest(source: .path("affine.onnx"), modelID: "m"))
-        await #expect { try await registry.load(LoadRequest(source: .path("two_inputs.onnx"), modelID: "m")) }
-            throws: { ($0 as! InferenceError).code == .modelIDConflict }
+        await #expect { try await registry.load(LoadRequest(source: .path("two_inputs.onnx"), modelID: "m")) } throws: {
+            ($0 as! InferenceError).code == .modelIDConflict
+        }
     }
 
     @Test("a model the runtime rejects is 422 and leaves nothing behind")
     func badModel() async throws {
         let registry = registry()
-        await #expect { try await registry.load(LoadRequest(source: .path("bad.onnx"))) }
-            throws: { ($0 as! InferenceError).code == .modelLoadFailed }
+        await #expect { try await registry.load(LoadRequest(source: .path("bad.onnx"))) } throws: {
+            ($0 as! InferenceError).code == .modelLoadFailed
+        }
         #expect(await registry.list().isEmpty)
-        await #expect { try await registry.load(LoadRequest(source: .path("notes.txt"))) }
-            throws: { ($0 as! InferenceError).code == .modelFileNotFound }
+        await #expect { try await registry.load(LoadRequest(source: .path("notes.txt"))) } throws: {
+            ($0 as! InferenceError).code == .modelFileNotFound
+        }
     }
 
     @Test("invalid ids and unavailable devices are refused")
     func refusals() async throws {
         let registry = registry()
-        await #expect { try await registry.load(LoadRequest(source: .path("affine.onnx"), modelID: "a/b")) }
-            throws: { ($0 as! InferenceError).kind == .invalidRequest }
-        await #expect { try await registry.load(LoadRequest(source: .path("affine.onnx"), device: .hailo)) }
-            throws: { ($0 as! InferenceError).code == .backendUnavailable }
+        await #expect { try await registry.load(LoadRequest(source: .path("affine.onnx"), modelID: "a/b")) } throws: {
+            ($0 as! InferenceError).kind == .invalidRequest
+        }
+        await #expect { try await registry.load(LoadRequest(source: .path("affine.onnx"), device: .hailo)) } throws: {
+            ($0 as! InferenceError).code == .backendUnavailable
+        }
     }
 
     @Test("loaded models and uploads survive a restart; unloaded ones do not")
@@ -97,8 +104,9 @@ struct ModelRegistryTests {
         let aside = models.appendingPathComponent("two_inputs.aside")
         try FileManager.default.moveItem(at: file, to: aside)
 
-        let second = ModelRegistry(backends: [Self.backend], modelsDirectory: models, dataDirectory: data,
-                                   firstRetryDelay: .seconds(5), logger: Logger(label: "test"))
+        let second = ModelRegistry(
+            backends: [Self.backend], modelsDirectory: models, dataDirectory: data,
+            firstRetryDelay: .seconds(5), logger: Logger(label: "test"))
         await second.restore()
         #expect(try await second.info("b").state == .failed)
         #expect(await second.retryRestores() == [], "tried at once, and still missing")
@@ -116,11 +124,14 @@ struct ModelRegistryTests {
     @Test("a model named at start that cannot load now is kept as failed and recorded; one that can never load is not")
     func keptIfFailedAtStart() async throws {
         let first = registry()
-        await #expect { try await first.load(LoadRequest(source: .path("affine.onnx"), modelID: "later", device: .hailo), atStart: true) }
-            throws: { ($0 as! InferenceError).code == .backendUnavailable }
+        await #expect {
+            try await first.load(LoadRequest(source: .path("affine.onnx"), modelID: "later", device: .hailo), atStart: true)
+        } throws: { ($0 as! InferenceError).code == .backendUnavailable }
         #expect(try await first.info("later").state == .failed)
         // A file the runtime rejects will not load by waiting: not kept, at start or not.
-        await #expect(throws: InferenceError.self) { try await first.load(LoadRequest(source: .path("bad.onnx"), modelID: "bad"), atStart: true) }
+        await #expect(throws: InferenceError.self) {
+            try await first.load(LoadRequest(source: .path("bad.onnx"), modelID: "bad"), atStart: true)
+        }
         await #expect(throws: InferenceError.self) { try await first.load(LoadRequest(source: .path("bad.onnx"), modelID: "bad")) }
         #expect(await first.list().map(\.record.modelID) == ["later"])
 

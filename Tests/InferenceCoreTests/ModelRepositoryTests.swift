@@ -19,7 +19,8 @@ struct ModelRepositoryTests {
             try Data("x".utf8).write(to: root.appendingPathComponent(file))
         }
         try Data("x".utf8).write(to: outside.appendingPathComponent("secret.onnx"))
-        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("escape.onnx"), withDestinationURL: outside.appendingPathComponent("secret.onnx"))
+        try FileManager.default.createSymbolicLink(
+            at: root.appendingPathComponent("escape.onnx"), withDestinationURL: outside.appendingPathComponent("secret.onnx"))
         repository = ModelRepository(resolver: ModelPathResolver(root: root))
     }
 
@@ -34,7 +35,9 @@ struct ModelRepositoryTests {
 
     @Test("unknown names, invalid names and symlinks out of the root are refused")
     func refused() async {
-        for (name, kind) in [("empty", InferenceError.Kind.notFound), ("notes", .notFound), ("../elsewhere/secret", .invalidRequest), ("escape", .notFound)] {
+        for (name, kind) in [
+            ("empty", InferenceError.Kind.notFound), ("notes", .notFound), ("../elsewhere/secret", .invalidRequest), ("escape", .notFound),
+        ] {
             do {
                 _ = try await repository.path(for: name)
                 Issue.record("'\(name)' resolved")

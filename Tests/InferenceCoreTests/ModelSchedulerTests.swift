@@ -11,8 +11,10 @@ struct ModelSchedulerTests {
     func bounded() async throws {
         let scheduler = ModelScheduler(policy: SchedulerPolicy(maxQueue: 2, maxInFlight: 1))
         try await scheduler.acquire(client: "a", deadline: far)
-        let waiting = [Task { try await scheduler.acquire(client: "a", deadline: far) },
-                       Task { try await scheduler.acquire(client: "b", deadline: far) }]
+        let waiting = [
+            Task { try await scheduler.acquire(client: "a", deadline: far) },
+            Task { try await scheduler.acquire(client: "b", deadline: far) },
+        ]
         while scheduler.load.queued < 2 { await Task.yield() }
         await #expect { try await scheduler.acquire(client: "c", deadline: far) } throws: { error in
             let error = error as! InferenceError
@@ -37,18 +39,20 @@ struct ModelSchedulerTests {
         var tasks: [Task<Void, any Error>] = []
         let far = far
         for i in 0..<4 {
-            tasks.append(Task {
-                try await scheduler.acquire(client: "busy", deadline: far)
-                order.append("busy\(i)")
-                scheduler.release()
-            })
+            tasks.append(
+                Task {
+                    try await scheduler.acquire(client: "busy", deadline: far)
+                    order.append("busy\(i)")
+                    scheduler.release()
+                })
             while scheduler.load.queued < i + 1 { await Task.yield() }
         }
-        tasks.append(Task {
-            try await scheduler.acquire(client: "quiet", deadline: far)
-            order.append("quiet")
-            scheduler.release()
-        })
+        tasks.append(
+            Task {
+                try await scheduler.acquire(client: "quiet", deadline: far)
+                order.append("quiet")
+                scheduler.release()
+            })
         while scheduler.load.queued < 5 { await Task.yield() }
         scheduler.release()
         for task in tasks { try await task.value }

@@ -5,12 +5,16 @@ import Testing
 
 @Suite("Node names and task ids", .timeLimit(.minutes(1)))
 struct NodeNameTests {
-    @Test("a node name is 1 to 128 of A-Z a-z 0-9 . -", arguments: ["node-1", "ip-10-0-0-7.ec2.internal", "A", String(repeating: "a", count: 128)])
+    @Test(
+        "a node name is 1 to 128 of A-Z a-z 0-9 . -",
+        arguments: ["node-1", "ip-10-0-0-7.ec2.internal", "A", String(repeating: "a", count: 128)])
     func valid(name: String) throws {
         #expect(try NodeName(name).rawValue == name)
     }
 
-    @Test("anything else is refused with the rule", arguments: ["", "has_underscore", "has space", "slash/", "ü", String(repeating: "a", count: 129)])
+    @Test(
+        "anything else is refused with the rule",
+        arguments: ["", "has_underscore", "has space", "slash/", "ü", String(repeating: "a", count: 129)])
     func invalid(name: String) {
         #expect { try NodeName(name) } throws: { error in
             let error = error as! InferenceError

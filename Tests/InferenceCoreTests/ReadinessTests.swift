@@ -23,9 +23,11 @@ struct ReadinessTests {
     }
 
     func service() -> InferenceService {
-        let registry = ModelRegistry(backends: [ModelRegistryTests.backend], modelsDirectory: models, dataDirectory: data, logger: Logger(label: "test"))
-        return InferenceService(backends: [ModelRegistryTests.backend], registry: registry,
-                                tasks: TaskStore(capacity: 4, timeToLive: .seconds(60)), defaultTimeout: .seconds(30), logger: Logger(label: "test"))
+        let registry = ModelRegistry(
+            backends: [ModelRegistryTests.backend], modelsDirectory: models, dataDirectory: data, logger: Logger(label: "test"))
+        return InferenceService(
+            backends: [ModelRegistryTests.backend], registry: registry,
+            tasks: TaskStore(capacity: 4, timeToLive: .seconds(60)), defaultTimeout: .seconds(30), logger: Logger(label: "test"))
     }
 
     @Test("ready with no models to load at start, and with models loaded by hand")

@@ -150,10 +150,12 @@ struct ResourceLimitsTests {
     @Test("garbage /proc/self/cgroup and mountinfo lines are skipped, good ones beside them kept")
     func garbageTables() throws {
         let good = CgroupFixtures.mount(30, at: "/sys/fs/cgroup")
-        #expect(CgroupMembership.parse("nonsense\n::\n1:cpu\nx:cpu:/a\n0::relative\n0::/ok\n")
-            == [CgroupMembership(hierarchy: 0, controllers: [], path: "/ok")])
-        #expect(CgroupMount.parse("1 2 3\n - cgroup2\n31 23 0:28 / /sys/fs/cgroup rw - cgroup\n\(good)\n")
-            == [CgroupMount(version: .v2, root: "/", mountPoint: "/sys/fs/cgroup", controllers: [])])
+        #expect(
+            CgroupMembership.parse("nonsense\n::\n1:cpu\nx:cpu:/a\n0::relative\n0::/ok\n")
+                == [CgroupMembership(hierarchy: 0, controllers: [], path: "/ok")])
+        #expect(
+            CgroupMount.parse("1 2 3\n - cgroup2\n31 23 0:28 / /sys/fs/cgroup rw - cgroup\n\(good)\n")
+                == [CgroupMount(version: .v2, root: "/", mountPoint: "/sys/fs/cgroup", controllers: [])])
         try tree.write(["/proc/self/cgroup": "nonsense\n", "/proc/self/mountinfo": "\u{0}garbage"])
         #expect(CgroupLayout.read(root: tree.root) == CgroupLayout())
     }

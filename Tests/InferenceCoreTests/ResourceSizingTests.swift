@@ -10,19 +10,22 @@ struct ResourceSizingTests {
         ResourceLimits(cpuQuota: quota, processors: ProcessorCounts(host: host, affinity: affinity ?? host), memoryLimit: memory)
     }
 
-    @Test("threads follow the quota and affinity, not the host",
-          arguments: [
+    @Test(
+        "threads follow the quota and affinity, not the host",
+        arguments: [
             (16, nil, 2.0, 2), (16, nil, 1.5, 2), (16, nil, 0.25, 1), (16, nil, nil, 16),
             (16, 4, nil, 4), (16, 4, 8.0, 4), (16, 12, 3.0, 3), (4, nil, 32.0, 4),
-          ] as [(Int, Int?, Double?, Int)])
+        ] as [(Int, Int?, Double?, Int)])
     func threads(host: Int, affinity: Int?, quota: Double?, expected: Int) {
         let sizing = ResourceSizing(Self.limits(host: host, affinity: affinity, quota: quota))
         #expect(sizing.threads == expected)
         #expect(sizing.limits.cpus == expected)
     }
 
-    @Test("the default body limit is 64 MiB or an eighth of the memory limit, at least 1 MiB",
-          arguments: [(nil, 64 << 20), (Int64(1) << 30, 64 << 20), (Int64(256) << 20, 32 << 20), (Int64(4) << 20, 1 << 20)] as [(Int64?, Int)])
+    @Test(
+        "the default body limit is 64 MiB or an eighth of the memory limit, at least 1 MiB",
+        arguments: [(nil, 64 << 20), (Int64(1) << 30, 64 << 20), (Int64(256) << 20, 32 << 20), (Int64(4) << 20, 1 << 20)] as [(Int64?, Int)]
+    )
     func bodySize(memory: Int64?, expected: Int) {
         #expect(ResourceSizing(Self.limits(memory: memory)).maxBodySize == expected)
     }
@@ -60,7 +63,8 @@ struct ResourceSizingTests {
         #expect(device.details["intra_op_threads"] == "2" && device.details["inference_threads"] == "2")
         #expect(device.details["intra_op_threads_shared"] == "1")
         await backend.shutdown()
-        let free = ONNXBackend(configuration: .init(libraryPath: "/nonexistent/libonnxruntime.so", resources: Self.limits()), logger: Logger(label: "test"))
+        let free = ONNXBackend(
+            configuration: .init(libraryPath: "/nonexistent/libonnxruntime.so", resources: Self.limits()), logger: Logger(label: "test"))
         let details = try #require(free.devices().first).details
         #expect(details["cpu_limit"] == nil && details["memory_limit_bytes"] == nil && details["intra_op_threads"] == "16")
         await free.shutdown()

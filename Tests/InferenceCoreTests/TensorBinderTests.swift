@@ -26,45 +26,56 @@ struct TensorBinderTests {
     func explicitShape() throws {
         let bound = try TensorBinder.bind([InputTensor(shape: [1, 3, 64, 96], data: bytes(3 * 64 * 96 * 4))], to: detector)
         #expect(bound[0].shape == [1, 3, 64, 96])
-        #expect { try TensorBinder.bind([InputTensor(shape: [1, 4, 64, 64], data: bytes(4 * 64 * 64 * 4))], to: detector) }
-            throws: { ($0 as! InferenceError).code == .shapeMismatch }
-        #expect { try TensorBinder.bind([InputTensor(shape: [1, 3, 64], data: bytes(3 * 64 * 4))], to: detector) }
-            throws: { ($0 as! InferenceError).code == .shapeMismatch }
+        #expect { try TensorBinder.bind([InputTensor(shape: [1, 4, 64, 64], data: bytes(4 * 64 * 64 * 4))], to: detector) } throws: {
+            ($0 as! InferenceError).code == .shapeMismatch
+        }
+        #expect { try TensorBinder.bind([InputTensor(shape: [1, 3, 64], data: bytes(3 * 64 * 4))], to: detector) } throws: {
+            ($0 as! InferenceError).code == .shapeMismatch
+        }
     }
 
-    @Test("a byte count that does not fit is a shape mismatch that never reaches a runtime", arguments: [0, 1, 3 * 320 * 320 * 4 - 4, 3 * 320 * 320 * 4 + 1])
+    @Test(
+        "a byte count that does not fit is a shape mismatch that never reaches a runtime",
+        arguments: [0, 1, 3 * 320 * 320 * 4 - 4, 3 * 320 * 320 * 4 + 1])
     func wrongSize(count: Int) {
-        #expect { try TensorBinder.bind([InputTensor(data: bytes(count))], to: detector) }
-            throws: { ($0 as! InferenceError).code == .shapeMismatch && ($0 as! InferenceError).kind == .unprocessable }
+        #expect { try TensorBinder.bind([InputTensor(data: bytes(count))], to: detector) } throws: {
+            ($0 as! InferenceError).code == .shapeMismatch && ($0 as! InferenceError).kind == .unprocessable
+        }
     }
 
     @Test("a dtype other than the model's is refused")
     func dtype() {
-        #expect { try TensorBinder.bind([InputTensor(dtype: .uint8, data: bytes(3 * 320 * 320))], to: detector) }
-            throws: { ($0 as! InferenceError).code == .dtypeMismatch }
+        #expect { try TensorBinder.bind([InputTensor(dtype: .uint8, data: bytes(3 * 320 * 320))], to: detector) } throws: {
+            ($0 as! InferenceError).code == .dtypeMismatch
+        }
     }
 
     @Test("several dynamic dimensions without defaults need a shape")
     func ambiguous() {
         var signature = detector
         signature.defaultInputShapes = [:]
-        #expect { try TensorBinder.bind([InputTensor(data: bytes(3 * 320 * 320 * 4))], to: signature) }
-            throws: { ($0 as! InferenceError).message.contains("give its 'shape'") }
+        #expect { try TensorBinder.bind([InputTensor(data: bytes(3 * 320 * 320 * 4))], to: signature) } throws: {
+            ($0 as! InferenceError).message.contains("give its 'shape'")
+        }
     }
 
     @Test("multi-input models: names required, unknown and missing inputs refused")
     func multiInput() throws {
-        let bound = try TensorBinder.bind([
-            InputTensor(name: "b", data: bytes(16)), InputTensor(name: "a", data: bytes(2 * 16)),
-        ], to: pair)
+        let bound = try TensorBinder.bind(
+            [
+                InputTensor(name: "b", data: bytes(16)), InputTensor(name: "a", data: bytes(2 * 16)),
+            ], to: pair)
         #expect(bound.map(\.name) == ["a", "b"])
         #expect(bound[0].shape == [2, 4])
-        #expect { try TensorBinder.bind([InputTensor(data: bytes(16))], to: pair) }
-            throws: { ($0 as! InferenceError).kind == .invalidRequest }
-        #expect { try TensorBinder.bind([InputTensor(name: "a", data: bytes(16))], to: pair) }
-            throws: { ($0 as! InferenceError).code == .missingInput }
-        #expect { try TensorBinder.bind([InputTensor(name: "c", data: bytes(16))], to: pair) }
-            throws: { ($0 as! InferenceError).code == .unknownTensor }
+        #expect { try TensorBinder.bind([InputTensor(data: bytes(16))], to: pair) } throws: {
+            ($0 as! InferenceError).kind == .invalidRequest
+        }
+        #expect { try TensorBinder.bind([InputTensor(name: "a", data: bytes(16))], to: pair) } throws: {
+            ($0 as! InferenceError).code == .missingInput
+        }
+        #expect { try TensorBinder.bind([InputTensor(name: "c", data: bytes(16))], to: pair) } throws: {
+            ($0 as! InferenceError).code == .unknownTensor
+        }
         #expect { try TensorBinder.checkOutputs(["nope"], of: pair) } throws: { ($0 as! InferenceError).code == .unknownTensor }
     }
 
@@ -84,9 +95,11 @@ struct TensorBinderOverflowTests {
         inputs: [TensorSpec(name: "images", dtype: .float32, shape: [-1, 3, -1, -1])],
         outputs: [TensorSpec(name: "output0", dtype: .float32, shape: [-1, 22, -1])])
 
-    @Test("a given shape whose byte size overflows is 400 out_of_range", arguments: [
-        [1, 3, 3037000500, 3037000500], [1, 3, 1073741824, 1073741824], [Int.max, 3, 1, 1],
-    ])
+    @Test(
+        "a given shape whose byte size overflows is 400 out_of_range",
+        arguments: [
+            [1, 3, 3037000500, 3037000500], [1, 3, 1073741824, 1073741824], [Int.max, 3, 1, 1],
+        ])
     func givenShape(shape: [Int]) {
         #expect { try TensorBinder.bind([InputTensor(shape: shape, data: [0, 0, 0, 0])], to: detector) } throws: { error in
             let error = error as! InferenceError
@@ -96,7 +109,10 @@ struct TensorBinderOverflowTests {
 
     @Test("default shapes whose byte size overflows are refused when the batch is inferred")
     func inferredShape() {
-        let huge = ModelSignature(inputs: detector.inputs, outputs: detector.outputs, defaultInputShapes: ["images": [1, 3, 3037000500, 3037000500]])
-        #expect { try TensorBinder.bind([InputTensor(data: [0, 0, 0, 0])], to: huge) } throws: { ($0 as! InferenceError).code == .outOfRange }
+        let huge = ModelSignature(
+            inputs: detector.inputs, outputs: detector.outputs, defaultInputShapes: ["images": [1, 3, 3037000500, 3037000500]])
+        #expect { try TensorBinder.bind([InputTensor(data: [0, 0, 0, 0])], to: huge) } throws: {
+            ($0 as! InferenceError).code == .outOfRange
+        }
     }
 }

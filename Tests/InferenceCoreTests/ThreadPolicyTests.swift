@@ -24,14 +24,17 @@ struct ThreadPolicyTests {
         return max(wide, min(policy.runThreads * narrow, policy.capacity / narrow * narrow))
     }
 
-    @Test("automatic or one count by hand: never more threads than cores, for any core count",
-          arguments: Array(1...64))
+    @Test(
+        "automatic or one count by hand: never more threads than cores, for any core count",
+        arguments: Array(1...64))
     func neverOversubscribed(cores: Int) {
         for intraOp in [nil, 0, 1, 2, 3, 4, 8, 64] as [Int?] {
             for runs in [nil, 1, 2, 3, 5, 16] as [Int?] where intraOp == nil || intraOp == 0 || runs == nil {
                 let policy = ThreadPolicy.make(cores: cores, intraOpThreads: intraOp, inferenceThreads: runs)
-                let limit = max(cores, intraOp ?? 0)   // one run of more threads than cores was asked for
-                #expect(Self.mostThreads(policy) <= limit, "cores \(cores), intra-op \(String(describing: intraOp)), runs \(String(describing: runs)): \(policy)")
+                let limit = max(cores, intraOp ?? 0)  // one run of more threads than cores was asked for
+                #expect(
+                    Self.mostThreads(policy) <= limit,
+                    "cores \(cores), intra-op \(String(describing: intraOp)), runs \(String(describing: runs)): \(policy)")
                 #expect(policy.runThreads >= 1 && policy.wideThreads >= 1)
             }
         }
@@ -39,28 +42,37 @@ struct ThreadPolicyTests {
 
     @Test("automatic: a run alone gets every core, runs side by side one each, one run thread per core")
     func automatic() {
-        #expect(ThreadPolicy.make(cores: 2, intraOpThreads: nil, inferenceThreads: nil)
+        #expect(
+            ThreadPolicy.make(cores: 2, intraOpThreads: nil, inferenceThreads: nil)
                 == ThreadPolicy(runThreads: 2, wideThreads: 2, narrowThreads: 1, capacity: 2))
-        #expect(ThreadPolicy.make(cores: 8, intraOpThreads: 0, inferenceThreads: nil)
+        #expect(
+            ThreadPolicy.make(cores: 8, intraOpThreads: 0, inferenceThreads: nil)
                 == ThreadPolicy(runThreads: 8, wideThreads: 8, narrowThreads: 1, capacity: 8))
-        #expect(ThreadPolicy.make(cores: 1, intraOpThreads: nil, inferenceThreads: nil)
+        #expect(
+            ThreadPolicy.make(cores: 1, intraOpThreads: nil, inferenceThreads: nil)
                 == ThreadPolicy(runThreads: 1, wideThreads: 1, narrowThreads: nil, capacity: 1))
         // Run threads by hand: the narrow runs divide the cores among them.
-        #expect(ThreadPolicy.make(cores: 8, intraOpThreads: nil, inferenceThreads: 2)
+        #expect(
+            ThreadPolicy.make(cores: 8, intraOpThreads: nil, inferenceThreads: 2)
                 == ThreadPolicy(runThreads: 2, wideThreads: 8, narrowThreads: 4, capacity: 8))
-        #expect(ThreadPolicy.make(cores: 8, intraOpThreads: nil, inferenceThreads: 1)
+        #expect(
+            ThreadPolicy.make(cores: 8, intraOpThreads: nil, inferenceThreads: 1)
                 == ThreadPolicy(runThreads: 1, wideThreads: 8, narrowThreads: nil, capacity: 8))
-        #expect(ThreadPolicy.make(cores: 2, intraOpThreads: nil, inferenceThreads: 6)
+        #expect(
+            ThreadPolicy.make(cores: 2, intraOpThreads: nil, inferenceThreads: 6)
                 == ThreadPolicy(runThreads: 6, wideThreads: 2, narrowThreads: 1, capacity: 2))
     }
 
     @Test("intra-op threads by hand: as many runs as fit; both by hand: taken as given")
     func byHand() {
-        #expect(ThreadPolicy.make(cores: 8, intraOpThreads: 2, inferenceThreads: nil)
+        #expect(
+            ThreadPolicy.make(cores: 8, intraOpThreads: 2, inferenceThreads: nil)
                 == ThreadPolicy(runThreads: 4, wideThreads: 2, narrowThreads: nil, capacity: 8))
-        #expect(ThreadPolicy.make(cores: 2, intraOpThreads: 4, inferenceThreads: nil)
+        #expect(
+            ThreadPolicy.make(cores: 2, intraOpThreads: 4, inferenceThreads: nil)
                 == ThreadPolicy(runThreads: 1, wideThreads: 4, narrowThreads: nil, capacity: 4))
-        #expect(ThreadPolicy.make(cores: 2, intraOpThreads: 2, inferenceThreads: 2)
+        #expect(
+            ThreadPolicy.make(cores: 2, intraOpThreads: 2, inferenceThreads: 2)
                 == ThreadPolicy(runThreads: 2, wideThreads: 2, narrowThreads: nil, capacity: 4))
         // A model's own intra_op_threads: one session of that many.
         let policy = ThreadPolicy.make(cores: 4, intraOpThreads: nil, inferenceThreads: nil)
@@ -99,9 +111,9 @@ struct ThreadPolicyTests {
         let alone = gate.acquire(wideCores: 2, narrowCores: 1)
         #expect(alone.wide)
         gate.finish(fourth, alone)
-        gate.abandon(fourth)   // after finishing: nothing
+        gate.abandon(fourth)  // after finishing: nothing
         let fifth = gate.arrive()
-        gate.abandon(fifth)    // never ran: its place is given back
+        gate.abandon(fifth)  // never ran: its place is given back
         #expect(gate.state == (demand: 0, free: 2))
     }
 }
@@ -111,8 +123,9 @@ struct AdaptiveBackendTests {
     @Test("runs alone and side by side answer the same; afterwards no run, core or deadline timer is left held")
     func adaptiveRuns() async throws {
         let backend = ONNXBackend(
-            configuration: .init(libraryPath: TestEnvironment.libraryPath,
-                                 resources: ResourceLimits(cpuQuota: nil, processors: ProcessorCounts(host: 4, affinity: 4), memoryLimit: nil)),
+            configuration: .init(
+                libraryPath: TestEnvironment.libraryPath,
+                resources: ResourceLimits(cpuQuota: nil, processors: ProcessorCounts(host: 4, affinity: 4), memoryLimit: nil)),
             logger: Logger(label: "test"))
         #expect(backend.policy == ThreadPolicy(runThreads: 4, wideThreads: 4, narrowThreads: 1, capacity: 4))
         let model = try await backend.load(path: try TestEnvironment.model("affine.onnx"), options: .init())
@@ -123,7 +136,7 @@ struct AdaptiveBackendTests {
             let output = try await model.run([input], outputs: [], deadline: .now + .seconds(30)).outputs[0]
             return output.data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         }
-        #expect(try await answer() == expected)   // alone: the wide session
+        #expect(try await answer() == expected)  // alone: the wide session
         let answers = try await withThrowingTaskGroup(of: [Float].self) { group in
             for _ in 0..<64 { group.addTask { try await answer() } }
             return try await group.reduce(into: []) { $0.append($1) }

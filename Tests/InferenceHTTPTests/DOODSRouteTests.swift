@@ -10,12 +10,15 @@ import Testing
 /// The DOODS2 routes with the demo detector.
 @Suite("DOODS API", .timeLimit(.minutes(1)))
 struct DOODSRouteTests {
-    func withDemo(_ service: TestService? = nil, _ body: @escaping @Sendable (any TestClientProtocol, HTTPFields) async throws -> Void) async throws {
+    func withDemo(_ service: TestService? = nil, _ body: @escaping @Sendable (any TestClientProtocol, HTTPFields) async throws -> Void)
+        async throws
+    {
         let app = try await service.orMake { try await TestService(maxBodySize: 8 << 20, withDemoModel: true) }.application
         try await app.test(.router) { client in
             let headers: HTTPFields = service?.configuration.apiKeys.first.map { [HTTPField.Name("doods-auth-key")!: $0] } ?? [:]
             _ = try await client.json(.post, "/models/load", ["model_path": "affine.onnx", "model_id": "aff"], headers: headers)
-            let (status, _) = try await client.json(.post, "/models/load", ["model_path": "demo.onnx", "model_id": "demo"], headers: headers)
+            let (status, _) = try await client.json(
+                .post, "/models/load", ["model_path": "demo.onnx", "model_id": "demo"], headers: headers)
             try #require(status == .created)
             try await body(client, headers)
         }
@@ -49,7 +52,9 @@ struct DOODSRouteTests {
             for (key, expected) in [("top", 83.0 / 512), ("left", 173.0 / 512), ("bottom", 180.0 / 512), ("right", 274.0 / 512)] {
                 #expect(abs((detection[key] as? Double ?? -1) - expected) < 0.01)
             }
-            func labels(_ body: [String: Any]) -> [String] { (body["detections"] as? [[String: Any]] ?? []).compactMap { $0["label"] as? String } }
+            func labels(_ body: [String: Any]) -> [String] {
+                (body["detections"] as? [[String: Any]] ?? []).compactMap { $0["label"] as? String }
+            }
             let (_, other) = try await client.json(.post, "/detect", Self.request(png, detect: ["FACE_MALE": 10]))
             #expect(labels(other).allSatisfy { $0 == "FACE_MALE" })
             let (_, strict) = try await client.json(.post, "/detect", Self.request(png, detect: ["FACE_FEMALE": 99, "*": 10]))
@@ -67,7 +72,9 @@ struct DOODSRouteTests {
         let png = try TestEnvironment.image("astronaut.png")
         try await withDemo { client, _ in
             let body = try JSONSerialization.data(withJSONObject: Self.request(png, detect: ["*": 50]))
-            try await client.execute(uri: "/image", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: body)) { response in
+            try await client.execute(
+                uri: "/image", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: body)
+            ) { response in
                 #expect(response.status == .ok && response.headers[.contentType] == "image/jpeg")
                 #expect(Array(response.body.readableBytesView.prefix(2)) == [0xFF, 0xD8])
             }
@@ -77,20 +84,26 @@ struct DOODSRouteTests {
         }
     }
 
-    @Test("errors are DOODS answers: 400 with 'error' for what the client can fix", arguments: [
-        ("unknown detector", #"{"detector_name": "nope"}"#), ("not a detector", #"{"detector_name": "aff"}"#),
-        ("not base64", #"{"data": "***"}"#), ("not an image", #"{"data": "aGVsbG8="}"#), ("threshold", #"{"detect": {"*": 150}}"#),
-        ("preprocess", #"{"preprocess": ["grayscale"]}"#), ("png", #"{"image": "png"}"#),
-    ])
+    @Test(
+        "errors are DOODS answers: 400 with 'error' for what the client can fix",
+        arguments: [
+            ("unknown detector", #"{"detector_name": "nope"}"#), ("not a detector", #"{"detector_name": "aff"}"#),
+            ("not base64", #"{"data": "***"}"#), ("not an image", #"{"data": "aGVsbG8="}"#), ("threshold", #"{"detect": {"*": 150}}"#),
+            ("preprocess", #"{"preprocess": ["grayscale"]}"#), ("png", #"{"image": "png"}"#),
+        ])
     func errors(name: String, json: String) async throws {
         let png = try TestEnvironment.image("astronaut.png")
         try await withDemo { client, _ in
             let change = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             let (status, body) = try await client.json(.post, "/detect", Self.request(png, detect: ["*": 50], extra: change))
             #expect(status == .badRequest, "\(name)")
-            #expect((body["error"] as? String)?.isEmpty == false && body["id"] as? String == "t1" && (body["detections"] as? [Any])?.isEmpty == true)
-            let (malformed, error) = try await client.execute(uri: "/detect", method: .post, headers: [.contentType: "application/json"],
-                                                             body: ByteBuffer(string: "{\"data\": ")) { response in
+            #expect(
+                (body["error"] as? String)?.isEmpty == false && body["id"] as? String == "t1"
+                    && (body["detections"] as? [Any])?.isEmpty == true)
+            let (malformed, error) = try await client.execute(
+                uri: "/detect", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: "{\"data\": ")
+            ) { response in
                 (response.status, try ImageRouteTests.object(response))
             }
             #expect(malformed == .badRequest && error["error"] is String)

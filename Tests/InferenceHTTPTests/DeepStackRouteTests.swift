@@ -15,16 +15,20 @@ struct DeepStackRouteTests {
         try await app.test(.router) { client in
             let headers: HTTPFields = service?.configuration.apiKeys.first.map { [HTTPField.Name("X-API-Key")!: $0] } ?? [:]
             _ = try await client.json(.post, "/models/load", ["model_path": "affine.onnx", "model_id": "aff"], headers: headers)
-            let (status, _) = try await client.json(.post, "/models/load", ["model_path": "demo.onnx", "model_id": "demo"], headers: headers)
+            let (status, _) = try await client.json(
+                .post, "/models/load", ["model_path": "demo.onnx", "model_id": "demo"], headers: headers)
             try #require(status == .created)
             try await body(client)
         }
     }
 
-    func post(_ client: any TestClientProtocol, _ uri: String, _ parts: [String: [UInt8]]) async throws -> (Int, [String: Any], HTTPFields) {
+    func post(_ client: any TestClientProtocol, _ uri: String, _ parts: [String: [UInt8]]) async throws -> (Int, [String: Any], HTTPFields)
+    {
         let (form, boundary) = multipart(parts)
-        return try await client.execute(uri: uri, method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
-                                        body: ByteBuffer(bytes: form)) { response in
+        return try await client.execute(
+            uri: uri, method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
+            body: ByteBuffer(bytes: form)
+        ) { response in
             (Int(response.status.code), try ImageRouteTests.object(response), response.headers)
         }
     }
@@ -62,10 +66,12 @@ struct DeepStackRouteTests {
         }
     }
 
-    @Test("a request a detection route cannot serve is answered 200 in DeepStack's format, with the status in code", arguments: [
-        ("/v1/vision/custom/nope", "image", 404), ("/v1/vision/custom/aff", "image", 422), ("/v1/vision/detection", "picture", 400),
-        ("/v1/vision/detection", "garbage", 415),
-    ])
+    @Test(
+        "a request a detection route cannot serve is answered 200 in DeepStack's format, with the status in code",
+        arguments: [
+            ("/v1/vision/custom/nope", "image", 404), ("/v1/vision/custom/aff", "image", 422), ("/v1/vision/detection", "picture", 400),
+            ("/v1/vision/detection", "garbage", 415),
+        ])
     func errors(uri: String, field: String, status: Int) async throws {
         let png = try TestEnvironment.image("astronaut.png")
         try await withDemo { client in

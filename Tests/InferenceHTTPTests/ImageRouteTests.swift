@@ -28,7 +28,8 @@ struct ImageRouteTests {
     func seedRequestWithImage() async throws {
         let png = try TestEnvironment.image("astronaut.png")
         try await withDemo { client in
-            let (status, body) = try await client.json(.post, "/inference", ["model_id": "demo", "input_data": Data(png).base64EncodedString()])
+            let (status, body) = try await client.json(
+                .post, "/inference", ["model_id": "demo", "input_data": Data(png).base64EncodedString()])
             #expect(status == .ok)
             let detections = body["detections"] as? [[String: Any]] ?? []
             #expect(detections.count == 1)
@@ -49,18 +50,22 @@ struct ImageRouteTests {
         try await withDemo(service) { client in
             #expect(service.planner.plansMade == 1)
             for _ in 0..<3 {
-                let (status, _) = try await client.json(.post, "/inference", ["model_id": "demo", "input_data": Data(png).base64EncodedString()])
+                let (status, _) = try await client.json(
+                    .post, "/inference", ["model_id": "demo", "input_data": Data(png).base64EncodedString()])
                 #expect(status == .ok)
             }
             let (status, _) = try await client.json(.post, "/v1/vision/custom/demo", nil)
-            #expect(status == .badRequest || status == .ok)   // no image: answered without a new plan either way
+            #expect(status == .badRequest || status == .ok)  // no image: answered without a new plan either way
             #expect(service.planner.plansMade == 1)
         }
     }
 
-    @Test("vision options that cannot work are refused at load, on the native route and KServe's repository",
-          arguments: [#"{"postprocess": "bogus"}"#, #"{"mean": [0.5, 0.5]}"#, #"{"input_layout": "nchw"}"#,
-                      #"{"postprocess": "yolov8"}"#, #"{"resize": "crop"}"#])
+    @Test(
+        "vision options that cannot work are refused at load, on the native route and KServe's repository",
+        arguments: [
+            #"{"postprocess": "bogus"}"#, #"{"mean": [0.5, 0.5]}"#, #"{"input_layout": "nchw"}"#,
+            #"{"postprocess": "yolov8"}"#, #"{"resize": "crop"}"#,
+        ])
     func wrongVisionOptionsRefusedAtLoad(json: String) async throws {
         let app = try await TestService(maxBodySize: 8 << 20, withDemoModel: true).application
         try await app.test(.router) { client in
@@ -70,7 +75,8 @@ struct ImageRouteTests {
             let (status, body) = try await client.json(.post, "/models/load", ["model_path": model, "model_id": "m", "options": options])
             #expect(status == .unprocessableContent, "\(body)")
             #expect((body["error"] as? [String: Any])?["code"] as? String == "invalid_options", "\(body)")
-            let config = String(decoding: try JSONSerialization.data(withJSONObject: ["model_path": model, "options": options]), as: UTF8.self)
+            let config = String(
+                decoding: try JSONSerialization.data(withJSONObject: ["model_path": model, "options": options]), as: UTF8.self)
             let (kserve, answer) = try await client.json(.post, "/v2/repository/models/m/load", ["parameters": ["config": config]])
             let message = try #require((body["error"] as? [String: Any])?["message"] as? String)
             #expect(kserve.code >= 400 && kserve.code < 500 && (answer["error"] as? String ?? "").contains(message), "\(answer)")
@@ -84,19 +90,29 @@ struct ImageRouteTests {
         let jpeg = try TestEnvironment.image("astronaut.jpg")
         let coffee = try TestEnvironment.image("coffee.jpg")
         try await withDemo { client in
-            let found = try await client.execute(uri: "/inference?model_id=demo", method: .post, headers: [.contentType: "image/jpeg"],
-                                                 body: ByteBuffer(bytes: jpeg)) { try Self.object($0) }
+            let found = try await client.execute(
+                uri: "/inference?model_id=demo", method: .post, headers: [.contentType: "image/jpeg"],
+                body: ByteBuffer(bytes: jpeg)
+            ) { try Self.object($0) }
             #expect(Self.face(found)?.label == "FACE_FEMALE")
-            let none = try await client.execute(uri: "/inference?model_id=demo", method: .post, headers: [.contentType: "application/octet-stream"],
-                                                body: ByteBuffer(bytes: coffee)) { try Self.object($0) }
+            let none = try await client.execute(
+                uri: "/inference?model_id=demo", method: .post, headers: [.contentType: "application/octet-stream"],
+                body: ByteBuffer(bytes: coffee)
+            ) { try Self.object($0) }
             #expect((none["detections"] as? [Any])?.isEmpty == true)
             let (form, boundary) = multipart(["model_id": Array("demo".utf8), "image": jpeg, "score_threshold": Array("0.5".utf8)])
-            let viaForm = try await client.execute(uri: "/inference", method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
-                                                   body: ByteBuffer(bytes: form)) { try Self.object($0) }
+            let viaForm = try await client.execute(
+                uri: "/inference", method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
+                body: ByteBuffer(bytes: form)
+            ) { try Self.object($0) }
             #expect(Self.face(viaForm)?.label == "FACE_FEMALE")
             let grey = [UInt8](repeating: 128, count: 64 * 48 * 3)
-            let (status, raw) = try await client.json(.post, "/inference", ["model_id": "demo", "input_data": Data(grey).base64EncodedString(),
-                                                                           "input_type": "rgb24", "width": 64, "height": 48])
+            let (status, raw) = try await client.json(
+                .post, "/inference",
+                [
+                    "model_id": "demo", "input_data": Data(grey).base64EncodedString(),
+                    "input_type": "rgb24", "width": 64, "height": 48,
+                ])
             #expect(status == .ok && (raw["detections"] as? [Any])?.isEmpty == true)
             #expect(raw["image"] as? [String: Int] == ["width": 64, "height": 48])
         }
@@ -106,8 +122,10 @@ struct ImageRouteTests {
     func annotate() async throws {
         let png = try TestEnvironment.image("astronaut.png")
         try await withDemo { client in
-            try await client.execute(uri: "/inference?model_id=demo&annotate=true", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: png)) { response in
+            try await client.execute(
+                uri: "/inference?model_id=demo&annotate=true", method: .post, headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: png)
+            ) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "image/jpeg")
                 #expect(response.headers[HTTPField.Name("X-Detections")!] == "1")
@@ -116,9 +134,11 @@ struct ImageRouteTests {
         }
     }
 
-    @Test("bad images get a 4xx with a message and the service keeps serving", arguments: [
-        ("truncated", 400, "invalid_image"), ("garbage", 415, "unsupported_image_format"), ("huge", 413, "image_too_large"),
-    ])
+    @Test(
+        "bad images get a 4xx with a message and the service keeps serving",
+        arguments: [
+            ("truncated", 400, "invalid_image"), ("garbage", 415, "unsupported_image_format"), ("huge", 413, "image_too_large"),
+        ])
     func badImages(kind: String, status: Int, code: String) async throws {
         let jpeg = try TestEnvironment.image("astronaut.jpg")
         var bytes: [UInt8]
@@ -132,10 +152,12 @@ struct ImageRouteTests {
         }
         let encoded = Data(bytes).base64EncodedString()
         try await withDemo { client in
-            let (answer, body) = try await client.json(.post, "/inference", ["model_id": "demo", "input_data": encoded, "input_type": "image"])
+            let (answer, body) = try await client.json(
+                .post, "/inference", ["model_id": "demo", "input_data": encoded, "input_type": "image"])
             #expect(Int(answer.code) == status)
             #expect(errorCode(body) == code)
-            let (after, _) = try await client.json(.post, "/inference", ["model_id": "demo", "input_data": Data(jpeg).base64EncodedString()])
+            let (after, _) = try await client.json(
+                .post, "/inference", ["model_id": "demo", "input_data": Data(jpeg).base64EncodedString()])
             #expect(after == .ok)
         }
     }

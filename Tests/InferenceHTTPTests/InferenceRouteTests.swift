@@ -20,7 +20,8 @@ struct InferenceRouteTests {
     @Test("the seed's request: base64 input_data in, base64 outputs and timings out")
     func seedRequest() async throws {
         try await withAffine { client in
-            let (status, body) = try await client.json(.post, "/inference", ["model_id": "aff", "input_data": base64([1, 2, 3, -1, 0, 0.5])])
+            let (status, body) = try await client.json(
+                .post, "/inference", ["model_id": "aff", "input_data": base64([1, 2, 3, -1, 0, 0.5])])
             #expect(status == .ok)
             let output = (body["outputs"] as? [[String: Any]])?.first ?? [:]
             #expect(output["name"] as? String == "y" && output["dtype"] as? String == "float32")
@@ -34,7 +35,8 @@ struct InferenceRouteTests {
     @Test("output_format list gives nested arrays")
     func listOutput() async throws {
         try await withAffine { client in
-            let (_, body) = try await client.json(.post, "/inference", ["model_id": "aff", "input_data": base64([0, 1, 2]), "output_format": "list"])
+            let (_, body) = try await client.json(
+                .post, "/inference", ["model_id": "aff", "input_data": base64([0, 1, 2]), "output_format": "list"])
             let data = (body["outputs"] as? [[String: Any]])?.first?["data"] as? [[Double]]
             #expect(data == [[1, 3, 5]])
         }
@@ -44,8 +46,10 @@ struct InferenceRouteTests {
     func rawBodies() async throws {
         try await withAffine { client in
             let input = [Float](arrayLiteral: 1, 1, 1).withUnsafeBytes { ByteBuffer(bytes: $0) }
-            try await client.execute(uri: "/inference?model_id=aff", method: .post,
-                                     headers: [.contentType: "application/octet-stream", .accept: "application/octet-stream"], body: input) { response in
+            try await client.execute(
+                uri: "/inference?model_id=aff", method: .post,
+                headers: [.contentType: "application/octet-stream", .accept: "application/octet-stream"], body: input
+            ) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[HTTPField.Name("X-Tensor-Shape")!] == "1,3")
                 #expect(Array(response.body.readableBytesView).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } == [3, 3, 3])
@@ -53,19 +57,29 @@ struct InferenceRouteTests {
         }
     }
 
-    @Test("malformed requests get a JSON error with the right status, and the service keeps serving", arguments: [
-        (#"{"model_id": "aff", "input_data": "#, "application/json", HTTPResponse.Status.badRequest, "invalid_json"),
-        (#"{"input_data": "AAAA"}"#, "application/json", .badRequest, "invalid_request"),
-        (#"{"model_id": "nope", "input_data": "AACAPwAAgD8AAIA/"}"#, "application/json", .notFound, "model_not_found"),
-        (#"{"model_id": "aff", "input_data": "AACAPwAAgD8="}"#, "application/json", .unprocessableContent, "shape_mismatch"),
-        (#"{"model_id": "aff", "input_data": "AAAAAAAAAAAAAAAA", "dtype": "int32"}"#, "application/json", .unprocessableContent, "dtype_mismatch"),
-        (#"{"model_id": "aff", "input_data": "not base64!!"}"#, "application/json", .badRequest, "invalid_base64"),
-        (#"{"model_id": "aff", "input_data": "AACAPwAAgD8AAIA/", "outputs": ["z"]}"#, "application/json", .unprocessableContent, "unknown_tensor"),
-        ("model_id=aff", "text/plain", .unsupportedMediaType, "unsupported_media_type"),
-    ])
+    @Test(
+        "malformed requests get a JSON error with the right status, and the service keeps serving",
+        arguments: [
+            (#"{"model_id": "aff", "input_data": "#, "application/json", HTTPResponse.Status.badRequest, "invalid_json"),
+            (#"{"input_data": "AAAA"}"#, "application/json", .badRequest, "invalid_request"),
+            (#"{"model_id": "nope", "input_data": "AACAPwAAgD8AAIA/"}"#, "application/json", .notFound, "model_not_found"),
+            (#"{"model_id": "aff", "input_data": "AACAPwAAgD8="}"#, "application/json", .unprocessableContent, "shape_mismatch"),
+            (
+                #"{"model_id": "aff", "input_data": "AAAAAAAAAAAAAAAA", "dtype": "int32"}"#, "application/json", .unprocessableContent,
+                "dtype_mismatch"
+            ),
+            (#"{"model_id": "aff", "input_data": "not base64!!"}"#, "application/json", .badRequest, "invalid_base64"),
+            (
+                #"{"model_id": "aff", "input_data": "AACAPwAAgD8AAIA/", "outputs": ["z"]}"#, "application/json", .unprocessableContent,
+                "unknown_tensor"
+            ),
+            ("model_id=aff", "text/plain", .unsupportedMediaType, "unsupported_media_type"),
+        ])
     func malformed(body: String, contentType: String, status expected: HTTPResponse.Status, code: String) async throws {
         try await withAffine { client in
-            let answer = try await client.execute(uri: "/inference", method: .post, headers: [.contentType: contentType], body: ByteBuffer(string: body)) { response in
+            let answer = try await client.execute(
+                uri: "/inference", method: .post, headers: [.contentType: contentType], body: ByteBuffer(string: body)
+            ) { response in
                 (response.status, try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:])
             }
             #expect(answer.0 == expected)
@@ -89,8 +103,10 @@ struct InferenceRouteTests {
     @Test("a known path asked with another method is 405 with Allow, in each API's error form")
     func methodNotAllowed() async throws {
         try await withAffine { client in
-            for (method, path, allow) in [(HTTPRequest.Method.put, "/models", "GET"), (.get, "/inference", "POST"),
-                                          (.put, "/models/aff", "DELETE, GET"), (.delete, "/v2/models/aff/infer", "POST")] {
+            for (method, path, allow) in [
+                (HTTPRequest.Method.put, "/models", "GET"), (.get, "/inference", "POST"),
+                (.put, "/models/aff", "DELETE, GET"), (.delete, "/v2/models/aff/infer", "POST"),
+            ] {
                 try await client.execute(uri: path, method: method) { response in
                     #expect(response.status == .methodNotAllowed, "\(method) \(path)")
                     #expect(response.headers[.allow] == allow, "\(method) \(path)")
@@ -108,9 +124,14 @@ struct InferenceRouteTests {
     @Test("a batch answers every item; a bad item fails alone")
     func batch() async throws {
         try await withAffine { client in
-            let (status, body) = try await client.json(.post, "/inference/batch", ["model_id": "aff", "items": [
-                ["input_data": base64([1, 1, 1])], ["input_data": "AAAA"], ["input_data": base64([2, 2, 2])],
-            ]])
+            let (status, body) = try await client.json(
+                .post, "/inference/batch",
+                [
+                    "model_id": "aff",
+                    "items": [
+                        ["input_data": base64([1, 1, 1])], ["input_data": "AAAA"], ["input_data": base64([2, 2, 2])],
+                    ],
+                ])
             #expect(status == .ok)
             let results = body["results"] as? [[String: Any]] ?? []
             #expect(results.map { $0["status"] as? String } == ["succeeded", "failed", "succeeded"])
@@ -123,7 +144,8 @@ struct InferenceRouteTests {
     @Test("async requests return a task that finishes with the result; unknown tasks are 404")
     func async() async throws {
         try await withAffine { client in
-            var (status, body) = try await client.json(.post, "/inference", ["model_id": "aff", "input_data": base64([1, 2, 3]), "async": true])
+            var (status, body) = try await client.json(
+                .post, "/inference", ["model_id": "aff", "input_data": base64([1, 2, 3]), "async": true])
             #expect(status == .accepted)
             let id = try #require(body["task_id"] as? String)
             _ = try await eventually {
@@ -145,10 +167,12 @@ struct InferenceRouteTests {
             let x = base64([Float](repeating: 0.01, count: 256 * 256))
             let iterations = withUnsafeBytes(of: Int64(1_000_000)) { Data($0).base64EncodedString() }
             let start = ContinuousClock.now
-            let (status, body) = try await client.json(.post, "/inference", [
-                "model_id": "slow", "timeout_ms": 300,
-                "inputs": ["x": ["data": x], "iterations": ["data": iterations, "shape": [Int]()]],
-            ])
+            let (status, body) = try await client.json(
+                .post, "/inference",
+                [
+                    "model_id": "slow", "timeout_ms": 300,
+                    "inputs": ["x": ["data": x], "iterations": ["data": iterations, "shape": [Int]()]],
+                ])
             #expect(status == .gatewayTimeout && errorCode(body) == "deadline_exceeded")
             // Unstopped, the run takes minutes; the bound leaves a busy machine seconds of slack.
             #expect(ContinuousClock.now - start < .seconds(30))

@@ -36,15 +36,19 @@ struct JSONTensorDataTests {
         #expect(floats[0].isNaN && floats[1] == .infinity && floats[2] == -.infinity && floats[3].isNaN && floats[4] == -.infinity)
         #expect(floats[5] == 0 && floats[5].sign == .minus)
         let doubles = try read("[NaN, -Infinity]", .numeric(.float64)).bytes
-        #expect(Double(bitPattern: UInt64(littleEndian: doubles.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self) })) == -.infinity)
+        #expect(
+            Double(bitPattern: UInt64(littleEndian: doubles.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self) }))
+                == -.infinity)
         #expect(throws: APIError.self) { try read("[NaN]", .numeric(.int32)) }
     }
 
-    @Test("floats round exactly as strtod then Float() do, fast path or not", arguments: [
-        "0.1", "0.501960813999176", "3.4028234663852886e38", "1.1754943508222875e-38", "1e-45", "7e-46",
-        "123456789012345678901234567890", "0.30000000000000004", "16777217", "1.00000005960464477539062500001",
-        "1.000000059604644775390625", "-2.5e-7", "4.2e+30", "9.999999999999999e22", "1e23", "8.589973e9",
-    ])
+    @Test(
+        "floats round exactly as strtod then Float() do, fast path or not",
+        arguments: [
+            "0.1", "0.501960813999176", "3.4028234663852886e38", "1.1754943508222875e-38", "1e-45", "7e-46",
+            "123456789012345678901234567890", "0.30000000000000004", "16777217", "1.00000005960464477539062500001",
+            "1.000000059604644775390625", "-2.5e-7", "4.2e+30", "9.999999999999999e22", "1e23", "8.589973e9",
+        ])
     func floatRounding(text: String) throws {
         let bytes = try read("[\(text)]", .numeric(.float32)).bytes
         let bits = bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) }
@@ -65,10 +69,12 @@ struct JSONTensorDataTests {
         #expect(try read(json64, .numeric(.float64)).bytes == le(doubles.map(\.bitPattern)))
     }
 
-    @Test("values that do not fit the datatype are refused", arguments: [
-        ("[300]", "UINT8"), ("[-1]", "UINT32"), ("[1.5]", "INT32"), ("[true]", "FP32"), (#"["x"]"#, "INT8"),
-        ("[2]", "BOOL"), ("[null]", "FP32"), ("[1]", "BYTES"), ("[128]", "INT8"), ("[18446744073709551616]", "UINT64"),
-    ])
+    @Test(
+        "values that do not fit the datatype are refused",
+        arguments: [
+            ("[300]", "UINT8"), ("[-1]", "UINT32"), ("[1.5]", "INT32"), ("[true]", "FP32"), (#"["x"]"#, "INT8"),
+            ("[2]", "BOOL"), ("[null]", "FP32"), ("[1]", "BYTES"), ("[128]", "INT8"), ("[18446744073709551616]", "UINT64"),
+        ])
     func invalidValues(json: String, datatype: String) throws {
         let error = try #require(throws: APIError.self) { try read(json, KServeDatatype(datatype)!) }
         #expect(error.code == "invalid_data", "\(error)")
@@ -82,7 +88,8 @@ struct JSONTensorDataTests {
 
     @Test("the header's data arrays are read in place; the rest goes to JSONDecoder without them")
     func header() throws {
-        let json = #"{"id":"a\"b","inputs":[{"name":"x","shape":[1,2],"datatype":"FP32","data":[NaN,[1]]},"#
+        let json =
+            #"{"id":"a\"b","inputs":[{"name":"x","shape":[1,2],"datatype":"FP32","data":[NaN,[1]]},"#
             + #"{"data":[1,2],"name":"y","datatype":"INT8","shape":[2]},{"name":"z","shape":[0],"datatype":"FP32"}],"outputs":[{"name":"data"}]}"#
         let request = try KServeInferRequest.decode(header: Array(json.utf8)[...])
         #expect(request.id == "a\"b" && request.inputs.map(\.name) == ["x", "y", "z"])
@@ -90,7 +97,9 @@ struct JSONTensorDataTests {
             Issue.record("x was not read in place")
             return
         }
-        #expect(count == 2 && Float(bitPattern: UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24).isNaN)
+        #expect(
+            count == 2
+                && Float(bitPattern: UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24).isNaN)
         guard case .pending = request.inputs[1].data else {
             Issue.record("y's data came before its datatype: it is read later")
             return

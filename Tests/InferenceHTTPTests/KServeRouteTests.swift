@@ -34,9 +34,11 @@ struct KServeRouteTests {
         let app = try await TestService().application
         try await app.test(.router) { client in
             _ = try await client.json(.post, "/v2/repository/models/affine/load")
-            let (status, body) = try await client.json(.post, "/v2/models/affine/infer", [
-                "id": "r1", "inputs": [["name": "x", "shape": [2, 3], "datatype": "FP32", "data": [[1, 2, 3], [4, 5, 6.5]]]],
-            ])
+            let (status, body) = try await client.json(
+                .post, "/v2/models/affine/infer",
+                [
+                    "id": "r1", "inputs": [["name": "x", "shape": [2, 3], "datatype": "FP32", "data": [[1, 2, 3], [4, 5, 6.5]]]],
+                ])
             #expect(status == .ok)
             #expect(body["id"] as? String == "r1" && body["model_name"] as? String == "affine")
             let output = (body["outputs"] as? [[String: Any]])?.first
@@ -51,9 +53,11 @@ struct KServeRouteTests {
         try await app.test(.router) { client in
             _ = try await client.json(.post, "/v2/repository/models/affine/load")
             for rows in [1, 2, 1] {
-                let (status, _) = try await client.json(.post, "/v2/models/affine/infer", [
-                    "inputs": [["name": "x", "shape": [rows, 3], "datatype": "FP32", "data": Array(repeating: 1.5, count: rows * 3)]],
-                ])
+                let (status, _) = try await client.json(
+                    .post, "/v2/models/affine/infer",
+                    [
+                        "inputs": [["name": "x", "shape": [rows, 3], "datatype": "FP32", "data": Array(repeating: 1.5, count: rows * 3)]]
+                    ])
                 #expect(status == .ok)
             }
             let (status, body) = try await client.json(.get, "/v2/models/affine/stats")
@@ -61,7 +65,10 @@ struct KServeRouteTests {
             let model = try #require((body["model_stats"] as? [[String: Any]])?.first)
             #expect(model["inference_count"] as? Int == 4 && model["execution_count"] as? Int == 3)
             let parts = try #require(model["inference_stats"] as? [String: [String: Int]])
-            #expect(parts.keys.sorted() == ["cache_hit", "cache_miss", "compute_infer", "compute_input", "compute_output", "fail", "queue", "success"])
+            #expect(
+                parts.keys.sorted() == [
+                    "cache_hit", "cache_miss", "compute_infer", "compute_input", "compute_output", "fail", "queue", "success",
+                ])
             for name in ["success", "queue", "compute_input", "compute_infer", "compute_output"] {
                 #expect(parts[name]?["count"] == 3, "\(name)")
             }
@@ -71,7 +78,10 @@ struct KServeRouteTests {
             let batches = try #require(model["batch_stats"] as? [[String: Any]])
             #expect(batches.map { $0["batch_size"] as? Int } == [1, 2])
             #expect(batches.map { ($0["compute_infer"] as? [String: Int])?["count"] } == [2, 1])
-            #expect(batches.allSatisfy { ($0["compute_input"] as? [String: Int])?["count"] == ($0["compute_output"] as? [String: Int])?["count"] })
+            #expect(
+                batches.allSatisfy {
+                    ($0["compute_input"] as? [String: Int])?["count"] == ($0["compute_output"] as? [String: Int])?["count"]
+                })
         }
     }
 
@@ -89,7 +99,8 @@ struct KServeRouteTests {
             var buffer = ByteBuffer(bytes: json)
             buffer.writeBytes(raw)
             let length = HTTPField.Name("Inference-Header-Content-Length")!
-            try await client.execute(uri: "/v2/models/affine/infer", method: .post, headers: [length: "\(json.count)"], body: buffer) { response in
+            try await client.execute(uri: "/v2/models/affine/infer", method: .post, headers: [length: "\(json.count)"], body: buffer) {
+                response in
                 #expect(response.status == .ok)
                 let headerLength = try #require(response.headers[length].flatMap { Int($0) })
                 let bytes = Array(response.body.readableBytesView)
@@ -102,7 +113,8 @@ struct KServeRouteTests {
             // Four bytes short of the declared binary_data_size: a clear 400 in KServe's form.
             var short = ByteBuffer(bytes: json)
             short.writeBytes(raw.dropLast(4))
-            try await client.execute(uri: "/v2/models/affine/infer", method: .post, headers: [length: "\(json.count)"], body: short) { response in
+            try await client.execute(uri: "/v2/models/affine/infer", method: .post, headers: [length: "\(json.count)"], body: short) {
+                response in
                 #expect(response.status == .badRequest)
                 let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
                 #expect((body?["error"] as? String)?.contains("binary_data_size 12") == true)
@@ -110,20 +122,24 @@ struct KServeRouteTests {
         }
     }
 
-    @Test("errors on /v2 use {\"error\": message} and Triton's statuses", arguments: [
-        ("FP64", [1, 3], HTTPResponse.Status.badRequest, "float32"),
-        ("FP32", [1, 4], .badRequest, "shape"),
-        ("FLOAT", [1, 3], .badRequest, "unknown datatype"),
-        ("BYTES", [1, 3], .badRequest, "BYTES"),
-    ])
+    @Test(
+        "errors on /v2 use {\"error\": message} and Triton's statuses",
+        arguments: [
+            ("FP64", [1, 3], HTTPResponse.Status.badRequest, "float32"),
+            ("FP32", [1, 4], .badRequest, "shape"),
+            ("FLOAT", [1, 3], .badRequest, "unknown datatype"),
+            ("BYTES", [1, 3], .badRequest, "BYTES"),
+        ])
     func errors(datatype: String, shape: [Int], status expected: HTTPResponse.Status, fragment: String) async throws {
         let app = try await TestService().application
         try await app.test(.router) { client in
             _ = try await client.json(.post, "/v2/repository/models/affine/load")
             let data: [Any] = datatype == "BYTES" ? ["a", "b", "c"] : [1, 2, 3]
-            let (status, body) = try await client.json(.post, "/v2/models/affine/infer", [
-                "inputs": [["name": "x", "shape": shape, "datatype": datatype, "data": data]],
-            ])
+            let (status, body) = try await client.json(
+                .post, "/v2/models/affine/infer",
+                [
+                    "inputs": [["name": "x", "shape": shape, "datatype": datatype, "data": data]]
+                ])
             #expect(status == expected)
             #expect(body.keys.sorted() == ["error"])
             #expect((body["error"] as? String)?.contains(fragment) == true, "\(body)")

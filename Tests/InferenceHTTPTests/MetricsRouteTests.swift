@@ -27,7 +27,8 @@ struct MetricsRouteTests {
             for _ in 0..<3 {
                 #expect(try await client.json(.post, "/inference", ["model_id": "aff", "input_data": base64([1, 2, 3])]).0 == .ok)
             }
-            #expect(try await client.json(.post, "/inference", ["model_id": "aff", "input_data": base64([1, 2])]).0 == .unprocessableContent)
+            #expect(
+                try await client.json(.post, "/inference", ["model_id": "aff", "input_data": base64([1, 2])]).0 == .unprocessableContent)
             #expect(try await client.json(.post, "/inference", ["model_id": "made-up", "input_data": base64([1, 2, 3])]).0 == .notFound)
             #expect(try await client.json(.get, "/no/such/route").0 == .notFound)
             let metrics = try await scrape(client)
@@ -54,8 +55,10 @@ struct MetricsRouteTests {
         try await app.test(.router) { client in
             #expect(try await client.json(.post, "/models/load", ["model_path": "demo.onnx", "model_id": "demo"]).0 == .created)
             let (form, boundary) = multipart(["image": try TestEnvironment.image("small-320.jpg")])
-            let status = try await client.execute(uri: "/v1/vision/detection", method: .post,
-                                                  headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: ByteBuffer(bytes: form)) { $0.status }
+            let status = try await client.execute(
+                uri: "/v1/vision/detection", method: .post,
+                headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: ByteBuffer(bytes: form)
+            ) { $0.status }
             #expect(status == .ok)
             let metrics = try await scrape(client)
             for stage in ["decode", "preprocess", "inference", "postprocess"] {
@@ -87,7 +90,8 @@ struct MetricsRouteTests {
                 }
             }
             #expect(ids.count == 3 && !ids.contains(""))
-            try await client.execute(uri: "/models/nope", method: .get, headers: [.authorization: "Bearer k", Self.requestID: "abc"]) { response in
+            try await client.execute(uri: "/models/nope", method: .get, headers: [.authorization: "Bearer k", Self.requestID: "abc"]) {
+                response in
                 #expect(response.status == .notFound)
                 #expect(response.headers[Self.requestID] == "abc")
             }

@@ -27,10 +27,11 @@ struct ModelsFileTests {
 
     @Test("zmq_endpoints lists Frigate's ZeroMQ endpoints")
     func zmqEndpoints() throws {
-        let file = try ModelsFile(yaml: """
-            zmq_endpoints: [tcp://0.0.0.0:5555, ipc:///tmp/cache/zmq_detector]
-            models: []
-            """)
+        let file = try ModelsFile(
+            yaml: """
+                zmq_endpoints: [tcp://0.0.0.0:5555, ipc:///tmp/cache/zmq_detector]
+                models: []
+                """)
         #expect(file.zmqEndpoints == ["tcp://0.0.0.0:5555", "ipc:///tmp/cache/zmq_detector"])
         #expect(try ModelsFile(yaml: "models: []").zmqEndpoints.isEmpty)
         #expect(throws: ModelsFile.Invalid.self) { try ModelsFile(yaml: "zmq_endpoints: tcp://0.0.0.0:5555") }
@@ -38,21 +39,22 @@ struct ModelsFileTests {
 
     @Test("each entry takes the fields of POST /models/load, batching and scheduler options included, in order")
     func parses() async throws {
-        let file = try ModelsFile(yaml: """
-            # models to load at start
-            models:
-              - model_id: demo
-                model_path: nudenet-320n.onnx
-                options:
-                  max_batch_size: 4
-                  max_queue_delay_us: 500
-                  max_in_flight: 2
-                  max_queue: 16
-              - model_path: yolov8n.hef
-                device: hailo
-                labels_file: pets.txt
-                options: {batch_size: 8, score_threshold: 0.4}
-            """)
+        let file = try ModelsFile(
+            yaml: """
+                # models to load at start
+                models:
+                  - model_id: demo
+                    model_path: nudenet-320n.onnx
+                    options:
+                      max_batch_size: 4
+                      max_queue_delay_us: 500
+                      max_in_flight: 2
+                      max_queue: 16
+                  - model_path: yolov8n.hef
+                    device: hailo
+                    labels_file: pets.txt
+                    options: {batch_size: 8, score_threshold: 0.4}
+                """)
         let requests = try await file.loadRequests(resolver: resolver)
         #expect(requests.count == 2)
         #expect(requests[0].modelID == "demo" && requests[0].device == .auto)
@@ -68,8 +70,9 @@ struct ModelsFileTests {
 
     @Test("unknown keys, wrong types and broken YAML are refused, naming what is wrong")
     func refuses() async throws {
-        #expect(invalid("models:\n  - model_path: a.onnx\n    options: {max_batch_sise: 4}\n")
-            .contains("unknown key 'models[0].options.max_batch_sise'"))
+        #expect(
+            invalid("models:\n  - model_path: a.onnx\n    options: {max_batch_sise: 4}\n")
+                .contains("unknown key 'models[0].options.max_batch_sise'"))
         #expect(invalid("models:\n  - model_path: a.onnx\n    modelid: x\n").contains("unknown key 'models[0].modelid'"))
         #expect(invalid("model:\n  - model_path: a.onnx\n").contains("unknown key 'model'"))
         #expect(invalid("- model_path: a.onnx\n").contains("'models' list"))

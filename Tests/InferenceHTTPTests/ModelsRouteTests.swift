@@ -27,12 +27,14 @@ struct ModelsRouteTests {
         }
     }
 
-    @Test("paths outside the models directory, missing files and bad models get their 4xx", arguments: [
-        ("../etc/passwd", HTTPResponse.Status.badRequest, "path_outside_models_dir"),
-        ("/etc/passwd", .badRequest, "path_outside_models_dir"),
-        ("missing.onnx", .notFound, "model_file_not_found"),
-        ("bad.onnx", .unprocessableContent, "model_load_failed"),
-    ])
+    @Test(
+        "paths outside the models directory, missing files and bad models get their 4xx",
+        arguments: [
+            ("../etc/passwd", HTTPResponse.Status.badRequest, "path_outside_models_dir"),
+            ("/etc/passwd", .badRequest, "path_outside_models_dir"),
+            ("missing.onnx", .notFound, "model_file_not_found"),
+            ("bad.onnx", .unprocessableContent, "model_load_failed"),
+        ])
     func refusedPaths(path: String, status expected: HTTPResponse.Status, code: String) async throws {
         let app = try await TestService().application
         try await app.test(.router) { client in
@@ -50,13 +52,20 @@ struct ModelsRouteTests {
             let boundary = "XyZ-boundary"
             var form = ByteBuffer()
             form.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"model_id\"\r\n\r\nup1\r\n")
-            form.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"affine.onnx\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            form.writeString(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"affine.onnx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
             form.writeBytes(bytes)
             form.writeString("\r\n--\(boundary)--\r\n")
-            try await client.execute(uri: "/models/load", method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: form) { response in
+            try await client.execute(
+                uri: "/models/load", method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: form
+            ) { response in
                 #expect(response.status == .created)
             }
-            try await client.execute(uri: "/models/load?model_id=up2", method: .post, headers: [.contentType: "application/octet-stream"], body: ByteBuffer(bytes: bytes)) { response in
+            try await client.execute(
+                uri: "/models/load?model_id=up2", method: .post, headers: [.contentType: "application/octet-stream"],
+                body: ByteBuffer(bytes: bytes)
+            ) { response in
                 #expect(response.status == .created)
             }
             let (_, body) = try await client.json(.get, "/models")
@@ -74,7 +83,9 @@ struct ModelsRouteTests {
         let app = try await TestService().application
         try await app.test(.router) { client in
             let body = ByteBuffer(string: "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.onnx\"\r\n\r\nabc")
-            try await client.execute(uri: "/models/load", method: .post, headers: [.contentType: "multipart/form-data; boundary=b"], body: body) { response in
+            try await client.execute(
+                uri: "/models/load", method: .post, headers: [.contentType: "multipart/form-data; boundary=b"], body: body
+            ) { response in
                 #expect(response.status == .badRequest)
             }
         }

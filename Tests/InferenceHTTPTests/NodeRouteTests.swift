@@ -12,10 +12,12 @@ import Testing
 struct NodeRouteTests {
     static let nodeHeader = HTTPField.Name("X-Hailo8-Node")!
 
-    @Test("every answer, errors included, names the node in X-Hailo8-Node", arguments: [
-        (HTTPRequest.Method.get, "/health"), (.get, "/status"), (.get, "/no/such/route"), (.get, "/inference/x_1"),
-        (.post, "/inference"), (.get, "/v2/health/live"), (.get, "/v2/models/missing"),
-    ])
+    @Test(
+        "every answer, errors included, names the node in X-Hailo8-Node",
+        arguments: [
+            (HTTPRequest.Method.get, "/health"), (.get, "/status"), (.get, "/no/such/route"), (.get, "/inference/x_1"),
+            (.post, "/inference"), (.get, "/v2/health/live"), (.get, "/v2/models/missing"),
+        ])
     func header(method: HTTPRequest.Method, uri: String) async throws {
         let app = try await TestService(node: try NodeName("node-a")).application
         try await app.test(.router) { client in
@@ -30,9 +32,11 @@ struct NodeRouteTests {
         let app = try await TestService(node: try NodeName("node-a")).application
         try await app.test(.router) { client in
             _ = try await client.json(.post, "/models/load", ["model_path": "affine.onnx"])
-            let (status, body) = try await client.json(.post, "/inference", [
-                "model_id": "affine", "input_data": base64([1, 2, 3]), "shape": [1, 3], "async": true,
-            ])
+            let (status, body) = try await client.json(
+                .post, "/inference",
+                [
+                    "model_id": "affine", "input_data": base64([1, 2, 3]), "shape": [1, 3], "async": true,
+                ])
             #expect(status == .accepted)
             let id = try #require(body["task_id"] as? String)
             #expect(id.hasPrefix("node-a_") && NodeName.owner(ofTask: id) == "node-a")

@@ -16,7 +16,9 @@ import Testing
 /// A complete service over the real ONNX backend, with the test models copied into a fresh
 /// models root.
 struct TestService {
-    static let backend = ONNXBackend(configuration: .init(libraryPath: TestEnvironment.libraryPath, intraOpThreads: 1, inferenceThreads: 2), logger: Logger(label: "test"))
+    static let backend = ONNXBackend(
+        configuration: .init(libraryPath: TestEnvironment.libraryPath, intraOpThreads: 1, inferenceThreads: 2),
+        logger: Logger(label: "test"))
     let service: InferenceService
     let configuration: HTTPConfiguration
     let models: URL
@@ -25,8 +27,10 @@ struct TestService {
     /// Makes each model's vision plan when it loads, as `serve`'s does.
     let planner = VisionPlanner()
 
-    init(apiKeys: Set<String> = [], maxBodySize: Int = 1 << 20, withDemoModel: Bool = false, deepStackModel: String? = nil,
-         metrics: Bool = false, resources: ResourceMonitor = ResourceMonitor(), node: NodeName = .host) async throws {
+    init(
+        apiKeys: Set<String> = [], maxBodySize: Int = 1 << 20, withDemoModel: Bool = false, deepStackModel: String? = nil,
+        metrics: Bool = false, resources: ResourceMonitor = ResourceMonitor(), node: NodeName = .host
+    ) async throws {
         let base = try TestEnvironment.temporaryDirectory()
         models = base.appendingPathComponent("models")
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
@@ -34,7 +38,8 @@ struct TestService {
             try FileManager.default.copyItem(atPath: try TestEnvironment.model(name), toPath: models.appendingPathComponent(name).path)
         }
         if withDemoModel {
-            try FileManager.default.copyItem(atPath: try TestEnvironment.demoModel(), toPath: models.appendingPathComponent("demo.onnx").path)
+            try FileManager.default.copyItem(
+                atPath: try TestEnvironment.demoModel(), toPath: models.appendingPathComponent("demo.onnx").path)
         }
         var settings = CoreAssembly.Settings(modelsDirectory: models, dataDirectory: base.appendingPathComponent("data"))
         (settings.planner, settings.taskCapacity, settings.taskTimeToLive) = (planner, 16, .seconds(60))
@@ -47,7 +52,8 @@ struct TestService {
             await CoreAssembly.make(backends: [Self.backend], settings: settings, logger: Logger(label: "test")).service
         }
         self.prometheus = prometheus
-        configuration = HTTPConfiguration(host: "127.0.0.1", port: 0, maxBodySize: maxBodySize, apiKeys: apiKeys, deepStackModel: deepStackModel)
+        configuration = HTTPConfiguration(
+            host: "127.0.0.1", port: 0, maxBodySize: maxBodySize, apiKeys: apiKeys, deepStackModel: deepStackModel)
     }
 
     var application: some ApplicationProtocol {
@@ -66,7 +72,9 @@ extension Optional<TestService> {
 /// Small helpers for JSON requests and answers.
 extension TestClientProtocol {
     @discardableResult
-    func json(_ method: HTTPRequest.Method, _ uri: String, _ body: Any? = nil, headers: HTTPFields = [:]) async throws -> (HTTPResponse.Status, [String: Any]) {
+    func json(_ method: HTTPRequest.Method, _ uri: String, _ body: Any? = nil, headers: HTTPFields = [:]) async throws -> (
+        HTTPResponse.Status, [String: Any]
+    ) {
         var fields = headers
         var buffer: ByteBuffer?
         if let body {
@@ -74,7 +82,9 @@ extension TestClientProtocol {
             buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
         }
         return try await execute(uri: uri, method: method, headers: fields, body: buffer) { response in
-            let object = response.body.readableBytes == 0 ? [:] : (try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:])
+            let object =
+                response.body.readableBytes == 0
+                ? [:] : (try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:])
             return (response.status, object)
         }
     }

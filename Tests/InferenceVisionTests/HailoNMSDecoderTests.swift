@@ -21,14 +21,16 @@ struct HailoNMSDecoderTests {
 
     @Test("several classes, empty ones between, packed back to back")
     func severalClasses() throws {
-        let floats = Self.buffer([
-            [(0.1, 0.2, 0.3, 0.4, 0.9)],
-            [],
-            [(0.5, 0.5, 1.0, 1.0, 0.8), (0.0, 0.0, 0.25, 0.5, 0.3)],
-            [],
-        ], maxPerClass: 3)
-        let detections = try HailoNMSDecoder.decode(floats, classes: 4, maxBoxesPerClass: 3, inputWidth: 640, inputHeight: 320,
-                                                    parameters: DetectionParameters(scoreThreshold: 0.25))
+        let floats = Self.buffer(
+            [
+                [(0.1, 0.2, 0.3, 0.4, 0.9)],
+                [],
+                [(0.5, 0.5, 1.0, 1.0, 0.8), (0.0, 0.0, 0.25, 0.5, 0.3)],
+                [],
+            ], maxPerClass: 3)
+        let detections = try HailoNMSDecoder.decode(
+            floats, classes: 4, maxBoxesPerClass: 3, inputWidth: 640, inputHeight: 320,
+            parameters: DetectionParameters(scoreThreshold: 0.25))
         #expect(detections.map(\.classID) == [0, 2, 2])
         #expect(detections.map(\.score).map { Float($0) } == [0.9, 0.8, 0.3])
         let first = detections[0].box
@@ -52,8 +54,9 @@ struct HailoNMSDecoderTests {
         let floats = Self.buffer(classes, maxPerClass: maxPerClass)
         #expect(floats.count == 3 * (1 + 5 * maxPerClass))
         #expect(!floats.contains(7.5))
-        let detections = try HailoNMSDecoder.decode(floats, classes: 3, maxBoxesPerClass: maxPerClass, inputWidth: 100, inputHeight: 100,
-                                                    parameters: DetectionParameters(scoreThreshold: 0, maxDetections: 100))
+        let detections = try HailoNMSDecoder.decode(
+            floats, classes: 3, maxBoxesPerClass: maxPerClass, inputWidth: 100, inputHeight: 100,
+            parameters: DetectionParameters(scoreThreshold: 0, maxDetections: 100))
         #expect(detections.count == 15)
         #expect(detections.first?.classID == 2)
     }
@@ -61,17 +64,21 @@ struct HailoNMSDecoderTests {
     @Test("all classes empty gives no detections")
     func allEmpty() throws {
         let floats = Self.buffer([[], [], []], maxPerClass: 10)
-        #expect(try HailoNMSDecoder.decode(floats, classes: 3, maxBoxesPerClass: 10, inputWidth: 10, inputHeight: 10, parameters: .init()).isEmpty)
+        #expect(
+            try HailoNMSDecoder.decode(floats, classes: 3, maxBoxesPerClass: 10, inputWidth: 10, inputHeight: 10, parameters: .init())
+                .isEmpty)
     }
 
     @Test("score threshold, class filter and max detections apply")
     func filters() throws {
         let floats = Self.buffer([[(0, 0, 1, 1, 0.9), (0, 0, 0.5, 0.5, 0.2)], [(0, 0, 1, 1, 0.7)], [(0, 0, 1, 1, 0.6)]], maxPerClass: 2)
-        let some = try HailoNMSDecoder.decode(floats, classes: 3, maxBoxesPerClass: 2, inputWidth: 1, inputHeight: 1,
-                                              parameters: DetectionParameters(scoreThreshold: 0.5, classes: [0, 2]))
+        let some = try HailoNMSDecoder.decode(
+            floats, classes: 3, maxBoxesPerClass: 2, inputWidth: 1, inputHeight: 1,
+            parameters: DetectionParameters(scoreThreshold: 0.5, classes: [0, 2]))
         #expect(some.map(\.classID) == [0, 2])
-        let one = try HailoNMSDecoder.decode(floats, classes: 3, maxBoxesPerClass: 2, inputWidth: 1, inputHeight: 1,
-                                             parameters: DetectionParameters(scoreThreshold: 0.1, maxDetections: 1))
+        let one = try HailoNMSDecoder.decode(
+            floats, classes: 3, maxBoxesPerClass: 2, inputWidth: 1, inputHeight: 1,
+            parameters: DetectionParameters(scoreThreshold: 0.1, maxDetections: 1))
         #expect(one.map(\.score) == [Double(Float(0.9))])
     }
 

@@ -35,9 +35,11 @@ struct ImageDecodeTests {
         #expect(right.2 > 200 && right.0 < 60)
     }
 
-    @Test("DCT scaling decodes at the smallest of 1/8, 1/4, 1/2, 1 that covers the input", arguments: [
-        (1.0, 64), (0.6, 64), (0.5, 32), (0.3, 32), (0.25, 16), (0.1, 8),
-    ])
+    @Test(
+        "DCT scaling decodes at the smallest of 1/8, 1/4, 1/2, 1 that covers the input",
+        arguments: [
+            (1.0, 64), (0.6, 64), (0.5, 32), (0.3, 32), (0.25, 16), (0.1, 8),
+        ])
     func dctScaling(scale: Double, width: Int) throws {
         let image = try ImageDecoder.decode(.encoded(try Self.jpeg()), limits: .init(), minimumScale: scale)
         #expect(image.width == width)
@@ -67,7 +69,7 @@ struct ImageDecodeTests {
     func hugeHeader() throws {
         var jpeg = try Self.jpeg(width: 16, height: 16)
         let sof = try #require((0..<jpeg.count - 1).first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xC0 })
-        for offset in [sof + 5, sof + 7] { jpeg[offset] = 0xEA; jpeg[offset + 1] = 0x60 } // 60000
+        for offset in [sof + 5, sof + 7] { jpeg[offset] = 0xEA; jpeg[offset + 1] = 0x60 }  // 60000
         let error = #expect(throws: InferenceError.self) { try ImageDecoder.decode(.encoded(jpeg), limits: .init()) }
         #expect(error?.code == .imageTooLarge)
     }
@@ -75,10 +77,14 @@ struct ImageDecodeTests {
     @Test("truncated, garbage and empty inputs are refused with their codes")
     func badInputs() throws {
         let jpeg = try Self.jpeg()
-        let truncated = #expect(throws: InferenceError.self) { try ImageDecoder.decode(.encoded(Array(jpeg.prefix(jpeg.count / 2))), limits: .init()) }
+        let truncated = #expect(throws: InferenceError.self) {
+            try ImageDecoder.decode(.encoded(Array(jpeg.prefix(jpeg.count / 2))), limits: .init())
+        }
         #expect(truncated?.code == .invalidImage)
         let png = try TestEnvironment.image("coffee.png")
-        let truncatedPNG = #expect(throws: InferenceError.self) { try ImageDecoder.decode(.encoded(Array(png.prefix(5000))), limits: .init()) }
+        let truncatedPNG = #expect(throws: InferenceError.self) {
+            try ImageDecoder.decode(.encoded(Array(png.prefix(5000))), limits: .init())
+        }
         #expect(truncatedPNG?.code == .invalidImage)
         let gif = #expect(throws: InferenceError.self) { try ImageDecoder.decode(.encoded(Array("GIF89a....".utf8)), limits: .init()) }
         #expect(gif?.code == .unsupportedImageFormat)
@@ -92,7 +98,9 @@ struct ImageDecodeTests {
     func rawFrames() throws {
         let bgr = try ImageDecoder.decode(.raw(.init(format: .bgr24, width: 2, height: 1, bytes: [1, 2, 3, 4, 5, 6])), limits: .init())
         #expect(bgr.pixels == [3, 2, 1, 6, 5, 4])
-        let grey = try ImageDecoder.decode(.raw(.init(format: .nv12, width: 4, height: 2, bytes: [UInt8](repeating: 126, count: 8) + [128, 128, 128, 128])), limits: .init())
+        let grey = try ImageDecoder.decode(
+            .raw(.init(format: .nv12, width: 4, height: 2, bytes: [UInt8](repeating: 126, count: 8) + [128, 128, 128, 128])),
+            limits: .init())
         #expect(grey.pixels.allSatisfy { abs(Int($0) - 128) <= 1 })
         #expect(throws: InferenceError.self) {
             try ImageDecoder.decode(.raw(.init(format: .rgb24, width: 4, height: 4, bytes: [0, 0, 0])), limits: .init())

@@ -27,8 +27,9 @@ struct LetterboxTests {
         #expect(Array(canvas[(63 * 64 + 63) * 3..<(63 * 64 + 63) * 3 + 3]) == [114, 114, 114])
     }
 
-    @Test("upscaling row by row gives the same pixels as the column-first order",
-          arguments: [(320, 320, 640, 640), (17, 9, 64, 40), (100, 60, 101, 30), (5, 300, 64, 64), (3, 1, 640, 2)])
+    @Test(
+        "upscaling row by row gives the same pixels as the column-first order",
+        arguments: [(320, 320, 640, 640), (17, 9, 64, 40), (100, 60, 101, 30), (5, 300, 64, 64), (3, 1, 640, 2)])
     func upscaleMatches(sw: Int, sh: Int, width: Int, height: Int) {
         var seed: UInt32 = 7
         let pixels = (0..<sw * sh * 3).map { _ -> UInt8 in
@@ -48,20 +49,24 @@ struct LetterboxTests {
 
     @Test("float32 NCHW scaled to 0…1, uint8 NHWC, BGR and mean/std")
     func tensors() throws {
-        let canvas: [UInt8] = [255, 0, 51, 0, 255, 102] // 2×1 pixels
-        let nchw = try InputPlan(signature: ModelSignature(inputs: [TensorSpec(name: "x", dtype: .float32, shape: [1, 3, 1, 2])], outputs: []), options: .init())
+        let canvas: [UInt8] = [255, 0, 51, 0, 255, 102]  // 2×1 pixels
+        let nchw = try InputPlan(
+            signature: ModelSignature(inputs: [TensorSpec(name: "x", dtype: .float32, shape: [1, 3, 1, 2])], outputs: []), options: .init())
         let floats = TensorWriter.tensor(canvas, plan: nchw).data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         #expect(floats == [1, 0, 0, 1, 0.2, 0.4])
         var options = ModelOptions()
         options.bgr = true
         options.inputDtype = "uint8"
-        let nhwc = try InputPlan(signature: ModelSignature(inputs: [TensorSpec(name: "x", dtype: .float32, shape: [1, 1, 2, 3])], outputs: []), options: options)
+        let nhwc = try InputPlan(
+            signature: ModelSignature(inputs: [TensorSpec(name: "x", dtype: .float32, shape: [1, 1, 2, 3])], outputs: []), options: options)
         let tensor = TensorWriter.tensor(canvas, plan: nhwc)
         #expect(tensor.dtype == .uint8 && tensor.shape == [1, 1, 2, 3] && tensor.data == [51, 0, 255, 102, 255, 0])
         var normalised = ModelOptions()
         normalised.mean = [0.5]
         normalised.std = [0.5]
-        let plan = try InputPlan(signature: ModelSignature(inputs: [TensorSpec(name: "x", dtype: .float32, shape: [1, 3, 1, 2])], outputs: []), options: normalised)
+        let plan = try InputPlan(
+            signature: ModelSignature(inputs: [TensorSpec(name: "x", dtype: .float32, shape: [1, 3, 1, 2])], outputs: []),
+            options: normalised)
         let values = TensorWriter.tensor(canvas, plan: plan).data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         #expect(values[0] == 1 && values[1] == -1)
     }

@@ -29,7 +29,8 @@ struct TensorImageTests {
     @Test("a byte count that does not fit is refused")
     func wrongCount() {
         #expect(throws: InferenceError.self) {
-            try ImageDecoder.decode(.tensor(TensorImage(layout: .hwc, scalar: .float32, width: 2, height: 1, bytes: Self.pixels)), limits: .init())
+            try ImageDecoder.decode(
+                .tensor(TensorImage(layout: .hwc, scalar: .float32, width: 2, height: 1, bytes: Self.pixels)), limits: .init())
         }
     }
 }

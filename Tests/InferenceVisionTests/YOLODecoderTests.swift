@@ -10,8 +10,9 @@ struct YOLODecoderTests {
     }
 
     static func signature(output shape: [Int]) -> ModelSignature {
-        ModelSignature(inputs: [TensorSpec(name: "images", dtype: .float32, shape: [1, 3, 64, 64])],
-                       outputs: [TensorSpec(name: "output0", dtype: .float32, shape: shape)])
+        ModelSignature(
+            inputs: [TensorSpec(name: "images", dtype: .float32, shape: [1, 3, 64, 64])],
+            outputs: [TensorSpec(name: "output0", dtype: .float32, shape: shape)])
     }
 
     @Test("YOLOv8 [1, 4+C, N]: best class per anchor, threshold, NMS within a class only")
@@ -64,8 +65,9 @@ struct YOLODecoderTests {
         let output = Self.tensor(values, shape: [1, 21, 6])
         var options = ModelOptions()
         options.postprocess = "yolox"
-        let signature = ModelSignature(inputs: [TensorSpec(name: "images", dtype: .float32, shape: [1, 3, 32, 32])],
-                                       outputs: [TensorSpec(name: "output0", dtype: .float32, shape: [1, 21, 6])])
+        let signature = ModelSignature(
+            inputs: [TensorSpec(name: "images", dtype: .float32, shape: [1, 3, 32, 32])],
+            outputs: [TensorSpec(name: "output0", dtype: .float32, shape: [1, 21, 6])])
         let plan = try #require(try DetectionPlan(signature: signature, options: options))
         let detections = try plan.decode([output], input: (32, 32), signature: signature, parameters: .init())
         #expect(detections.count == 1)

@@ -22,12 +22,18 @@ struct FrigateProtocolTests {
 
     @Test("the handshake and the model transfer parse as Frigate sends them")
     func modelMessages() throws {
-        guard case .modelRequest(let name) = try FrigateRequest.parse([try Self.json(["model_request": true, "model_name": "yolov8n.hef"])]) else {
+        guard
+            case .modelRequest(let name) = try FrigateRequest.parse([try Self.json(["model_request": true, "model_name": "yolov8n.hef"])])
+        else {
             Issue.record("not a model request")
             return
         }
         #expect(name == "yolov8n.hef")
-        guard case .modelData(let saved, let bytes) = try FrigateRequest.parse([try Self.json(["model_data": true, "model_name": "m.onnx"]), [1, 2, 3]]) else {
+        guard
+            case .modelData(let saved, let bytes) = try FrigateRequest.parse([
+                try Self.json(["model_data": true, "model_name": "m.onnx"]), [1, 2, 3],
+            ])
+        else {
             Issue.record("not model data")
             return
         }
@@ -118,8 +124,10 @@ struct FrigateProtocolTests {
 
     @Test("handshake and transfer answers carry the keys Frigate reads")
     func modelReplies() throws {
-        let status = try Self.object(FrigateReply.modelStatus(name: "a.hef", available: true, loaded: false, modelID: "a", error: "busy")[0])
-        #expect(status["model_available"] as? Bool == true && status["model_loaded"] as? Bool == false && status["error"] as? String == "busy")
+        let status = try Self.object(
+            FrigateReply.modelStatus(name: "a.hef", available: true, loaded: false, modelID: "a", error: "busy")[0])
+        #expect(
+            status["model_available"] as? Bool == true && status["model_loaded"] as? Bool == false && status["error"] as? String == "busy")
         let saved = try Self.object(FrigateReply.modelSaved(name: "a.hef", saved: true, loaded: true, modelID: "a", error: nil)[0])
         #expect(saved["model_saved"] as? Bool == true && saved["model_loaded"] as? Bool == true && saved["error"] == nil)
     }
@@ -139,9 +147,15 @@ struct FrigateProtocolTests {
 
     @Test("model names: file names of loaded and uploaded models, plain names only")
     func names() throws {
-        let file = try Self.record(#"{"model_id":"yolov8n","source":"hailo/yolov8n.hef","uploaded":false,"device":"hailo","format":"hef","options":{},"fingerprint":"x"}"#)
-        #expect(FrigateModels.matches(file, "yolov8n.hef") && FrigateModels.matches(file, "yolov8n") && !FrigateModels.matches(file, "yolov8n.onnx"))
-        let upload = try Self.record(#"{"model_id":"m-1","source":"uploads/0123456789abcdef-42-m-1.onnx","uploaded":true,"device":"cpu","format":"onnx","options":{},"fingerprint":"0123456789abcdef-42"}"#)
+        let file = try Self.record(
+            #"{"model_id":"yolov8n","source":"hailo/yolov8n.hef","uploaded":false,"device":"hailo","format":"hef","options":{},"fingerprint":"x"}"#
+        )
+        #expect(
+            FrigateModels.matches(file, "yolov8n.hef") && FrigateModels.matches(file, "yolov8n")
+                && !FrigateModels.matches(file, "yolov8n.onnx"))
+        let upload = try Self.record(
+            #"{"model_id":"m-1","source":"uploads/0123456789abcdef-42-m-1.onnx","uploaded":true,"device":"cpu","format":"onnx","options":{},"fingerprint":"0123456789abcdef-42"}"#
+        )
         #expect(FrigateModels.fileName(of: upload) == "m-1.onnx" && FrigateModels.matches(upload, "m-1.onnx"))
         for bad in ["", "../x.onnx", "a/b.onnx", ".hidden.onnx", "..", "a\u{0}.onnx", "a\\b.onnx"] {
             #expect(!FrigateModels.isPlainFileName(bad), "\(bad)")

@@ -7,7 +7,8 @@ import Testing
 
 /// The library every test uses, loaded once through the same search as the service.
 let sharedLibrary = Result { () throws -> ORTLibrary in
-    try ORTLibrary.load(candidates: ORTLibrary.searchPaths(explicit: TestEnvironment.libraryPath, workingDirectory: TestEnvironment.repositoryRoot.path))
+    try ORTLibrary.load(
+        candidates: ORTLibrary.searchPaths(explicit: TestEnvironment.libraryPath, workingDirectory: TestEnvironment.repositoryRoot.path))
 }
 
 /// Serialized: these tests call the runtime synchronously, and one at a time leaves the other
@@ -56,7 +57,11 @@ struct ORTSessionTests {
     @Test("the demo detector's metadata: names, types, dynamic dims as -1, custom map")
     func demoMetadata() throws {
         let session = try ORTSession(library: library, path: try TestEnvironment.demoModel())
-        #expect(session.inputs == [ORTTensorInfo(name: "images", elementType: .float, shape: [-1, 3, -1, -1], symbolicDimensions: ["batch", "", "height", "width"])])
+        #expect(
+            session.inputs == [
+                ORTTensorInfo(
+                    name: "images", elementType: .float, shape: [-1, 3, -1, -1], symbolicDimensions: ["batch", "", "height", "width"])
+            ])
         #expect(session.outputs.map(\.name) == ["output0"])
         #expect(session.outputs[0].shape.count == 3 && session.outputs[0].shape[1] == 22)
         #expect(session.metadata.custom["imgsz"] == "[320, 320]")
@@ -97,14 +102,20 @@ struct ORTSessionTests {
         let u8: [UInt8] = [0, 1, 200, 255]
         let f16: [Float16] = [0.5, -1, 2, 1000]
         let i64: [Int64] = [1, -2, 1 << 40]
-        let out = try i8.withUnsafeBytes { a in try u8.withUnsafeBytes { b in try f16.withUnsafeBytes { c in try i64.withUnsafeBytes { d in
-            try session.run(inputs: [
-                ORTInputTensor(name: "i8", elementType: .int8, shape: [2, 2], data: a),
-                ORTInputTensor(name: "u8", elementType: .uint8, shape: [2, 2], data: b),
-                ORTInputTensor(name: "f16", elementType: .float16, shape: [2, 2], data: c),
-                ORTInputTensor(name: "i64", elementType: .int64, shape: [3], data: d),
-            ])
-        } } } }
+        let out = try i8.withUnsafeBytes { a in
+            try u8.withUnsafeBytes { b in
+                try f16.withUnsafeBytes { c in
+                    try i64.withUnsafeBytes { d in
+                        try session.run(inputs: [
+                            ORTInputTensor(name: "i8", elementType: .int8, shape: [2, 2], data: a),
+                            ORTInputTensor(name: "u8", elementType: .uint8, shape: [2, 2], data: b),
+                            ORTInputTensor(name: "f16", elementType: .float16, shape: [2, 2], data: c),
+                            ORTInputTensor(name: "i64", elementType: .int64, shape: [3], data: d),
+                        ])
+                    }
+                }
+            }
+        }
         let byName = Dictionary(uniqueKeysWithValues: out.map { ($0.name, $0) })
         #expect(byName["i8_out"]?.data.withUnsafeBytes { Array($0.bindMemory(to: Int8.self)) } == i8.map { 0 &- $0 })
         #expect(byName["u8_out"]?.data == u8)
@@ -145,10 +156,11 @@ struct ORTSessionTests {
         func run(_ iterations: Int64, _ options: ORTRunOptions?) throws -> [ORTOutputTensor] {
             try x.withUnsafeBytes { xb in
                 try withUnsafeBytes(of: iterations) { ib in
-                    try session.run(inputs: [
-                        ORTInputTensor(name: "x", elementType: .float, shape: [256, 256], data: xb),
-                        ORTInputTensor(name: "iterations", elementType: .int64, shape: [], data: ib),
-                    ], runOptions: options)
+                    try session.run(
+                        inputs: [
+                            ORTInputTensor(name: "x", elementType: .float, shape: [256, 256], data: xb),
+                            ORTInputTensor(name: "iterations", elementType: .int64, shape: [], data: ib),
+                        ], runOptions: options)
                 }
             }
         }
@@ -168,8 +180,11 @@ struct ORTSessionTests {
                 group.addTask {
                     try await offPool {
                         let x = [Float](repeating: Float(i), count: 3)
-                        let out = try x.withUnsafeBytes { try session.run(inputs: [ORTInputTensor(name: "x", elementType: .float, shape: [1, 3], data: $0)]) }
-                        return out[0].data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } == [Float](repeating: Float(2 * i + 1), count: 3)
+                        let out = try x.withUnsafeBytes {
+                            try session.run(inputs: [ORTInputTensor(name: "x", elementType: .float, shape: [1, 3], data: $0)])
+                        }
+                        return out[0].data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+                            == [Float](repeating: Float(2 * i + 1), count: 3)
                     }
                 }
             }

@@ -36,15 +36,18 @@ public struct CoreAssembly: Sendable {
     /// (reading the tasks kept on disk) and the service. Metrics go to the factory current now.
     public static func make(backends: [any InferenceBackend], settings: Settings, logger: Logger) async -> CoreAssembly {
         for backend in backends { await backend.start() }
-        let registry = ModelRegistry(backends: backends, modelsDirectory: settings.modelsDirectory, dataDirectory: settings.dataDirectory,
-                                     defaultMaxQueue: settings.defaultMaxQueue, planner: settings.planner, logger: logger)
-        let tasks = TaskStore(capacity: settings.taskCapacity, maxResultBytes: settings.taskResultBytes, timeToLive: settings.taskTimeToLive,
-                              node: settings.node, directory: settings.keepsTasks ? settings.dataDirectory.appendingPathComponent("tasks") : nil,
-                              logger: logger)
+        let registry = ModelRegistry(
+            backends: backends, modelsDirectory: settings.modelsDirectory, dataDirectory: settings.dataDirectory,
+            defaultMaxQueue: settings.defaultMaxQueue, planner: settings.planner, logger: logger)
+        let tasks = TaskStore(
+            capacity: settings.taskCapacity, maxResultBytes: settings.taskResultBytes, timeToLive: settings.taskTimeToLive,
+            node: settings.node, directory: settings.keepsTasks ? settings.dataDirectory.appendingPathComponent("tasks") : nil,
+            logger: logger)
         let restored = await tasks.restore()
         if restored > 0 { logger.info("async tasks restored", metadata: ["tasks": "\(restored)"]) }
-        let service = InferenceService(backends: backends, registry: registry, tasks: tasks, defaultTimeout: settings.defaultTimeout,
-                                       resources: settings.resources, logger: logger)
+        let service = InferenceService(
+            backends: backends, registry: registry, tasks: tasks, defaultTimeout: settings.defaultTimeout,
+            resources: settings.resources, logger: logger)
         return CoreAssembly(service: service)
     }
 

@@ -15,8 +15,10 @@ public final class InferenceService: Sendable {
     public let resources: ResourceMonitor
     let logger: Logger
 
-    public init(backends: [any InferenceBackend], registry: ModelRegistry, tasks: TaskStore, defaultTimeout: Duration,
-                resources: ResourceMonitor = ResourceMonitor(), logger: Logger) {
+    public init(
+        backends: [any InferenceBackend], registry: ModelRegistry, tasks: TaskStore, defaultTimeout: Duration,
+        resources: ResourceMonitor = ResourceMonitor(), logger: Logger
+    ) {
         self.backends = backends
         self.registry = registry
         self.tasks = tasks
@@ -27,7 +29,9 @@ public final class InferenceService: Sendable {
 
     /// Runs one request. Errors are always `InferenceError`s.
     /// `onAdmitted` is called when the request leaves the model's queue.
-    public func infer(_ request: InferenceRequest, onAdmitted: (@Sendable () -> Void)? = nil) async throws(InferenceError) -> InferenceResult {
+    public func infer(_ request: InferenceRequest, onAdmitted: (@Sendable () -> Void)? = nil) async throws(InferenceError)
+        -> InferenceResult
+    {
         let start = ContinuousClock.now
         // The client's clock started when it sent the request: so does the deadline, when the
         // protocol layer says when that was (reading and decoding the body count against it).
@@ -91,13 +95,19 @@ public final class InferenceService: Sendable {
             throw InferenceError(.unavailable, .cancelled, "the request was cancelled before its inference finished")
         } catch {
             observed.count(outcome: InferenceError.Code.inferenceFailed.rawValue)
-            logger.error("inference failed", metadata: ["model_id": "\(request.modelID)", "error": "\(error)", "request_id": "\(RequestScope.current?.requestID ?? "-")"])
+            logger.error(
+                "inference failed",
+                metadata: [
+                    "model_id": "\(request.modelID)", "error": "\(error)", "request_id": "\(RequestScope.current?.requestID ?? "-")",
+                ])
             throw InferenceError(.internal, .inferenceFailed, "\(error)")
         }
     }
 
     /// Runs every request of a batch; one failing does not affect the others.
-    public func inferBatch(_ requests: [InferenceRequest], onAdmitted: (@Sendable () -> Void)? = nil) async -> [Result<InferenceResult, InferenceError>] {
+    public func inferBatch(_ requests: [InferenceRequest], onAdmitted: (@Sendable () -> Void)? = nil) async -> [Result<
+        InferenceResult, InferenceError
+    >] {
         await withTaskGroup(of: (Int, Result<InferenceResult, InferenceError>).self) { group in
             for (index, request) in requests.enumerated() {
                 group.addTask { (index, await self.result(request, onAdmitted: onAdmitted)) }
@@ -125,7 +135,9 @@ public final class InferenceService: Sendable {
     }
 
     /// Queues a batch as one async task; returns its id.
-    public func submitBatch(modelID: String, _ requests: [InferenceRequest], attributes: [String: String] = [:]) async throws(InferenceError) -> String {
+    public func submitBatch(modelID: String, _ requests: [InferenceRequest], attributes: [String: String] = [:])
+        async throws(InferenceError) -> String
+    {
         try await submit(modelID: modelID, kind: "batch", attributes: attributes) { progress in
             .batch(await self.inferBatch(requests, onAdmitted: progress.running))
         }
@@ -133,8 +145,10 @@ public final class InferenceService: Sendable {
 
     /// Queues any work on a model as an async task (an image request, say); returns its id. The
     /// model must be known now: a task for a model that does not exist is a 404 at once.
-    public func submit(modelID: String, kind: String, attributes: [String: String] = [:],
-                       work: @escaping @Sendable (TaskStore.Progress) async throws -> TaskStore.Outcome) async throws(InferenceError) -> String {
+    public func submit(
+        modelID: String, kind: String, attributes: [String: String] = [:],
+        work: @escaping @Sendable (TaskStore.Progress) async throws -> TaskStore.Outcome
+    ) async throws(InferenceError) -> String {
         _ = try await registry.info(modelID)
         RequestScope.current?.note(modelID: modelID)
         return try await tasks.submit(modelID: modelID, kind: kind, attributes: attributes, work: work)

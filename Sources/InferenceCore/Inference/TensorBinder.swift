@@ -8,13 +8,15 @@ public enum TensorBinder {
             let name: String
             if let given = input.name {
                 guard signature.inputs.contains(where: { $0.name == given }) else {
-                    throw InferenceError(.unprocessable, .unknownTensor,
+                    throw InferenceError(
+                        .unprocessable, .unknownTensor,
                         "the model has no input named '\(given)'; its inputs are \(names(signature.inputs))")
                 }
                 name = given
             } else {
                 guard signature.inputs.count == 1 else {
-                    throw InferenceError(.invalidRequest, .invalidRequest,
+                    throw InferenceError(
+                        .invalidRequest, .invalidRequest,
                         "the model has \(signature.inputs.count) inputs \(names(signature.inputs)): give each one by name in 'inputs'")
                 }
                 name = signature.inputs[0].name
@@ -25,7 +27,8 @@ public enum TensorBinder {
         }
         return try signature.inputs.map { (spec) throws(InferenceError) -> Tensor in
             guard let input = byName[spec.name] else {
-                throw InferenceError(.unprocessable, .missingInput,
+                throw InferenceError(
+                    .unprocessable, .missingInput,
                     "input '\(spec.name)' is missing; the model's inputs are \(names(signature.inputs))")
             }
             return try bind(input, to: spec, defaultShape: signature.defaultInputShapes[spec.name])
@@ -35,14 +38,16 @@ public enum TensorBinder {
     /// Checks requested output names.
     public static func checkOutputs(_ requested: [String], of signature: ModelSignature) throws(InferenceError) {
         for name in requested where !signature.outputs.contains(where: { $0.name == name }) {
-            throw InferenceError(.unprocessable, .unknownTensor,
+            throw InferenceError(
+                .unprocessable, .unknownTensor,
                 "the model has no output named '\(name)'; its outputs are \(names(signature.outputs))")
         }
     }
 
     static func bind(_ input: InputTensor, to spec: TensorSpec, defaultShape: [Int]?) throws(InferenceError) -> Tensor {
         if let dtype = input.dtype, dtype != spec.dtype {
-            throw InferenceError(.unprocessable, .dtypeMismatch,
+            throw InferenceError(
+                .unprocessable, .dtypeMismatch,
                 "input '\(spec.name)' is \(spec.dtype.rawValue), not \(dtype.rawValue)")
         }
         let shape: [Int]
@@ -55,17 +60,20 @@ public enum TensorBinder {
             throw tooLarge(shape, spec)
         }
         guard expected == input.data.count else {
-            throw InferenceError(.unprocessable, .shapeMismatch,
+            throw InferenceError(
+                .unprocessable, .shapeMismatch,
                 "input '\(spec.name)' of shape \(shape) and type \(spec.dtype.rawValue) needs \(expected) bytes, got \(input.data.count)")
         }
         return Tensor(name: spec.name, dtype: spec.dtype, shape: shape, data: input.data)
     }
 
     static func check(_ shape: [Int], against spec: TensorSpec) throws(InferenceError) -> [Int] {
-        let fits = shape.count == spec.shape.count
+        let fits =
+            shape.count == spec.shape.count
             && zip(shape, spec.shape).allSatisfy { given, model in given >= 0 && (model < 0 || given == model) }
         guard fits else {
-            throw InferenceError(.unprocessable, .shapeMismatch,
+            throw InferenceError(
+                .unprocessable, .shapeMismatch,
                 "shape \(shape) does not fit input '\(spec.name)' of shape \(spec.shape) (-1 is any size)")
         }
         return shape
@@ -80,7 +88,8 @@ public enum TensorBinder {
         }
         let unknown = shape.indices.filter { shape[$0] < 0 }
         guard unknown.count <= 1 else {
-            throw InferenceError(.unprocessable, .shapeMismatch,
+            throw InferenceError(
+                .unprocessable, .shapeMismatch,
                 "input '\(spec.name)' has dynamic dimensions \(spec.shape): give its 'shape'")
         }
         if let index = unknown.first {
@@ -88,7 +97,8 @@ public enum TensorBinder {
             known[index] = 1
             guard let known = TensorSpec.checkedByteCount(known, dtype: spec.dtype) else { throw tooLarge(shape, spec) }
             guard known > 0, byteCount % known == 0, byteCount > 0 else {
-                throw InferenceError(.unprocessable, .shapeMismatch,
+                throw InferenceError(
+                    .unprocessable, .shapeMismatch,
                     "\(byteCount) bytes do not make whole \(spec.dtype.rawValue) tensors of shape \(spec.shape) for input '\(spec.name)'")
             }
             shape[index] = byteCount / known
@@ -98,7 +108,8 @@ public enum TensorBinder {
 
     /// A shape whose byte size does not fit in 64 bits: no body can hold it.
     static func tooLarge(_ shape: [Int], _ spec: TensorSpec) -> InferenceError {
-        InferenceError(.invalidRequest, .outOfRange,
+        InferenceError(
+            .invalidRequest, .outOfRange,
             "shape \(shape) of input '\(spec.name)' is too large: its \(spec.dtype.rawValue) byte size overflows a 64-bit integer")
     }
 

@@ -37,12 +37,16 @@ public final class FrontEndMetrics: Sendable {
         let series = self.series.withLock { all in
             if let existing = all[key] { return existing }
             let made = Series(
-                requests: Counter(label: MetricNames.httpRequests, dimensions: [
-                    ("model", key.model), ("route", key.route), ("method", key.method), ("code", String(key.code)),
-                ], factory: factory),
-                duration: Timer(label: MetricNames.httpDuration, dimensions: [
-                    ("model", key.model), ("route", key.route), ("method", key.method),
-                ], factory: factory))
+                requests: Counter(
+                    label: MetricNames.httpRequests,
+                    dimensions: [
+                        ("model", key.model), ("route", key.route), ("method", key.method), ("code", String(key.code)),
+                    ], factory: factory),
+                duration: Timer(
+                    label: MetricNames.httpDuration,
+                    dimensions: [
+                        ("model", key.model), ("route", key.route), ("method", key.method),
+                    ], factory: factory))
             all[key] = made
             return made
         }

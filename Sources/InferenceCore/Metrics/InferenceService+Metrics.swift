@@ -72,6 +72,7 @@ extension InferenceService {
     /// A label value from a backend (device ids, states): printable ASCII without quotes or
     /// backslashes, at most 64 characters.
     static func labelValue(_ text: String) -> String {
-        String(String(text.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_" }).prefix(64))
+        String(
+            String(text.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_" }).prefix(64))
     }
 }

@@ -14,8 +14,9 @@ public final class ModelMetrics: Sendable {
         self.modelID = modelID
         var stages: [MetricNames.Stage: Timer] = [:]
         for stage in MetricNames.Stage.allCases {
-            stages[stage] = Timer(label: MetricNames.stageDuration,
-                                  dimensions: [("model", modelID), ("stage", stage.rawValue)], factory: factory)
+            stages[stage] = Timer(
+                label: MetricNames.stageDuration,
+                dimensions: [("model", modelID), ("stage", stage.rawValue)], factory: factory)
         }
         self.stages = stages
         self.batchSize = Recorder(label: MetricNames.batchSize, dimensions: [("model", modelID)], aggregate: true, factory: factory)

@@ -33,7 +33,9 @@ public struct BackendStatus: Sendable, Codable, Equatable {
     /// The backend's own state when it has one (`ready`, `recovering`, …).
     public var state: String?
 
-    public init(available: Bool, runtime: String, version: String? = nil, library: String? = nil, reason: String? = nil, state: String? = nil) {
+    public init(
+        available: Bool, runtime: String, version: String? = nil, library: String? = nil, reason: String? = nil, state: String? = nil
+    ) {
         self.available = available
         self.runtime = runtime
         self.version = version

@@ -36,9 +36,10 @@ extension ModelOptions {
                 }
             }
         }
-        self.init(intraOpThreads: try int(.intraOpThreads), interOpThreads: try int(.interOpThreads),
-                  graphOptimization: try container.decodeIfPresent(String.self, forKey: .graphOptimization),
-                  inputShapes: try Self.inputShapes(container.decodeIfPresent([String: [Double]].self, forKey: .inputShapes)))
+        self.init(
+            intraOpThreads: try int(.intraOpThreads), interOpThreads: try int(.interOpThreads),
+            graphOptimization: try container.decodeIfPresent(String.self, forKey: .graphOptimization),
+            inputShapes: try Self.inputShapes(container.decodeIfPresent([String: [Double]].self, forKey: .inputShapes)))
         maxQueue = try int(.maxQueue)
         maxInFlight = try int(.maxInFlight)
         maxBatchSize = try int(.maxBatchSize)
@@ -71,8 +72,10 @@ extension ModelOptions {
             let shape = values.map { Int(exactly: $0) ?? 0 }
             // float64, the widest element type, bounds every input's byte size.
             guard shape.allSatisfy({ $0 >= 1 }), TensorSpec.checkedByteCount(shape, dtype: .float64) != nil else {
-                throw InferenceError(.invalidRequest, .outOfRange,
-                    "options.input_shapes[\(name)] = \(values.map(ClientNumber.describe)) is not a usable shape: its dimensions must be whole numbers of 1 or more and its size fit in 64 bits")
+                throw InferenceError(
+                    .invalidRequest, .outOfRange,
+                    "options.input_shapes[\(name)] = \(values.map(ClientNumber.describe)) is not a usable shape: its dimensions must be whole numbers of 1 or more and its size fit in 64 bits"
+                )
             }
             checked[name] = shape
         }

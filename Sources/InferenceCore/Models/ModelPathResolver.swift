@@ -48,7 +48,8 @@ public struct ModelPathResolver: Sendable {
     /// A model file the service's user may not read: 403 naming the file as the client did,
     /// never the models directory's own path.
     public static func unreadable(_ path: String) -> InferenceError {
-        InferenceError(.forbidden, .modelFileUnreadable,
+        InferenceError(
+            .forbidden, .modelFileUnreadable,
             "cannot read model file '\(path)': permission denied; the service's user needs read access to it")
     }
 
@@ -57,7 +58,8 @@ public struct ModelPathResolver: Sendable {
     public static func readError(_ error: any Error, path: String) -> InferenceError {
         switch (error as? CocoaError)?.code {
         case .fileReadNoPermission?: unreadable(path)
-        case .fileReadNoSuchFile?, .fileNoSuchFile?: InferenceError(.notFound, .modelFileNotFound, "no model file '\(path)' in the models directory")
+        case .fileReadNoSuchFile?, .fileNoSuchFile?:
+            InferenceError(.notFound, .modelFileNotFound, "no model file '\(path)' in the models directory")
         default: InferenceError(.internal, .modelFileUnreadable, "cannot read model file '\(path)' (\(Self.reason(error)))")
         }
     }
@@ -84,7 +86,8 @@ public struct ModelPathResolver: Sendable {
     }
 
     private func outside(_ path: String, _ why: String) -> InferenceError {
-        InferenceError(.invalidRequest, .pathOutsideModelsDirectory,
+        InferenceError(
+            .invalidRequest, .pathOutsideModelsDirectory,
             "model_path '\(path)' is refused: \(why); models are loaded from the models directory (--models-dir) only")
     }
 }

@@ -36,7 +36,9 @@ public struct LoadRequest: Sendable {
     public var labels: [String]?
     public var options: ModelOptions
 
-    public init(source: Source, modelID: String? = nil, device: DeviceChoice = .auto, labels: [String]? = nil, options: ModelOptions = .init()) {
+    public init(
+        source: Source, modelID: String? = nil, device: DeviceChoice = .auto, labels: [String]? = nil, options: ModelOptions = .init()
+    ) {
         self.source = source
         self.modelID = modelID
         self.device = device

@@ -13,7 +13,8 @@ extension ModelRegistry {
             switch info.state {
             case .ready:
                 guard let backend = backends[info.record.device], !backend.status.available else { return nil }
-                return "model '\(id)': the \(info.record.device.rawValue) backend is not available: \(backend.status.reason ?? "unknown reason")"
+                return
+                    "model '\(id)': the \(info.record.device.rawValue) backend is not available: \(backend.status.reason ?? "unknown reason")"
             case .failed:
                 return "model '\(id)' failed to load and is tried again: \(info.error ?? "unknown error")"
             case .recovering:

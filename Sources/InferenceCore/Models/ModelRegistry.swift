@@ -60,8 +60,10 @@ public actor ModelRegistry {
     let firstRetryDelay: Duration
     static let longestRetryDelay = Duration.seconds(300)
 
-    public init(backends: [any InferenceBackend], modelsDirectory: URL, dataDirectory: URL, defaultMaxQueue: Int = 64,
-                firstRetryDelay: Duration = .seconds(5), planner: (any ModelPlanner)? = nil, logger: Logger) {
+    public init(
+        backends: [any InferenceBackend], modelsDirectory: URL, dataDirectory: URL, defaultMaxQueue: Int = 64,
+        firstRetryDelay: Duration = .seconds(5), planner: (any ModelPlanner)? = nil, logger: Logger
+    ) {
         self.planner = planner
         self.defaultMaxQueue = defaultMaxQueue
         self.firstRetryDelay = firstRetryDelay
@@ -115,10 +117,14 @@ public actor ModelRegistry {
                 if existing.record == record { return (info(existing), false) }
                 guard atStart else {
                     throw existing.record.fingerprint == record.fingerprint
-                        ? InferenceError(.conflict, .modelIDConflict,
-                            "model '\(record.modelID)' is already loaded from this file with other settings (device, labels or options); unload it first")
-                        : InferenceError(.conflict, .modelIDConflict,
-                            "model id '\(record.modelID)' is already loaded from a different file ('\(existing.record.source)'); unload it first or choose another id")
+                        ? InferenceError(
+                            .conflict, .modelIDConflict,
+                            "model '\(record.modelID)' is already loaded from this file with other settings (device, labels or options); unload it first"
+                        )
+                        : InferenceError(
+                            .conflict, .modelIDConflict,
+                            "model id '\(record.modelID)' is already loaded from a different file ('\(existing.record.source)'); unload it first or choose another id"
+                        )
                 }
                 logger.info("model loaded again with its new settings", metadata: ["model_id": "\(record.modelID)"])
                 try await unload(record.modelID)
@@ -188,7 +194,8 @@ public actor ModelRegistry {
             uploaded = false
         case .upload(let bytes, let fileName):
             guard ModelFormat(fileName: Self.sanitized(fileName)) != nil else {
-                throw InferenceError(.unprocessable, .unsupportedModel,
+                throw InferenceError(
+                    .unprocessable, .unsupportedModel,
                     "'\(Self.sanitized(fileName))' is not a supported model file: expected .onnx (CPU) or .hef (Hailo-8)")
             }
             // Hashing and writing up to a body limit of bytes: off the actor, which other loads and
@@ -207,10 +214,12 @@ public actor ModelRegistry {
             uploaded = true
         }
         guard let format = ModelFormat(fileName: file.lastPathComponent) else {
-            throw InferenceError(.unprocessable, .unsupportedModel,
+            throw InferenceError(
+                .unprocessable, .unsupportedModel,
                 "'\(file.lastPathComponent)' is not a supported model file: expected .onnx (CPU) or .hef (Hailo-8)")
         }
-        let id = request.modelID ?? Self.defaultID(for: uploaded ? Self.sanitized(Self.fileName(of: request.source)) : file.lastPathComponent)
+        let id =
+            request.modelID ?? Self.defaultID(for: uploaded ? Self.sanitized(Self.fileName(of: request.source)) : file.lastPathComponent)
         try Self.validate(id: id)
         let device = request.device == .auto ? format.preferredDevice : DeviceKind(rawValue: request.device.rawValue)!
         let record = ModelRecord(
@@ -232,12 +241,15 @@ public actor ModelRegistry {
                 let model = try await backend.load(path: file.path, options: record.options)
                 entry.plan = try await Self.plan(model, planner: planner, record: record)
                 entry.batcher = try await Self.batcher(for: model, options: record.options)
-                entry.scheduler = ModelScheduler(policy: SchedulerPolicy(
-                    maxQueue: record.options.maxQueue ?? defaultMaxQueue,
-                    maxInFlight: record.options.maxInFlight ?? model.preferredInFlight))
+                entry.scheduler = ModelScheduler(
+                    policy: SchedulerPolicy(
+                        maxQueue: record.options.maxQueue ?? defaultMaxQueue,
+                        maxInFlight: record.options.maxInFlight ?? model.preferredInFlight))
                 entry.model = model
                 entry.loadedAt = Date()
-                logger.info("model loaded", metadata: ["model_id": "\(record.modelID)", "device": "\(record.device.rawValue)", "source": "\(record.source)"])
+                logger.info(
+                    "model loaded",
+                    metadata: ["model_id": "\(record.modelID)", "device": "\(record.device.rawValue)", "source": "\(record.source)"])
             } catch {
                 entry.failure = error as? InferenceError
                 entry.error = entry.failure?.message ?? "\(error)"
@@ -259,11 +271,13 @@ public actor ModelRegistry {
             throw InferenceError(.unavailable, .backendUnavailable, "the \(record.device.rawValue) backend is not part of this build")
         }
         guard backend.status.available else {
-            throw InferenceError(.unavailable, .backendUnavailable,
+            throw InferenceError(
+                .unavailable, .backendUnavailable,
                 "the \(record.device.rawValue) backend is not available: \(backend.status.reason ?? "unknown reason")")
         }
         guard backend.formats.contains(record.format) else {
-            throw InferenceError(.unprocessable, .unsupportedModel,
+            throw InferenceError(
+                .unprocessable, .unsupportedModel,
                 "the \(record.device.rawValue) backend cannot run .\(record.format.rawValue) models")
         }
         return backend
@@ -300,13 +314,15 @@ public actor ModelRegistry {
         var restored: [String] = []
         for id in order {
             guard let entry = entries[id], entry.state == .failed, let retry = entry.retry, retry.at <= .now,
-                  let reloaded = try? await startLoading(entry.record, file: file(of: entry.record)) else { continue }
+                let reloaded = try? await startLoading(entry.record, file: file(of: entry.record))
+            else { continue }
             if reloaded.state == .ready {
                 restored.append(id)
                 logger.info("model restored", metadata: ["model_id": "\(id)"])
             } else {
                 reloaded.retry = (at: .now + retry.delay, delay: min(retry.delay * 2, Self.longestRetryDelay))
-                logger.warning("model still not restored", metadata: ["model_id": "\(id)", "retry_in_s": "\(retry.delay.components.seconds)"])
+                logger.warning(
+                    "model still not restored", metadata: ["model_id": "\(id)", "retry_in_s": "\(retry.delay.components.seconds)"])
             }
         }
         return restored
@@ -377,12 +393,13 @@ public actor ModelRegistry {
     private func pruneUploads(keeping records: [ModelRecord]) async {
         let kept = Set(records.filter(\.uploaded).map { ($0.source as NSString).lastPathComponent })
         let directory = uploadsDirectory
-        let removed = (try? await Blocking.run { () throws -> [String] in
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-            let stale = names.filter { !kept.contains($0) }
-            for name in stale { try? FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
-            return stale
-        }) ?? []
+        let removed =
+            (try? await Blocking.run { () throws -> [String] in
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+                let stale = names.filter { !kept.contains($0) }
+                for name in stale { try? FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
+                return stale
+            }) ?? []
         if !removed.isEmpty { logger.info("removed uploads no model uses", metadata: ["files": "\(removed)"]) }
     }
 
@@ -405,9 +422,10 @@ public actor ModelRegistry {
 
     private func info(_ entry: Entry) -> ModelInfo {
         let recovering = entry.state == .ready ? entry.model?.unavailableReason : nil
-        return ModelInfo(record: entry.record, state: recovering == nil ? entry.state : .recovering, signature: entry.model?.signature,
-                         error: recovering ?? entry.error, loadedAt: entry.loadedAt, stats: entry.stats.snapshot(),
-                         scheduler: entry.scheduler.map { SchedulerSnapshot(policy: $0.policy, load: $0.load) }, plan: entry.plan)
+        return ModelInfo(
+            record: entry.record, state: recovering == nil ? entry.state : .recovering, signature: entry.model?.signature,
+            error: recovering ?? entry.error, loadedAt: entry.loadedAt, stats: entry.stats.snapshot(),
+            scheduler: entry.scheduler.map { SchedulerSnapshot(policy: $0.policy, load: $0.load) }, plan: entry.plan)
     }
 
     /// The planner's plan for a model just loaded; the model is closed when the plan refuses it.
@@ -426,8 +444,10 @@ public actor ModelRegistry {
         guard let rows = options.maxBatchSize, rows > 1 else { return nil }
         guard BatchCollector.supports(model.signature) else {
             await model.close()
-            throw InferenceError(.unprocessable, .modelLoadFailed,
-                "max_batch_size \(rows) needs every input and output to have a dynamic first dimension (-1); this model's are \((model.signature.inputs + model.signature.outputs).map(\.shape))")
+            throw InferenceError(
+                .unprocessable, .modelLoadFailed,
+                "max_batch_size \(rows) needs every input and output to have a dynamic first dimension (-1); this model's are \((model.signature.inputs + model.signature.outputs).map(\.shape))"
+            )
         }
         return BatchCollector(maxRows: rows, maxDelay: .microseconds(max(0, options.maxQueueDelayUs ?? 0)))
     }

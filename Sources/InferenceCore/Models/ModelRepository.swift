@@ -40,7 +40,8 @@ public struct ModelRepository: Sendable {
             Self.candidates(for: name).first { candidate in (try? resolver.resolve(candidate)) != nil }
         }
         guard let path = found ?? nil else {
-            throw InferenceError(.notFound, .modelFileNotFound,
+            throw InferenceError(
+                .notFound, .modelFileNotFound,
                 "no model named '\(name)' in the models directory: expected one of \(Self.candidates(for: name).joined(separator: ", "))")
         }
         return path

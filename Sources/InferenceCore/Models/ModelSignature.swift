@@ -74,7 +74,9 @@ public struct ModelOptions: Sendable, Codable, Equatable {
     public var iouThreshold: Double?
     public var maxDetections: Int?
 
-    public init(intraOpThreads: Int? = nil, interOpThreads: Int? = nil, graphOptimization: String? = nil, inputShapes: [String: [Int]]? = nil) {
+    public init(
+        intraOpThreads: Int? = nil, interOpThreads: Int? = nil, graphOptimization: String? = nil, inputShapes: [String: [Int]]? = nil
+    ) {
         self.intraOpThreads = intraOpThreads
         self.interOpThreads = interOpThreads
         self.graphOptimization = graphOptimization
@@ -92,7 +94,8 @@ public struct ModelOptions: Sendable, Codable, Equatable {
         case maxQueue = "max_queue", maxInFlight = "max_in_flight"
         case maxBatchSize = "max_batch_size", maxQueueDelayUs = "max_queue_delay_us"
         case batchSize = "batch_size", powerMode = "power_mode"
-        case schedulerPriority = "scheduler_priority", schedulerTimeoutMs = "scheduler_timeout_ms", schedulerThreshold = "scheduler_threshold"
+        case schedulerPriority = "scheduler_priority", schedulerTimeoutMs = "scheduler_timeout_ms", schedulerThreshold =
+            "scheduler_threshold"
         case nmsScoreThreshold = "nms_score_threshold", nmsIouThreshold = "nms_iou_threshold"
         case nmsMaxProposalsPerClass = "nms_max_proposals_per_class"
         case postprocess

@@ -79,7 +79,8 @@ struct RecentWindow: Sendable {
             }
             return nil
         }
-        return Summary(requests: requests, failed: failed, seconds: min(Double(Self.span), max(age, 1)),
-                       p50Ms: percentile(0.5), p99Ms: percentile(0.99))
+        return Summary(
+            requests: requests, failed: failed, seconds: min(Double(Self.span), max(age, 1)),
+            p50Ms: percentile(0.5), p99Ms: percentile(0.99))
     }
 }

@@ -43,11 +43,13 @@ public struct CgroupLayout: Sendable, Equatable {
         let mounts = KernelFile.text(join(root, "/proc/self/mountinfo")).map(CgroupMount.parse) ?? []
         func controller(_ name: String) -> Controller? {
             if let member = memberships.first(where: { $0.hierarchy != 0 && $0.controllers.contains(name) }),
-               let mount = mounts.first(where: { $0.version == .v1 && $0.controllers.contains(name) }) {
+                let mount = mounts.first(where: { $0.version == .v1 && $0.controllers.contains(name) })
+            {
                 return Controller(version: .v1, directory: directory(root: root, path: member.path, mount: mount))
             }
             if let member = memberships.first(where: { $0.hierarchy == 0 && $0.controllers.isEmpty }),
-               let mount = mounts.first(where: { $0.version == .v2 }) {
+                let mount = mounts.first(where: { $0.version == .v2 })
+            {
                 return Controller(version: .v2, directory: directory(root: root, path: member.path, mount: mount))
             }
             return nil

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The host's processors and those the process may run on (its CPU affinity: `taskset`,
@@ -23,20 +23,20 @@ public struct ProcessorCounts: Sendable, Equatable {
     }
 
     #if os(Linux)
-    private typealias GetAffinity = @convention(c) (pid_t, Int, UnsafeMutableRawPointer) -> Int32
+        private typealias GetAffinity = @convention(c) (pid_t, Int, UnsafeMutableRawPointer) -> Int32
 
-    /// `sched_getaffinity` with `CPU_COUNT`. Glibc declares the function only under
-    /// `_GNU_SOURCE`, which Swift's Glibc module does not set, so it is looked up by name.
-    private static func affinityCount() -> Int? {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_getaffinity") else { return nil }
-        let getAffinity = unsafeBitCast(symbol, to: GetAffinity.self)
-        var set = cpu_set_t()
-        let status = withUnsafeMutableBytes(of: &set) { getAffinity(0, $0.count, $0.baseAddress!) }
-        guard status == 0 else { return nil }
-        let count = withUnsafeBytes(of: &set) { bytes in bytes.reduce(0) { $0 + $1.nonzeroBitCount } }
-        return count > 0 ? count : nil
-    }
+        /// `sched_getaffinity` with `CPU_COUNT`. Glibc declares the function only under
+        /// `_GNU_SOURCE`, which Swift's Glibc module does not set, so it is looked up by name.
+        private static func affinityCount() -> Int? {
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_getaffinity") else { return nil }
+            let getAffinity = unsafeBitCast(symbol, to: GetAffinity.self)
+            var set = cpu_set_t()
+            let status = withUnsafeMutableBytes(of: &set) { getAffinity(0, $0.count, $0.baseAddress!) }
+            guard status == 0 else { return nil }
+            let count = withUnsafeBytes(of: &set) { bytes in bytes.reduce(0) { $0 + $1.nonzeroBitCount } }
+            return count > 0 ? count : nil
+        }
     #else
-    private static func affinityCount() -> Int? { nil }
+        private static func affinityCount() -> Int? { nil }
     #endif
 }

@@ -13,8 +13,10 @@ public struct ResourceLimits: Sendable, Equatable {
     /// The host's memory (`MemTotal`), when known.
     public var hostMemory: Int64?
 
-    public init(layout: CgroupLayout = .init(), cpuQuota: Double? = nil, processors: ProcessorCounts,
-                memoryLimit: Int64? = nil, hostMemory: Int64? = nil) {
+    public init(
+        layout: CgroupLayout = .init(), cpuQuota: Double? = nil, processors: ProcessorCounts,
+        memoryLimit: Int64? = nil, hostMemory: Int64? = nil
+    ) {
         self.layout = layout
         self.cpuQuota = cpuQuota
         self.processors = processors
@@ -36,8 +38,9 @@ public struct ResourceLimits: Sendable, Equatable {
         let hostMemory = KernelFile.field(CgroupLayout.join(root, "/proc/meminfo"), "MemTotal").flatMap { kilobytes in
             kilobytes > 0 && kilobytes < Int64.max / 1024 ? kilobytes * 1024 : nil
         }
-        return ResourceLimits(layout: layout, cpuQuota: cpuQuota(layout.cpu), processors: processors,
-                              memoryLimit: memoryLimit(layout.memory, hostMemory: hostMemory), hostMemory: hostMemory)
+        return ResourceLimits(
+            layout: layout, cpuQuota: cpuQuota(layout.cpu), processors: processors,
+            memoryLimit: memoryLimit(layout.memory, hostMemory: hostMemory), hostMemory: hostMemory)
     }
 
     /// The limits of this process, read once.

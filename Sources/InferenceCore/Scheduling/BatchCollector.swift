@@ -200,8 +200,10 @@ public final class BatchCollector: Sendable {
         var perMember = [[Tensor]](repeating: [], count: rows.count)
         for output in result.outputs {
             guard output.shape.first == total, total > 0 else {
-                throw InferenceError(.internal, .inferenceFailed,
-                    "output '\(output.name)' has shape \(output.shape), not \(total) rows: the model cannot be batched (load it with max_batch_size 1)")
+                throw InferenceError(
+                    .internal, .inferenceFailed,
+                    "output '\(output.name)' has shape \(output.shape), not \(total) rows: the model cannot be batched (load it with max_batch_size 1)"
+                )
             }
             let rowBytes = output.data.count / total
             var offset = 0

@@ -70,11 +70,15 @@ public final class ModelScheduler: Sendable {
             try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                     let timer = DeadlineTimer(deadline: deadline, count: timers) { [self] in
-                        withdraw(id, error: InferenceError(.deadlineExceeded, .deadlineExceeded,
-                            "the request's deadline passed while it waited for the model (\(policy.maxInFlight) running, queue of \(policy.maxQueue))"))
+                        withdraw(
+                            id,
+                            error: InferenceError(
+                                .deadlineExceeded, .deadlineExceeded,
+                                "the request's deadline passed while it waited for the model (\(policy.maxInFlight) running, queue of \(policy.maxQueue))"
+                            ))
                     }
                     enqueue(Waiter(id: id, continuation: continuation, timer: timer), client: client)
-                    timer.start()   // once queued, where the deadline's `withdraw` finds it
+                    timer.start()  // once queued, where the deadline's `withdraw` finds it
                 }
             } onCancel: {
                 let early = state.withLock { state in
@@ -160,7 +164,8 @@ public final class ModelScheduler: Sendable {
     }
 
     static func queueFull(_ policy: SchedulerPolicy) -> InferenceError {
-        InferenceError(.resourceExhausted, .queueFull,
+        InferenceError(
+            .resourceExhausted, .queueFull,
             "the model's queue is full (\(policy.maxInFlight) running, \(policy.maxQueue) waiting); retry shortly")
     }
 }

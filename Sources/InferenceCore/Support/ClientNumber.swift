@@ -56,11 +56,14 @@ public enum ClientNumber {
     /// The error for a number outside its range, e.g. "'timeout_ms' must be a whole number from 1
     /// to 86400000, not 1e+13".
     public static func outOfRange(_ field: String, shown: String, range: ClosedRange<Int>) -> InferenceError {
-        InferenceError(.invalidRequest, .outOfRange, "'\(field)' must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(shown)")
+        InferenceError(
+            .invalidRequest, .outOfRange, "'\(field)' must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(shown)")
     }
 
     public static func outOfRange(_ field: String, shown: String, range: ClosedRange<Double>) -> InferenceError {
-        InferenceError(.invalidRequest, .outOfRange, "'\(field)' must be a number from \(describe(range.lowerBound)) to \(describe(range.upperBound)), not \(shown)")
+        InferenceError(
+            .invalidRequest, .outOfRange,
+            "'\(field)' must be a number from \(describe(range.lowerBound)) to \(describe(range.upperBound)), not \(shown)")
     }
 
     static func trim(_ text: String) -> String {

@@ -55,7 +55,7 @@ public final class DeadlineTimer: @unchecked Sendable {
     private func end() -> Bool {
         guard !ended.exchange(true, ordering: .acquiringAndReleasing) else { return false }
         source.cancel()
-        activate()   // Dispatch must not release a source that was never activated
+        activate()  // Dispatch must not release a source that was never activated
         count?.add(-1)
         return true
     }

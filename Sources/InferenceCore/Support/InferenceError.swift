@@ -4,18 +4,18 @@
 public struct InferenceError: Error, Sendable, CustomStringConvertible {
     /// What sort of failure this is, independent of any protocol.
     public enum Kind: Sendable, Equatable {
-        case invalidRequest      // malformed: 400
-        case unauthorized        // 401
-        case forbidden           // the service may not do it (a model file it cannot read): 403
-        case notFound            // 404
-        case conflict            // 409
-        case payloadTooLarge     // 413
-        case unsupportedMedia    // 415
-        case unprocessable       // well-formed but wrong for the model: 422
-        case resourceExhausted   // 429
-        case unavailable         // 503
-        case deadlineExceeded    // 504
-        case `internal`          // 500
+        case invalidRequest  // malformed: 400
+        case unauthorized  // 401
+        case forbidden  // the service may not do it (a model file it cannot read): 403
+        case notFound  // 404
+        case conflict  // 409
+        case payloadTooLarge  // 413
+        case unsupportedMedia  // 415
+        case unprocessable  // well-formed but wrong for the model: 422
+        case resourceExhausted  // 429
+        case unavailable  // 503
+        case deadlineExceeded  // 504
+        case `internal`  // 500
 
         public static let all: [Kind] = [
             .invalidRequest, .unauthorized, .forbidden, .notFound, .conflict, .payloadTooLarge, .unsupportedMedia,

@@ -50,7 +50,8 @@ final class TaskJournal: Sendable {
                 for name in names {
                     let url = self.directory.appendingPathComponent(name)
                     if name.hasSuffix(".json"), let data = try? Data(contentsOf: url),
-                       let record = try? decoder.decode(TaskRecord.self, from: data), record.snapshot != nil {
+                        let record = try? decoder.decode(TaskRecord.self, from: data), record.snapshot != nil
+                    {
                         records.append(record)
                     } else {
                         try? FileManager.default.removeItem(at: url)

@@ -46,9 +46,10 @@ struct TaskRecord: Codable, Equatable {
 
 extension TaskRecord {
     init(_ task: TaskStore.Snapshot) {
-        self.init(id: task.id, modelID: task.modelID, kind: task.kind, attributes: task.attributes, status: task.status,
-                  createdAt: task.createdAt, startedAt: task.startedAt, finishedAt: task.finishedAt,
-                  error: task.error.map(StoredError.init))
+        self.init(
+            id: task.id, modelID: task.modelID, kind: task.kind, attributes: task.attributes, status: task.status,
+            createdAt: task.createdAt, startedAt: task.startedAt, finishedAt: task.finishedAt,
+            error: task.error.map(StoredError.init))
         switch task.outcome {
         case .single(let result): single = StoredResult(result)
         case .batch(let items):
@@ -84,17 +85,19 @@ extension TaskRecord {
         } else if let document {
             outcome = .document(document)
         }
-        return TaskStore.Snapshot(id: id, modelID: modelID, kind: kind, attributes: attributes, status: status, createdAt: createdAt,
-                                  startedAt: startedAt, finishedAt: finishedAt, outcome: outcome, error: error?.error)
+        return TaskStore.Snapshot(
+            id: id, modelID: modelID, kind: kind, attributes: attributes, status: status, createdAt: createdAt,
+            startedAt: startedAt, finishedAt: finishedAt, outcome: outcome, error: error?.error)
     }
 }
 
 extension TaskRecord.StoredResult {
     init(_ result: InferenceResult) {
-        self.init(modelID: result.modelID,
-                  outputs: result.outputs.map { .init(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape, data: Data($0.data)) },
-                  queueNanoseconds: result.timing.queue.nanoseconds, inferenceNanoseconds: result.timing.inference.nanoseconds,
-                  totalNanoseconds: result.timing.total.nanoseconds)
+        self.init(
+            modelID: result.modelID,
+            outputs: result.outputs.map { .init(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape, data: Data($0.data)) },
+            queueNanoseconds: result.timing.queue.nanoseconds, inferenceNanoseconds: result.timing.inference.nanoseconds,
+            totalNanoseconds: result.timing.total.nanoseconds)
     }
 
     var result: InferenceResult? {
@@ -103,8 +106,11 @@ extension TaskRecord.StoredResult {
             guard let dtype = ElementType(rawValue: output.dtype) else { return nil }
             tensors.append(Tensor(name: output.name, dtype: dtype, shape: output.shape, data: [UInt8](output.data)))
         }
-        return InferenceResult(modelID: modelID, outputs: tensors, timing: .init(
-            queue: .nanoseconds(queueNanoseconds), inference: .nanoseconds(inferenceNanoseconds), total: .nanoseconds(totalNanoseconds)))
+        return InferenceResult(
+            modelID: modelID, outputs: tensors,
+            timing: .init(
+                queue: .nanoseconds(queueNanoseconds), inference: .nanoseconds(inferenceNanoseconds), total: .nanoseconds(totalNanoseconds))
+        )
     }
 }
 

@@ -70,8 +70,10 @@ public actor TaskStore {
     private var accepting = true
     private let journal: TaskJournal?
 
-    public init(capacity: Int, maxResultBytes: Int = .max, timeToLive: Duration, node: NodeName = .host, directory: URL? = nil,
-                logger: Logger = Logger(label: "hailo8.tasks")) {
+    public init(
+        capacity: Int, maxResultBytes: Int = .max, timeToLive: Duration, node: NodeName = .host, directory: URL? = nil,
+        logger: Logger = Logger(label: "hailo8.tasks")
+    ) {
         self.capacity = max(1, capacity)
         self.maxResultBytes = max(1, maxResultBytes)
         self.timeToLive = timeToLive
@@ -91,7 +93,8 @@ public actor TaskStore {
             if !task.status.isFinal {
                 task.status = .failed
                 task.finishedAt = Date()
-                task.error = InferenceError(.unavailable, .restart,
+                task.error = InferenceError(
+                    .unavailable, .restart,
                     "the service restarted while the task was \(record.status.rawValue); its input was not kept: submit it again")
                 journal.writeLater(TaskRecord(task))
             }
@@ -117,17 +120,20 @@ public actor TaskStore {
         }
         purgeExpired()
         guard tasks.count < capacity else {
-            throw InferenceError(.resourceExhausted, .taskStoreFull,
+            throw InferenceError(
+                .resourceExhausted, .taskStoreFull,
                 "the task store holds \(capacity) tasks; fetch or delete finished ones, or wait for them to expire, then retry")
         }
         guard resultBytes < maxResultBytes else {
-            throw InferenceError(.resourceExhausted, .taskStoreFull,
-                "the task store's results fill its \(maxResultBytes >> 20) MiB (--task-memory); delete finished tasks once fetched, or wait for them to expire, then retry")
+            throw InferenceError(
+                .resourceExhausted, .taskStoreFull,
+                "the task store's results fill its \(maxResultBytes >> 20) MiB (--task-memory); delete finished tasks once fetched, or wait for them to expire, then retry"
+            )
         }
         let id = node.newTaskID()
         let task = Snapshot(id: id, modelID: modelID, kind: kind, attributes: attributes, status: .queued, createdAt: Date())
         tasks[id] = task
-        await journal?.write(TaskRecord(task))   // on disk before the client learns the id
+        await journal?.write(TaskRecord(task))  // on disk before the client learns the id
         let progress = Progress(store: self, id: id)
         handles[id] = Task {
             let result: Result<Outcome, InferenceError>
@@ -227,11 +233,13 @@ public actor TaskStore {
     /// 404; for a task of another node, a message that says so (the poll did not reach its host).
     func notFound(_ id: String) -> InferenceError {
         if let owner = NodeName.owner(ofTask: id), owner != node.rawValue {
-            return InferenceError(.notFound, .taskNotFound,
+            return InferenceError(
+                .notFound, .taskNotFound,
                 "task '\(id)' belongs to node '\(owner)', not to this one ('\(node)'): "
                     + "poll it on its own node, or through a balancer that routes by the id's node part (docs/scaling.md)")
         }
-        return InferenceError(.notFound, .taskNotFound, "no task with id '\(id)' (unknown, deleted, or expired \(timeToLive) after it finished)")
+        return InferenceError(
+            .notFound, .taskNotFound, "no task with id '\(id)' (unknown, deleted, or expired \(timeToLive) after it finished)")
     }
 }
 

@@ -42,7 +42,8 @@ enum MediaKind {
     init(_ request: Request, body: ByteBuffer) {
         self.init(request)
         if case .other(let type) = self, type.lowercased().hasPrefix("application/x-www-form-urlencoded"),
-           body.readableBytesView.first(where: { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }) == UInt8(ascii: "{") {
+            body.readableBytesView.first(where: { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }) == UInt8(ascii: "{")
+        {
             self = .json
         }
     }

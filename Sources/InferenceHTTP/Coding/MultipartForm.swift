@@ -120,7 +120,10 @@ extension MultipartForm {
         let separator: [UInt8] = Array("\r\n\r\n".utf8)
         for (start, next) in zip(starts, starts.dropFirst()) {
             let part = Array(bytes[(start + delimiter.count)..<next])
-            guard let split = (0...max(0, part.count - separator.count)).first(where: { Array(part[$0..<min(part.count, $0 + separator.count)]) == separator })
+            guard
+                let split = (0...max(0, part.count - separator.count)).first(where: {
+                    Array(part[$0..<min(part.count, $0 + separator.count)]) == separator
+                })
             else { continue }
             let headers = String(decoding: part[..<split], as: UTF8.self).lowercased()
             guard headers.contains("name=\"\(name.lowercased())\"") else { continue }

@@ -19,11 +19,15 @@ package enum RequestLimits {
 
     /// `timeout_ms` from JSON, a query or a form.
     static func timeout(milliseconds value: Double?) throws(InferenceError) -> Duration? {
-        try value.map { (value) throws(InferenceError) in .milliseconds(try ClientNumber.int(value, field: "timeout_ms", in: timeoutMilliseconds)) }
+        try value.map { (value) throws(InferenceError) in
+            .milliseconds(try ClientNumber.int(value, field: "timeout_ms", in: timeoutMilliseconds))
+        }
     }
 
     static func timeout(milliseconds text: String?) throws(InferenceError) -> Duration? {
-        try text.map { (text) throws(InferenceError) in .milliseconds(try ClientNumber.int(text, field: "timeout_ms", in: timeoutMilliseconds)) }
+        try text.map { (text) throws(InferenceError) in
+            .milliseconds(try ClientNumber.int(text, field: "timeout_ms", in: timeoutMilliseconds))
+        }
     }
 
     /// A `shape` as comma-separated text (`1,3,320,320`).

@@ -81,16 +81,20 @@ struct DOODSController {
         let modelID = try await detectorID(body.detectorName)
         let image = ImageInput.encoded(try body.imageBytes())
         let filter = DOODSFilter(body)
-        let result = try await vision.detect(modelID: modelID, image: image,
-                                             overrides: DetectionOverrides(scoreThreshold: filter.lowestScore))
+        let result = try await vision.detect(
+            modelID: modelID, image: image,
+            overrides: DetectionOverrides(scoreThreshold: filter.lowestScore))
         var kept: [(item: DOODSResponse.Detection, detection: Detection)] = []
         for detection in (result.detections ?? []).sorted(by: { $0.score > $1.score }) {
             let box = DOODSResponse.Box(detection.box, width: result.imageWidth, height: result.imageHeight)
             let confidence = (detection.score * 10_000).rounded() / 100
             let decision = filter.keep(label: detection.label, confidence: confidence, box: box)
             if decision.kept {
-                kept.append((DOODSResponse.Detection(label: detection.label, confidence: confidence, box: box, regionID: decision.regionID),
-                             detection))
+                kept.append(
+                    (
+                        DOODSResponse.Detection(label: detection.label, confidence: confidence, box: box, regionID: decision.regionID),
+                        detection
+                    ))
             }
         }
         return Run(image: image, kept: kept, milliseconds: Int(result.timing.total.milliseconds.rounded()))

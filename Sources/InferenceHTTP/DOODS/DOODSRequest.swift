@@ -84,7 +84,8 @@ struct DOODSRequest: Decodable {
         if let step = preprocess.first {
             throw DOODSError(.badRequest, "preprocessing ('\(step)') is not supported")
         }
-        let thresholds = detect.map { ("detect", $0.key, $0.value) }
+        let thresholds =
+            detect.map { ("detect", $0.key, $0.value) }
             + regions.flatMap { region in region.detect.map { ("region \(region.id ?? "")", $0.key, $0.value) } }
         for (place, label, value) in thresholds where !(0...100).contains(value) {
             throw DOODSError(.badRequest, "the confidence for '\(label)' in \(place) must lie between 0 and 100 (percent), not \(value)")

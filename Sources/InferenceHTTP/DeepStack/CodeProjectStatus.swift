@@ -75,16 +75,19 @@ enum CodeProjectStatus {
             name = "\(info.record.modelID) (\(info.record.format.rawValue) on \(info.record.device.rawValue))"
             queue = info.record.modelID
             started = info.loadedAt
-            status = switch info.state {
-            case .ready: "Started"
-            case .loading: "Starting"
-            case .failed: "FailedStart"
-            case .recovering: "Restarting"
-            case .unloading: "Stopping"
-            }
+            status =
+                switch info.state {
+                case .ready: "Started"
+                case .loading: "Starting"
+                case .failed: "FailedStart"
+                case .recovering: "Restarting"
+                case .unloading: "Stopping"
+                }
             requestCount = info.stats.requests
-            var data = ["device": info.record.device.rawValue, "source": info.record.source,
-                        "route": detector ? "/v1/vision/custom/\(info.record.modelID)" : "POST /inference"]
+            var data = [
+                "device": info.record.device.rawValue, "source": info.record.source,
+                "route": detector ? "/v1/vision/custom/\(info.record.modelID)" : "POST /inference",
+            ]
             if let error = info.error { data["error"] = error }
             statusData = data
         }

@@ -30,8 +30,10 @@ struct CodeProjectStatusController {
 
     @Sendable func systemStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
         let models = await service.registry.list()
-        var lines = ["Server version:   \(ServiceIdentity.name) \(ServiceIdentity.version)",
-                     "Serving:          \(service.isServing ? "yes" : "no (shutting down)")"]
+        var lines = [
+            "Server version:   \(ServiceIdentity.name) \(ServiceIdentity.version)",
+            "Serving:          \(service.isServing ? "yes" : "no (shutting down)")",
+        ]
         for backend in service.backends {
             let status = backend.status
             let runtime = [status.runtime, status.version].compactMap { $0 }.joined(separator: " ")

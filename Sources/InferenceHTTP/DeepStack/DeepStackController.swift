@@ -56,20 +56,23 @@ struct DeepStackController {
         guard let image = form.part("image"), !image.body.isEmpty else {
             throw DeepStackError(.badRequest, "the form has no 'image' field")
         }
-        let minConfidence = try form.text("min_confidence").map { text in
-            guard let value = Double(text.trimmingCharacters(in: .whitespaces)), (0...1).contains(value) else {
-                throw DeepStackError(.badRequest, "min_confidence must be a number between 0 and 1, not '\(text)'")
-            }
-            return value
-        } ?? Self.defaultMinConfidence
-        let limit = try form.text("max_predictions").map { text in
-            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
-                throw DeepStackError(.badRequest, "max_predictions must be a whole number, 0 for all predictions, not '\(text)'")
-            }
-            return value
-        } ?? configuration.deepStackMaxPredictions
-        let result = try await vision.detect(modelID: modelID, image: .encoded(Array(image.body)),
-                                             overrides: DetectionOverrides(scoreThreshold: minConfidence))
+        let minConfidence =
+            try form.text("min_confidence").map { text in
+                guard let value = Double(text.trimmingCharacters(in: .whitespaces)), (0...1).contains(value) else {
+                    throw DeepStackError(.badRequest, "min_confidence must be a number between 0 and 1, not '\(text)'")
+                }
+                return value
+            } ?? Self.defaultMinConfidence
+        let limit =
+            try form.text("max_predictions").map { text in
+                guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+                    throw DeepStackError(.badRequest, "max_predictions must be a whole number, 0 for all predictions, not '\(text)'")
+                }
+                return value
+            } ?? configuration.deepStackMaxPredictions
+        let result = try await vision.detect(
+            modelID: modelID, image: .encoded(Array(image.body)),
+            overrides: DetectionOverrides(scoreThreshold: minConfidence))
         guard result.detections != nil else {
             throw DeepStackError(.unprocessableContent, "model '\(modelID)' is not an object detector")
         }

@@ -29,9 +29,10 @@ struct DeepStackResponse: Encodable {
         var detections = (result.detections ?? []).filter { $0.score >= minConfidence }.sorted { $0.score > $1.score }
         if let limit, limit > 0, detections.count > limit { detections.removeLast(detections.count - limit) }
         predictions = detections.map { d in
-            Prediction(label: d.label, confidence: (d.score * 10_000).rounded() / 10_000,
-                       xMin: Int(d.box.xMin.rounded()), yMin: Int(d.box.yMin.rounded()),
-                       xMax: Int(d.box.xMax.rounded()), yMax: Int(d.box.yMax.rounded()))
+            Prediction(
+                label: d.label, confidence: (d.score * 10_000).rounded() / 10_000,
+                xMin: Int(d.box.xMin.rounded()), yMin: Int(d.box.yMin.rounded()),
+                xMax: Int(d.box.xMax.rounded()), yMax: Int(d.box.yMax.rounded()))
         }
         count = predictions.count
         inferenceMs = Int(result.timing.inference.milliseconds.rounded())

@@ -104,6 +104,7 @@ package enum HTTPFuzzing {
 
     /// The request `ErrorMiddleware` is given (only a 404's message reads it).
     private static var request: Request {
-        Request(head: HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/"), body: RequestBody(buffer: ByteBuffer()))
+        Request(
+            head: HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/"), body: RequestBody(buffer: ByteBuffer()))
     }
 }

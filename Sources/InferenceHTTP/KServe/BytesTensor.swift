@@ -6,7 +6,8 @@ package enum BytesTensor {
         var offset = binary.startIndex
         while offset < binary.endIndex {
             guard binary.endIndex - offset >= 4 else {
-                throw APIError.badRequest("BYTES input '\(input)': element \(elements.count) has a truncated 4-byte length prefix", code: "invalid_binary_data")
+                throw APIError.badRequest(
+                    "BYTES input '\(input)': element \(elements.count) has a truncated 4-byte length prefix", code: "invalid_binary_data")
             }
             let length = binary[offset..<(offset + 4)].reversed().reduce(0) { $0 << 8 | Int($1) }
             offset += 4

@@ -198,7 +198,8 @@ struct JSONTensorReader {
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xD800..<0xDC00).contains(scalar), text.count - position >= 6,
-                       text[position] == UInt8(ascii: "\\"), text[position + 1] == UInt8(ascii: "u") {
+                        text[position] == UInt8(ascii: "\\"), text[position + 1] == UInt8(ascii: "u")
+                    {
                         position += 2
                         let low = try hex4()
                         guard (0xDC00..<0xE000).contains(low) else { throw syntax("invalid surrogate pair") }

@@ -11,7 +11,8 @@ extension KServeController {
         let body = try await request.body.collect(upTo: maxBodySize)
         let info = try await model(context)
         if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "identity" {
-            throw APIError(.unsupportedMediaType, "unsupported_media_type",
+            throw APIError(
+                .unsupportedMediaType, "unsupported_media_type",
                 "Content-Encoding '\(encoding)' is not supported: send the request uncompressed")
         }
         let split = try BinaryTensorBody(body: Array(buffer: body), headerLength: request.headers[KServeInferResponse.headerLengthField])
@@ -30,7 +31,8 @@ extension KServeController {
         }
         let result: InferenceResult
         if let images {
-            result = try await KServeImages.detect(images, request: decoded, modelID: info.record.modelID, vision: vision, timeout: inference.timeout)
+            result = try await KServeImages.detect(
+                images, request: decoded, modelID: info.record.modelID, vision: vision, timeout: inference.timeout)
         } else {
             result = try await service.infer(inference)
         }
@@ -40,7 +42,8 @@ extension KServeController {
     /// BYTES inputs of a model that is not a detector (or next to other inputs): refused with the
     /// datatype the model wants. (Images as BYTES to a detection model are `KServeImages`.)
     func bytesInput(_ input: KServeInferRequest.Input, elements: [[UInt8]], model: ModelInfo) throws -> InputTensor {
-        let wanted = model.signature?.inputs.first { $0.name == input.name }
+        let wanted =
+            model.signature?.inputs.first { $0.name == input.name }
             .map { "model '\(model.record.modelID)' takes \(KServeDatatype.name(of: $0.dtype)) \($0.shape) as '\(input.name)'" }
             ?? "model '\(model.record.modelID)' has no BYTES inputs"
         throw APIError.badRequest(

@@ -76,8 +76,9 @@ extension KServeController {
         } else {
             source = .path(try await repository().path(for: name))
         }
-        let loadRequest = LoadRequest(source: source, modelID: name, device: config.device ?? .auto,
-                                      labels: config.labels, options: config.options ?? .init())
+        let loadRequest = LoadRequest(
+            source: source, modelID: name, device: config.device ?? .auto,
+            labels: config.labels, options: config.options ?? .init())
         let (info, _) = try await service.registry.load(loadRequest)
         return try JSONResponse.make(IndexEntry(name: name, version: Self.version, state: Self.state(info.state), reason: ""))
     }

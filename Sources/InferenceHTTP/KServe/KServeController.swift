@@ -54,8 +54,9 @@ package struct KServeController {
             enum CodingKeys: String, CodingKey { case ready, waitingFor = "waiting_for" }
         }
         let readiness = await service.readiness()
-        return try JSONResponse.make(Body(ready: readiness.ready, waitingFor: readiness.waitingFor),
-                                     status: readiness.ready ? .ok : .serviceUnavailable)
+        return try JSONResponse.make(
+            Body(ready: readiness.ready, waitingFor: readiness.waitingFor),
+            status: readiness.ready ? .ok : .serviceUnavailable)
     }
 
     // MARK: Models
@@ -64,12 +65,15 @@ package struct KServeController {
     func model(_ context: AppRequestContext) async throws -> ModelInfo {
         let name = try context.parameters.require("model")
         if let version = context.parameters.get("version"), version != Self.version {
-            throw APIError(.notFound, "version_not_found", "model '\(name)' has no version '\(version)': its only version is \(Self.version)")
+            throw APIError(
+                .notFound, "version_not_found", "model '\(name)' has no version '\(version)': its only version is \(Self.version)")
         }
         // `info` fails only for an id that is not loaded.
         guard let info = try? await service.registry.info(name) else {
-            throw InferenceError(.notFound, .modelNotFound,
-                "model '\(name)' is not loaded: load it with POST /v2/repository/models/\(name)/load (POST /v2/repository/index lists the models)")
+            throw InferenceError(
+                .notFound, .modelNotFound,
+                "model '\(name)' is not loaded: load it with POST /v2/repository/models/\(name)/load (POST /v2/repository/index lists the models)"
+            )
         }
         return info
     }
@@ -77,7 +81,9 @@ package struct KServeController {
     /// The signature of a ready model; 503 while it is loading or when it failed.
     func signature(_ info: ModelInfo) throws -> ModelSignature {
         guard info.state == .ready, let signature = info.signature else {
-            throw InferenceError(.unavailable, .modelNotReady, "model '\(info.record.modelID)' is not ready: it is \(info.state.rawValue)\(info.error.map { " (\($0))" } ?? "")")
+            throw InferenceError(
+                .unavailable, .modelNotReady,
+                "model '\(info.record.modelID)' is not ready: it is \(info.state.rawValue)\(info.error.map { " (\($0))" } ?? "")")
         }
         return signature
     }

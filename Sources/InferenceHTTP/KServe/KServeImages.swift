@@ -25,12 +25,14 @@ package enum KServeImages {
             scoreThreshold: try parameters["score_threshold"]?.double(field: "score_threshold", in: RequestLimits.fraction),
             iouThreshold: try parameters["iou_threshold"]?.double(field: "iou_threshold", in: RequestLimits.fraction),
             maxDetections: try parameters["max_detections"]?.int(field: "max_detections", in: RequestLimits.maxDetections))
-        return try await detect(images, overrides: overrides, outputs: request.outputs?.map(\.name) ?? [], modelID: modelID, vision: vision, timeout: timeout)
+        return try await detect(
+            images, overrides: overrides, outputs: request.outputs?.map(\.name) ?? [], modelID: modelID, vision: vision, timeout: timeout)
     }
 
     /// The same for any protocol: `outputs` names the outputs wanted (empty: all four).
     package static func detect(
-        _ images: [[UInt8]], overrides: DetectionOverrides, outputs wanted: [String], modelID: String, vision: VisionService, timeout: Duration?
+        _ images: [[UInt8]], overrides: DetectionOverrides, outputs wanted: [String], modelID: String, vision: VisionService,
+        timeout: Duration?
     ) async throws -> InferenceResult {
         let start = ContinuousClock.now
         let results = try await withThrowingTaskGroup(of: (Int, DetectionResult).self) { group in
@@ -70,12 +72,14 @@ package enum KServeImages {
         ]
         if !wanted.isEmpty {
             for name in wanted where !outputNames.contains(name) {
-                throw APIError.badRequest("output '\(name)' does not exist for images: the outputs are \(outputNames.joined(separator: ", "))")
+                throw APIError.badRequest(
+                    "output '\(name)' does not exist for images: the outputs are \(outputNames.joined(separator: ", "))")
             }
             outputs = outputs.filter { wanted.contains($0.name) }
         }
         let inference = results.reduce(Duration.zero) { $0 + $1.timing.inference }
         let total = ContinuousClock.now - start
-        return InferenceResult(modelID: modelID, outputs: outputs, timing: .init(queue: max(.zero, total - inference), inference: inference, total: total))
+        return InferenceResult(
+            modelID: modelID, outputs: outputs, timing: .init(queue: max(.zero, total - inference), inference: inference, total: total))
     }
 }

@@ -166,7 +166,10 @@ struct KServeInferHeader {
                     } else {
                         try scanner.skip()
                         let base = scanner.base
-                        span = (start, scanner.reader.position, .pending(base[(base.startIndex + start)..<(base.startIndex + scanner.reader.position)]))
+                        span = (
+                            start, scanner.reader.position,
+                            .pending(base[(base.startIndex + start)..<(base.startIndex + scanner.reader.position)])
+                        )
                     }
                 default:
                     try scanner.skip()

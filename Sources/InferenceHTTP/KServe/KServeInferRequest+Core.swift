@@ -25,16 +25,22 @@ extension KServeInferRequest {
 
     static func tensor(_ input: Input, binary: ArraySlice<UInt8>?, bytesInput: BytesInputHandler) throws -> InputTensor {
         guard let datatype = KServeDatatype(input.datatype) else {
-            throw APIError.badRequest("input '\(input.name)' has unknown datatype '\(input.datatype)'; use one of \(KServeDatatype.allNames)", code: "invalid_dtype")
+            throw APIError.badRequest(
+                "input '\(input.name)' has unknown datatype '\(input.datatype)'; use one of \(KServeDatatype.allNames)",
+                code: "invalid_dtype")
         }
         guard input.shape.allSatisfy({ $0 >= 0 }) else {
-            throw APIError.badRequest("input '\(input.name)' has shape \(input.shape): dimensions must be concrete (>= 0)", code: "shape_mismatch")
+            throw APIError.badRequest(
+                "input '\(input.name)' has shape \(input.shape): dimensions must be concrete (>= 0)", code: "shape_mismatch")
         }
         if input.parameters?["shared_memory_region"] != nil {
-            throw APIError(.notImplemented, "unsupported", "input '\(input.name)': the shared-memory extensions are not supported; send the data in the body")
+            throw APIError(
+                .notImplemented, "unsupported",
+                "input '\(input.name)': the shared-memory extensions are not supported; send the data in the body")
         }
         guard let count = TensorSpec.checkedElementCount(input.shape) else {
-            throw APIError.badRequest("input '\(input.name)' has shape \(input.shape), whose element count overflows a 64-bit integer", code: "out_of_range")
+            throw APIError.badRequest(
+                "input '\(input.name)' has shape \(input.shape), whose element count overflows a 64-bit integer", code: "out_of_range")
         }
         switch (binary, input.data) {
         case (_?, _?):
@@ -54,7 +60,8 @@ extension KServeInferRequest {
             let elements = try data.elements(as: datatype, input: input.name)
             guard elements.count == count else {
                 throw APIError.badRequest(
-                    "input '\(input.name)' has \(elements.count) values in 'data' but shape \(input.shape) needs \(count)", code: "shape_mismatch")
+                    "input '\(input.name)' has \(elements.count) values in 'data' but shape \(input.shape) needs \(count)",
+                    code: "shape_mismatch")
             }
             switch datatype {
             case .numeric(let type):
@@ -67,7 +74,9 @@ extension KServeInferRequest {
 
     static func counted(_ elements: [[UInt8]], _ input: Input, _ count: Int) throws(APIError) -> [[UInt8]] {
         guard elements.count == count else {
-            throw APIError.badRequest("BYTES input '\(input.name)' has \(elements.count) elements but shape \(input.shape) needs \(count)", code: "shape_mismatch")
+            throw APIError.badRequest(
+                "BYTES input '\(input.name)' has \(elements.count) elements but shape \(input.shape) needs \(count)", code: "shape_mismatch"
+            )
         }
         return elements
     }
@@ -77,7 +86,8 @@ extension KServeInferRequest {
     /// per model).
     func timeout() throws(APIError) -> Duration? {
         if let sequence = parameters?["sequence_id"], sequence != .int(0), sequence != .string("") {
-            throw APIError(.notImplemented, "unsupported", "the sequence extension (sequence_id) is not supported: models here are stateless")
+            throw APIError(
+                .notImplemented, "unsupported", "the sequence extension (sequence_id) is not supported: models here are stateless")
         }
         _ = try parameters?["priority"]?.int(field: "priority", in: 0...Int.max)
         return try parameters?["timeout"].map { (parameter) throws(APIError) in

@@ -38,7 +38,8 @@ struct KServeInferRequest: Decodable, Sendable {
             get throws(APIError) {
                 guard let parameter = parameters?["binary_data_size"] else { return nil }
                 guard let size = parameter.intValue, size >= 0, size <= Int64(Int.max) else {
-                    throw APIError.badRequest("binary_data_size of input '\(name)' must be a non-negative integer", code: "invalid_binary_data")
+                    throw APIError.badRequest(
+                        "binary_data_size of input '\(name)' must be a non-negative integer", code: "invalid_binary_data")
                 }
                 return Int(size)
             }

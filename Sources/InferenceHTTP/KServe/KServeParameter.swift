@@ -18,8 +18,10 @@ enum KServeParameter: Codable, Equatable, Sendable {
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
         } else {
-            throw DecodingError.typeMismatch(KServeParameter.self, .init(
-                codingPath: decoder.codingPath, debugDescription: "a parameter must be a boolean, a number or a string"))
+            throw DecodingError.typeMismatch(
+                KServeParameter.self,
+                .init(
+                    codingPath: decoder.codingPath, debugDescription: "a parameter must be a boolean, a number or a string"))
         }
     }
 

@@ -39,12 +39,13 @@ struct TensorElementSink {
             count += 1
             return
         }
-        let nonFinite: Double? = switch value {
-        case Array("NaN".utf8), Array("nan".utf8): .nan
-        case Array("Infinity".utf8), Array("inf".utf8): .infinity
-        case Array("-Infinity".utf8), Array("-inf".utf8): -.infinity
-        default: nil
-        }
+        let nonFinite: Double? =
+            switch value {
+            case Array("NaN".utf8), Array("nan".utf8): .nan
+            case Array("Infinity".utf8), Array("inf".utf8): .infinity
+            case Array("-Infinity".utf8), Array("-inf".utf8): -.infinity
+            default: nil
+            }
         let shown = "\"\(String(decoding: value.prefix(40), as: UTF8.self))\""
         guard let nonFinite else { throw error(shown) }
         try real(nonFinite, token: shown)
@@ -92,7 +93,9 @@ struct TensorElementSink {
         count += 1
     }
 
-    private func integer<T: FixedWidthInteger>(_ decimal: DecimalToken, _ token: UnsafeBufferPointer<UInt8>, as: T.Type) throws(TensorValueError) -> T {
+    private func integer<T: FixedWidthInteger>(_ decimal: DecimalToken, _ token: UnsafeBufferPointer<UInt8>, as: T.Type)
+        throws(TensorValueError) -> T
+    {
         if decimal.isInteger, let magnitude = decimal.integerMagnitude(token) {
             if decimal.negative {
                 let signed: Int64? = magnitude == 1 << 63 ? .min : (magnitude < 1 << 63 ? -Int64(magnitude) : nil)

@@ -21,7 +21,8 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         guard request.uri.path.hasPrefix(Self.deepStackPrefix) else {
-            let how = DOODSError.applies(to: request.uri.path)
+            let how =
+                DOODSError.applies(to: request.uri.path)
                 ? "send it in a 'doods-auth-key' header" : "send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'"
             var error = APIError(.unauthorized, "unauthorized", "a valid API key is required: \(how)")
             error.headers[.wwwAuthenticate] = "Bearer"
@@ -45,7 +46,9 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         if key == nil, ended { key = Self.formKey(request, body: head) }
         guard key.map(isKey) == true else {
-            throw DeepStackError(.unauthorized, "a valid API key is required: send it as the 'api_key' form field (before the image) or an 'X-API-Key' header")
+            throw DeepStackError(
+                .unauthorized,
+                "a valid API key is required: send it as the 'api_key' form field (before the image) or an 'X-API-Key' header")
         }
         var request = request
         request.body = ended ? RequestBody(buffer: head) : RequestBody(asyncSequence: PrefixedBody(head: head, rest: iterator))

@@ -24,14 +24,19 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let declared = request.headers[.contentLength].flatMap { Int($0) }
         if let declared, declared > maxBodySize {
-            throw closing(APIError(.contentTooLarge, "payload_too_large",
-                "the request body of \(declared) bytes is larger than the service's limit of \(maxBodySize) bytes (--max-body-size)"))
+            throw closing(
+                APIError(
+                    .contentTooLarge, "payload_too_large",
+                    "the request body of \(declared) bytes is larger than the service's limit of \(maxBodySize) bytes (--max-body-size)"))
         }
-        let reserved = declared ?? (request.headers[.transferEncoding] != nil || [.post, .put, .patch].contains(request.method) ? maxBodySize : 0)
+        let reserved =
+            declared ?? (request.headers[.transferEncoding] != nil || [.post, .put, .patch].contains(request.method) ? maxBodySize : 0)
         guard reserved > 0 else { return try await next(request, context) }
         guard budget.reserve(reserved) else {
-            var busy = closing(APIError(.tooManyRequests, "server_busy",
-                "the service holds \(budget.limit >> 20) MiB of request bodies already (--body-memory); retry shortly"))
+            var busy = closing(
+                APIError(
+                    .tooManyRequests, "server_busy",
+                    "the service holds \(budget.limit >> 20) MiB of request bodies already (--body-memory); retry shortly"))
             busy.headers[.retryAfter] = "1"
             throw busy
         }

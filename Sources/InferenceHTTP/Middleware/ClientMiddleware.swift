@@ -11,7 +11,8 @@ struct ClientMiddleware: RouterMiddleware {
     static var clientHeader: HTTPField.Name { HTTPField.Name("X-Client-Id")! }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let client = APIKeyMiddleware<Context>.presentedKey(request).map { "key:\($0.hashValue)" }
+        let client =
+            APIKeyMiddleware<Context>.presentedKey(request).map { "key:\($0.hashValue)" }
             ?? request.headers[Self.clientHeader].map { "id:\($0.prefix(128))" }
             ?? context.peer.map { "ip:\($0)" }
         return try await RequestClient.$current.withValue(client) {

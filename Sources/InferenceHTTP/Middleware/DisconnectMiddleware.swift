@@ -15,15 +15,17 @@ struct DisconnectMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             let response = try await watch.cancellingOnClose { try await next(request, context) }
             return watch.isClosed ? gone(request, context) : response
-        } catch where watch.isClosed {
+        } catch  where watch.isClosed {
             return gone(request, context)
         }
     }
 
     private func gone(_ request: Request, _ context: Context) -> Response {
-        context.logger.info("the client closed its connection before the answer", metadata: [
-            "status": "\(Self.clientClosedRequest.code)", "method": "\(request.method)", "path": "\(request.uri.path)",
-        ])
+        context.logger.info(
+            "the client closed its connection before the answer",
+            metadata: [
+                "status": "\(Self.clientClosedRequest.code)", "method": "\(request.method)", "path": "\(request.uri.path)",
+            ])
         return Response(status: Self.clientClosedRequest)
     }
 }

@@ -30,7 +30,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if apiError.status == .notFound, (error as? HTTPError)?.status == .notFound {
                 let allowed = routes.methods(for: request.uri.path)
                 if !allowed.isEmpty {
-                    apiError = APIError(.methodNotAllowed, "method_not_allowed",
+                    apiError = APIError(
+                        .methodNotAllowed, "method_not_allowed",
                         "\(request.method) is not allowed on \(request.uri.path); use \(allowed.joined(separator: ", "))")
                     apiError.headers[.allow] = allowed.joined(separator: ", ")
                 }
@@ -53,7 +54,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Logs a failure of the service itself; a request that was cancelled is not one.
     private func log(_ status: HTTPResponse.Status, _ message: String, _ request: Request, _ context: Context) {
         guard status.code >= 500, !Task.isCancelled else { return }
-        context.logger.error("request failed", metadata: ["error": "\(message)", "status": "\(status.code)", "path": "\(request.uri.path)"])
+        context.logger.error(
+            "request failed", metadata: ["error": "\(message)", "status": "\(status.code)", "path": "\(request.uri.path)"])
     }
 
     static func apiError(for error: any Error, request: Request) -> APIError {
@@ -75,7 +77,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as HTTPError:
             switch error.status {
             case .notFound:
-                return APIError(.notFound, "not_found", "no route \(request.method) \(request.uri.path); see \(docs(for: request.uri.path))")
+                return APIError(
+                    .notFound, "not_found", "no route \(request.method) \(request.uri.path); see \(docs(for: request.uri.path))")
             case .contentTooLarge:
                 return tooLarge
             case .methodNotAllowed:
@@ -95,7 +98,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         return "docs/api.md"
     }
 
-    static var tooLarge: APIError { APIError(.contentTooLarge, "payload_too_large", "the request body is larger than the service's limit (--max-body-size)") }
+    static var tooLarge: APIError {
+        APIError(.contentTooLarge, "payload_too_large", "the request body is larger than the service's limit (--max-body-size)")
+    }
 
     static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {

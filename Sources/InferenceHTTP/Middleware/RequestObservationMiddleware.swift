@@ -37,14 +37,19 @@ struct RequestObservationMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    private func finish(_ request: Request, context: Context, scope: RequestScope, status: HTTPResponse.Status, start: ContinuousClock.Instant) {
+    private func finish(
+        _ request: Request, context: Context, scope: RequestScope, status: HTTPResponse.Status, start: ContinuousClock.Instant
+    ) {
         let duration = ContinuousClock.now - start
         let route = context.endpointPath.map { $0 == "NotFound" ? "unmatched" : $0 } ?? "unmatched"
-        metrics.record(.init(model: scope.modelID ?? "", route: route, method: request.method.rawValue, code: status.code), duration: duration)
-        context.logger.debug("request", metadata: [
-            "method": "\(request.method)", "path": "\(request.uri.path)", "route": "\(route)",
-            "status": "\(status.code)", "model_id": "\(scope.modelID ?? "-")", "duration_ms": "\(duration.milliseconds)",
-        ])
+        metrics.record(
+            .init(model: scope.modelID ?? "", route: route, method: request.method.rawValue, code: status.code), duration: duration)
+        context.logger.debug(
+            "request",
+            metadata: [
+                "method": "\(request.method)", "path": "\(request.uri.path)", "route": "\(route)",
+                "status": "\(status.code)", "model_id": "\(scope.modelID ?? "-")", "duration_ms": "\(duration.milliseconds)",
+            ])
     }
 
     /// A client's request id is used when it has 1 to 128 of `A-Z a-z 0-9 . _ : -` (UUIDs, trace
@@ -52,7 +57,8 @@ struct RequestObservationMiddleware<Context: RequestContext>: RouterMiddleware {
     static func acceptedID(_ value: String) -> String? {
         guard (1...128).contains(value.utf8.count) else { return nil }
         let allowed = value.utf8.allSatisfy { c in
-            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x2e || c == 0x5f || c == 0x3a || c == 0x2d
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x2e || c == 0x5f || c == 0x3a
+                || c == 0x2d
         }
         return allowed ? value : nil
     }

@@ -48,13 +48,15 @@ struct DetectionResponse: Encodable {
         image = ImageSize(width: result.imageWidth, height: result.imageHeight)
         detections = result.detections?.map { d in
             func r(_ v: Double) -> Double { (v * 100).rounded() / 100 }
-            return DetectionItem(label: d.label, classID: d.classID, score: (d.score * 10_000).rounded() / 10_000,
-                                 box: BoxItem(xMin: r(d.box.xMin), yMin: r(d.box.yMin), xMax: r(d.box.xMax), yMax: r(d.box.yMax)))
+            return DetectionItem(
+                label: d.label, classID: d.classID, score: (d.score * 10_000).rounded() / 10_000,
+                box: BoxItem(xMin: r(d.box.xMin), yMin: r(d.box.yMin), xMax: r(d.box.xMax), yMax: r(d.box.yMax)))
         }
         outputs = includeOutputs || result.detections == nil ? result.outputs.map { TensorResponse($0, format: format) } : nil
         let t = result.timing
-        timing = Timing(decodeMs: Self.ms(t.decode), preprocessMs: Self.ms(t.preprocess), queueMs: Self.ms(t.queue),
-                        inferenceMs: Self.ms(t.inference), postprocessMs: Self.ms(t.postprocess), totalMs: Self.ms(t.total))
+        timing = Timing(
+            decodeMs: Self.ms(t.decode), preprocessMs: Self.ms(t.preprocess), queueMs: Self.ms(t.queue),
+            inferenceMs: Self.ms(t.inference), postprocessMs: Self.ms(t.postprocess), totalMs: Self.ms(t.total))
     }
 
     static func ms(_ d: Duration) -> Double { (d.milliseconds * 1000).rounded() / 1000 }

@@ -65,7 +65,8 @@ struct ImageRequest {
         self.modelID = modelID
         self.image = image
         func fraction(_ key: String) throws(InferenceError) -> Double? {
-            try parameters(key).map { (text) throws(InferenceError) in try ClientNumber.double(text, field: key, in: RequestLimits.fraction) }
+            try parameters(key).map { (text) throws(InferenceError) in try ClientNumber.double(text, field: key, in: RequestLimits.fraction)
+            }
         }
         func flag(_ key: String) -> Bool { Self.flag(parameters(key)) }
         let classes = parameters("classes")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -82,8 +83,10 @@ struct ImageRequest {
         async = flag("async")
     }
 
-    init(modelID: String, image: ImageInput, overrides: DetectionOverrides, annotate: Bool, includeOutputs: Bool,
-         outputFormat: OutputFormat, timeout: Duration?, async: Bool = false) {
+    init(
+        modelID: String, image: ImageInput, overrides: DetectionOverrides, annotate: Bool, includeOutputs: Bool,
+        outputFormat: OutputFormat, timeout: Duration?, async: Bool = false
+    ) {
         self.modelID = modelID
         self.image = image
         self.overrides = overrides

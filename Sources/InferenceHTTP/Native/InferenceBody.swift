@@ -62,7 +62,10 @@ struct InferenceBody: Decodable {
             try value.map { (value) throws(InferenceError) in try ClientNumber.int(value, field: field, in: RequestLimits.frameSide) }
         }
         let bytes = try Self.base64(data, field: "input_data")
-        guard let image = try ImageRequest.image(bytes, inputType: inputType, width: try side(width, "width"), height: try side(height, "height")) else {
+        guard
+            let image = try ImageRequest.image(
+                bytes, inputType: inputType, width: try side(width, "width"), height: try side(height, "height"))
+        else {
             return (nil, bytes)
         }
         let fraction = { (value: Double?, field: String) throws(InferenceError) in
@@ -75,9 +78,12 @@ struct InferenceBody: Decodable {
             },
             classNames: classes?.compactMap { if case .name(let n) = $0 { n } else { nil } },
             classIDs: classes?.compactMap { if case .id(let i) = $0 { i } else { nil } })
-        return (ImageRequest(modelID: modelID, image: image, overrides: overrides, annotate: annotate ?? false,
-                             includeOutputs: includeOutputs ?? false, outputFormat: outputFormat ?? .base64,
-                             timeout: try RequestLimits.timeout(milliseconds: timeoutMs), async: async ?? false), nil)
+        return (
+            ImageRequest(
+                modelID: modelID, image: image, overrides: overrides, annotate: annotate ?? false,
+                includeOutputs: includeOutputs ?? false, outputFormat: outputFormat ?? .base64,
+                timeout: try RequestLimits.timeout(milliseconds: timeoutMs), async: async ?? false), nil
+        )
     }
 
     /// The core request for this body. `modelID` is the batch's when the item has none;
@@ -89,27 +95,36 @@ struct InferenceBody: Decodable {
         let tensors: [InputTensor]
         switch (inputData, inputs) {
         case (let data?, nil):
-            tensors = [InputTensor(dtype: try Self.dtype(dtype), shape: try shape.map { (shape) throws(InferenceError) in try RequestLimits.shape(shape) },
-                                   data: try inputBytes ?? Self.base64(data, field: "input_data"))]
+            tensors = [
+                InputTensor(
+                    dtype: try Self.dtype(dtype), shape: try shape.map { (shape) throws(InferenceError) in try RequestLimits.shape(shape) },
+                    data: try inputBytes ?? Self.base64(data, field: "input_data"))
+            ]
         case (nil, let inputs?):
             guard !inputs.isEmpty else { throw APIError.badRequest("'inputs' is empty") }
             tensors = try inputs.sorted { $0.key < $1.key }.map { name, body in
-                InputTensor(name: name, dtype: try Self.dtype(body.dtype),
-                            shape: try body.shape.map { (shape) throws(InferenceError) in try RequestLimits.shape(shape, field: "inputs.\(name).shape") },
-                            data: try Self.base64(body.data, field: "inputs.\(name).data"))
+                InputTensor(
+                    name: name, dtype: try Self.dtype(body.dtype),
+                    shape: try body.shape.map { (shape) throws(InferenceError) in
+                        try RequestLimits.shape(shape, field: "inputs.\(name).shape")
+                    },
+                    data: try Self.base64(body.data, field: "inputs.\(name).data"))
             }
         case (nil, nil):
             throw APIError.badRequest("give the input tensor as 'input_data' (base64), or several as 'inputs'")
         case (_?, _?):
             throw APIError.badRequest("give either 'input_data' or 'inputs', not both")
         }
-        return InferenceRequest(modelID: modelID, inputs: tensors, outputs: outputs ?? [], timeout: try RequestLimits.timeout(milliseconds: timeoutMs))
+        return InferenceRequest(
+            modelID: modelID, inputs: tensors, outputs: outputs ?? [], timeout: try RequestLimits.timeout(milliseconds: timeoutMs))
     }
 
     static func dtype(_ name: String?) throws -> ElementType? {
         guard let name else { return nil }
         guard let type = ElementType(name: name) else {
-            throw APIError.badRequest("unknown dtype '\(name)'; use one of \(ElementType.allCases.map(\.rawValue).joined(separator: ", "))", code: "invalid_dtype")
+            throw APIError.badRequest(
+                "unknown dtype '\(name)'; use one of \(ElementType.allCases.map(\.rawValue).joined(separator: ", "))", code: "invalid_dtype"
+            )
         }
         return type
     }
@@ -136,7 +151,8 @@ struct InferenceBody: Decodable {
             cleaned.append(contentsOf: repeatElement(UInt8(ascii: "="), count: (4 - cleaned.count % 4) % 4))
         }
         guard let data = Data(base64Encoded: Data(cleaned)) else {
-            throw APIError.badRequest("'\(field)' is not valid base64 (only A-Z a-z 0-9 + / = or - _, and line breaks)", code: "invalid_base64")
+            throw APIError.badRequest(
+                "'\(field)' is not valid base64 (only A-Z a-z 0-9 + / = or - _, and line breaks)", code: "invalid_base64")
         }
         return [UInt8](data)
     }

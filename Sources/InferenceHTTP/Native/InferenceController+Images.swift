@@ -27,10 +27,13 @@ extension InferenceController {
         guard let part = form.part("image") ?? form.part("file") else {
             throw APIError.badRequest("the multipart form needs an 'image' part")
         }
-        guard let modelID = form.text("model_id"), !modelID.isEmpty else { throw APIError.badRequest("the multipart form needs a 'model_id' field") }
+        guard let modelID = form.text("model_id"), !modelID.isEmpty else {
+            throw APIError.badRequest("the multipart form needs a 'model_id' field")
+        }
         let bytes = Array(part.body)
-        let image = try ImageRequest.image(bytes, inputType: form.text("input_type") ?? "image",
-                                           width: form.text("width"), height: form.text("height"))
+        let image = try ImageRequest.image(
+            bytes, inputType: form.text("input_type") ?? "image",
+            width: form.text("width"), height: form.text("height"))
         return try ImageRequest(modelID: modelID, image: image ?? .encoded(bytes), parameters: form.text)
     }
 
@@ -38,19 +41,22 @@ extension InferenceController {
         let wantsJPEG = request.headers[.accept]?.contains("image/jpeg") == true
         if image.async {
             guard !image.annotate && !wantsJPEG else {
-                throw APIError.badRequest("an annotated JPEG is answered at once; an async task answers detections as JSON (drop 'annotate' or 'async')")
+                throw APIError.badRequest(
+                    "an annotated JPEG is answered at once; an async task answers detections as JSON (drop 'annotate' or 'async')")
             }
             // The task is running from the start: its image is decoded before it waits for the model.
-            return try accepted(await service.submit(modelID: image.modelID, kind: "image") { progress in
-                progress.running()
-                return .document(try JSONResponse.encode(try await detect(image)))
-            })
+            return try accepted(
+                await service.submit(modelID: image.modelID, kind: "image") { progress in
+                    progress.running()
+                    return .document(try JSONResponse.encode(try await detect(image)))
+                })
         }
         guard image.annotate || wantsJPEG else { return try JSONResponse.make(try await detect(image)) }
         let result = try await vision.detect(modelID: image.modelID, image: image.image, overrides: image.overrides, timeout: image.timeout)
         guard let detections = result.detections else {
-            throw APIError(.unprocessableContent, InferenceError.Code.notADetectionModel.rawValue,
-                           "model '\(image.modelID)' is not a detector, so there are no boxes to draw")
+            throw APIError(
+                .unprocessableContent, InferenceError.Code.notADetectionModel.rawValue,
+                "model '\(image.modelID)' is not a detector, so there are no boxes to draw")
         }
         let jpeg = try await vision.pipeline.annotate(image.image, detections: detections, limits: vision.limits)
         var headers = HTTPFields()

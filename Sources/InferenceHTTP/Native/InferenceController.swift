@@ -42,7 +42,9 @@ struct InferenceController {
         case .multipart(let boundary):
             return try await respond(try imageForm(MultipartForm(body: Array(buffer: body), boundary: boundary)), request)
         case .other:
-            throw MediaKind.unsupported(request.headers[.contentType] ?? "", expected: "application/json, multipart/form-data, application/octet-stream, image/jpeg or image/png")
+            throw MediaKind.unsupported(
+                request.headers[.contentType] ?? "",
+                expected: "application/json, multipart/form-data, application/octet-stream, image/jpeg or image/png")
         }
     }
 
@@ -59,11 +61,13 @@ struct InferenceController {
             throw APIError.badRequest("an application/octet-stream body needs the 'model_id' query parameter")
         }
         let shape = try query["shape"].map { (text) throws(InferenceError) in try RequestLimits.shape(String(text)) }
-        let input = InputTensor(name: query["input"].map(String.init), dtype: try InferenceBody.dtype(query["dtype"].map(String.init)),
-                                shape: shape, data: bytes)
+        let input = InputTensor(
+            name: query["input"].map(String.init), dtype: try InferenceBody.dtype(query["dtype"].map(String.init)),
+            shape: shape, data: bytes)
         let outputs = query["output"].map { [String($0)] } ?? []
-        let inference = InferenceRequest(modelID: modelID, inputs: [input], outputs: outputs,
-                                         timeout: try RequestLimits.timeout(milliseconds: query["timeout_ms"].map(String.init)))
+        let inference = InferenceRequest(
+            modelID: modelID, inputs: [input], outputs: outputs,
+            timeout: try RequestLimits.timeout(milliseconds: query["timeout_ms"].map(String.init)))
         let format = query["output_format"].flatMap { OutputFormat(rawValue: String($0)) } ?? .base64
         if ImageRequest.flag(query["async"].map(String.init)) {
             return try accepted(await service.submit(inference, attributes: ["output_format": format.rawValue]))
@@ -110,16 +114,18 @@ struct InferenceController {
             BatchResponse(modelID: modelID, answers: await self.answers(jobs), format: format)
         }
         if decoded.async == true {
-            return try accepted(await service.submit(modelID: modelID, kind: "batch") { progress in
-                progress.running()
-                return .document(try JSONResponse.encode(try await answer()))
-            })
+            return try accepted(
+                await service.submit(modelID: modelID, kind: "batch") { progress in
+                    progress.running()
+                    return .document(try JSONResponse.encode(try await answer()))
+                })
         }
         return try JSONResponse.make(try await answer())
     }
 
     /// A batch of tensors only: run (or queued) by the core, its task rendered when fetched.
-    func tensorBatch(_ decoded: BatchBody, _ requests: [Result<InferenceRequest, APIError>], format: OutputFormat) async throws -> Response {
+    func tensorBatch(_ decoded: BatchBody, _ requests: [Result<InferenceRequest, APIError>], format: OutputFormat) async throws -> Response
+    {
         let valid = requests.compactMap { try? $0.get() }
         if decoded.async == true {
             return try accepted(await service.submitBatch(modelID: decoded.modelID, valid, attributes: ["output_format": format.rawValue]))
@@ -138,7 +144,8 @@ struct InferenceController {
     @Sendable func task(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("task_id")
         let snapshot = try await service.tasks.get(id)
-        let format = request.uri.queryParameters["output_format"].flatMap { OutputFormat(rawValue: String($0)) }
+        let format =
+            request.uri.queryParameters["output_format"].flatMap { OutputFormat(rawValue: String($0)) }
             ?? snapshot.attributes["output_format"].flatMap(OutputFormat.init) ?? .base64
         return try JSONResponse.make(TaskResponse(snapshot, format: format))
     }

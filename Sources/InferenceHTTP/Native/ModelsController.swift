@@ -30,8 +30,9 @@ struct ModelsController {
         let found = await ModelRepository(resolver: await service.registry.resolver).scan()
         let models = await service.registry.list()
         let files = found.map { entry in
-            File(name: entry.name, path: entry.path, format: ModelFormat(fileName: entry.path)?.rawValue ?? "",
-                 loaded: models.filter { !$0.record.uploaded && $0.record.source == entry.path }.map(\.record.modelID))
+            File(
+                name: entry.name, path: entry.path, format: ModelFormat(fileName: entry.path)?.rawValue ?? "",
+                loaded: models.filter { !$0.record.uploaded && $0.record.source == entry.path }.map(\.record.modelID))
         }
         return try JSONResponse.make(["files": files])
     }
@@ -50,10 +51,12 @@ struct ModelsController {
                 throw APIError.badRequest("an application/octet-stream upload needs the 'model_id' query parameter")
             }
             let format = query["format"].map(String.init) ?? "onnx"
-            loadRequest = LoadRequest(source: .upload(bytes: Array(buffer: body), fileName: "\(id).\(format)"), modelID: id,
-                                      device: try Self.device(query["device"].map(String.init)))
+            loadRequest = LoadRequest(
+                source: .upload(bytes: Array(buffer: body), fileName: "\(id).\(format)"), modelID: id,
+                device: try Self.device(query["device"].map(String.init)))
         case .other, .image:
-            throw MediaKind.unsupported(request.headers[.contentType] ?? "", expected: "application/json, multipart/form-data or application/octet-stream")
+            throw MediaKind.unsupported(
+                request.headers[.contentType] ?? "", expected: "application/json, multipart/form-data or application/octet-stream")
         }
         try VisionOptions.validate(loadRequest.options)
         let (info, created) = try await service.registry.load(loadRequest)

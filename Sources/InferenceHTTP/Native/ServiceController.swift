@@ -80,7 +80,8 @@ struct ServiceController {
         var resources: ResourceStatus
 
         enum CodingKeys: String, CodingKey {
-            case status, node, ready, waitingFor = "waiting_for", uptimeSeconds = "uptime_seconds", startedAt = "started_at", backends, models, tasks, devices, resources
+            case status, node, ready, waitingFor = "waiting_for", uptimeSeconds = "uptime_seconds", startedAt = "started_at", backends,
+                models, tasks, devices, resources
         }
     }
 

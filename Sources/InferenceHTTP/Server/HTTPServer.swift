@@ -13,9 +13,10 @@ extension HTTPServerBuilder {
     /// silent for `idleTimeout` while idle or while a request is read are closed.
     static func inferenceHTTP1(idleTimeout: Duration) -> HTTPServerBuilder {
         .init { responder in
-            WatchedHTTP1Channel(inner: HTTP1Channel(
-                responder: responder,
-                configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()], idleTimeout: TimeAmount(idleTimeout))))
+            WatchedHTTP1Channel(
+                inner: HTTP1Channel(
+                    responder: responder,
+                    configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()], idleTimeout: TimeAmount(idleTimeout))))
         }
     }
 }

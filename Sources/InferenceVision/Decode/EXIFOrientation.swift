@@ -5,11 +5,12 @@ enum EXIFOrientation {
         var offset = 2
         while offset + 4 <= jpeg.count, jpeg[offset] == 0xFF {
             let marker = jpeg[offset + 1]
-            if marker == 0xDA || marker == 0xD9 { break } // start of scan / end of image
+            if marker == 0xDA || marker == 0xD9 { break }  // start of scan / end of image
             let length = Int(jpeg[offset + 2]) << 8 | Int(jpeg[offset + 3])
             guard length >= 2, offset + 2 + length <= jpeg.count else { break }
             if marker == 0xE1, length >= 16,
-               jpeg[offset + 4..<offset + 10].elementsEqual([0x45, 0x78, 0x69, 0x66, 0, 0]) {
+                jpeg[offset + 4..<offset + 10].elementsEqual([0x45, 0x78, 0x69, 0x66, 0, 0])
+            {
                 return tiffOrientation(UnsafeRawBufferPointer(rebasing: jpeg[offset + 10..<offset + 2 + length]))
             }
             offset += 2 + length

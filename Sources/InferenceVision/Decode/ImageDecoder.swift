@@ -11,22 +11,28 @@ public enum ImageDecoder {
         case .tensor(let tensor):
             return try TensorImageConverter.convert(tensor, limits: limits)
         case .encoded(let bytes):
-            return try bytes.withUnsafeBytes { raw in Result { () throws(InferenceError) -> RGBImage in
-                switch ImageFormat(sniffing: raw) {
-                case .jpeg: try JPEGDecoder.decode(raw, limits: limits, minimumScale: minimumScale)
-                case .png: try PNGDecoder.decode(raw, limits: limits)
-                case nil:
-                    throw .unsupportedImage("the image is not a JPEG or PNG (its first bytes look like \(ImageFormat.describe(raw))); send a JPEG, a PNG or a raw rgb24/bgr24/nv12 frame")
+            return try bytes.withUnsafeBytes { raw in
+                Result { () throws(InferenceError) -> RGBImage in
+                    switch ImageFormat(sniffing: raw) {
+                    case .jpeg: try JPEGDecoder.decode(raw, limits: limits, minimumScale: minimumScale)
+                    case .png: try PNGDecoder.decode(raw, limits: limits)
+                    case nil:
+                        throw .unsupportedImage(
+                            "the image is not a JPEG or PNG (its first bytes look like \(ImageFormat.describe(raw))); send a JPEG, a PNG or a raw rgb24/bgr24/nv12 frame"
+                        )
+                    }
                 }
-            } }.get()
+            }.get()
         }
     }
 
     /// Decodes for a model input: `scaleFor` gets the full upright size and says how much of it
     /// is needed (JPEG decoding shrinks in the DCT domain down to it). Returns the image and the
     /// full upright size, reading each header once.
-    public static func decode(_ input: ImageInput, limits: ImageLimits,
-                              scaleFor: (Int, Int) -> Double) throws(InferenceError) -> (image: RGBImage, width: Int, height: Int) {
+    public static func decode(
+        _ input: ImageInput, limits: ImageLimits,
+        scaleFor: (Int, Int) -> Double
+    ) throws(InferenceError) -> (image: RGBImage, width: Int, height: Int) {
         if case .encoded(let bytes) = input, ImageFormat(sniffing: bytes) == .jpeg {
             try limits.check(bytes: bytes.count)
             return try bytes.withUnsafeBytes { raw in
@@ -43,16 +49,19 @@ public enum ImageDecoder {
         case .raw(let frame): return (frame.width, frame.height)
         case .tensor(let tensor): return (tensor.width, tensor.height)
         case .encoded(let bytes):
-            return try bytes.withUnsafeBytes { raw in Result { () throws(InferenceError) -> (width: Int, height: Int) in
-                switch ImageFormat(sniffing: raw) {
-                case .jpeg: return try JPEGDecoder.size(raw)
-                case .png:
-                    guard raw.count >= 24 else { throw .invalidImage("the PNG is truncated") }
-                    let w = raw[16..<20].reduce(0) { $0 << 8 | Int($1) }, h = raw[20..<24].reduce(0) { $0 << 8 | Int($1) }
-                    return (w, h)
-                case nil: throw .unsupportedImage("the image is not a JPEG or PNG (its first bytes look like \(ImageFormat.describe(raw)))")
+            return try bytes.withUnsafeBytes { raw in
+                Result { () throws(InferenceError) -> (width: Int, height: Int) in
+                    switch ImageFormat(sniffing: raw) {
+                    case .jpeg: return try JPEGDecoder.size(raw)
+                    case .png:
+                        guard raw.count >= 24 else { throw .invalidImage("the PNG is truncated") }
+                        let w = raw[16..<20].reduce(0) { $0 << 8 | Int($1) }, h = raw[20..<24].reduce(0) { $0 << 8 | Int($1) }
+                        return (w, h)
+                    case nil:
+                        throw .unsupportedImage("the image is not a JPEG or PNG (its first bytes look like \(ImageFormat.describe(raw)))")
+                    }
                 }
-            } }.get()
+            }.get()
         }
     }
 }

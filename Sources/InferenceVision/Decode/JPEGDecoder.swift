@@ -19,8 +19,10 @@ enum JPEGDecoder {
 
     /// Reads the header once, asks `scaleFor` (given the upright size) how much of the image is
     /// needed, decodes; returns the image and its full upright size.
-    static func decode(_ bytes: UnsafeRawBufferPointer, limits: ImageLimits,
-                       scaleFor: (Int, Int) -> Double) throws(InferenceError) -> (image: RGBImage, width: Int, height: Int) {
+    static func decode(
+        _ bytes: UnsafeRawBufferPointer, limits: ImageLimits,
+        scaleFor: (Int, Int) -> Double
+    ) throws(InferenceError) -> (image: RGBImage, width: Int, height: Int) {
         let handle = try TurboJPEGHandle(decompress: ())
         let header = try handle.header(bytes)
         try limits.check(width: header.width, height: header.height)
@@ -42,9 +44,10 @@ enum JPEGDecoder {
         var status: Int32 = 0
         // Every byte is written by the decoder (or the image is refused), so no zero-fill.
         var pixels = [UInt8](unsafeUninitializedCapacity: width * height * channels) { out, count in
-            status = tjDecompress2(handle.raw, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt(bytes.count),
-                                   out.baseAddress, Int32(width), 0, Int32(height),
-                                   Int32(cmyk ? TJPF_CMYK.rawValue : TJPF_RGB.rawValue), TJFLAG_FASTDCT | TJFLAG_LIMITSCANS)
+            status = tjDecompress2(
+                handle.raw, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt(bytes.count),
+                out.baseAddress, Int32(width), 0, Int32(height),
+                Int32(cmyk ? TJPF_CMYK.rawValue : TJPF_RGB.rawValue), TJFLAG_FASTDCT | TJFLAG_LIMITSCANS)
             count = status == 0 ? width * height * channels : 0
         }
         guard status == 0 else {
@@ -90,8 +93,9 @@ final class TurboJPEGHandle {
 
     func header(_ bytes: UnsafeRawBufferPointer) throws(InferenceError) -> (width: Int, height: Int, colorspace: Int32) {
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
-        let status = tjDecompressHeader3(raw, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt(bytes.count),
-                                         &width, &height, &subsampling, &colorspace)
+        let status = tjDecompressHeader3(
+            raw, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt(bytes.count),
+            &width, &height, &subsampling, &colorspace)
         guard status == 0 else { throw .invalidImage("the JPEG header cannot be read: \(lastError)") }
         return (Int(width), Int(height), colorspace)
     }

@@ -20,7 +20,7 @@ enum Orientation {
                         case 5: (sx, sy) = (y, x)
                         case 6: (sx, sy) = (y, sh - 1 - x)
                         case 7: (sx, sy) = (sw - 1 - y, sh - 1 - x)
-                        default: (sx, sy) = (sw - 1 - y, x) // 8
+                        default: (sx, sy) = (sw - 1 - y, x)  // 8
                         }
                         let s = (sy * sw + sx) * 3, d = (y * dw + x) * 3
                         dst[d] = src[s]

@@ -21,7 +21,9 @@ enum PNGDecoder {
         try check(spng_decoded_image_size(ctx, format, &length), "the PNG cannot be decoded")
         guard length == width * height * 4 else { throw .invalidImage("the PNG's decoded size is inconsistent") }
         var rgba = [UInt8](repeating: 0, count: length)
-        let status = rgba.withUnsafeMutableBytes { spng_decode_image(ctx, $0.baseAddress, length, format, Int32(SPNG_DECODE_TRNS.rawValue)) }
+        let status = rgba.withUnsafeMutableBytes {
+            spng_decode_image(ctx, $0.baseAddress, length, format, Int32(SPNG_DECODE_TRNS.rawValue))
+        }
         try check(status, "the PNG is corrupt or truncated")
         var rgb = [UInt8](repeating: 0, count: width * height * 3)
         rgba.withUnsafeBufferPointer { src in

@@ -5,7 +5,9 @@ enum TensorImageConverter {
     static func convert(_ tensor: TensorImage, limits: ImageLimits) throws(InferenceError) -> RGBImage {
         try limits.check(width: tensor.width, height: tensor.height)
         guard tensor.bytes.count == tensor.expectedByteCount else {
-            throw .invalidImage("a \(tensor.layout.rawValue) \(tensor.scalar.rawValue) tensor of \(tensor.width)x\(tensor.height)x3 needs \(tensor.expectedByteCount) bytes, got \(tensor.bytes.count)")
+            throw .invalidImage(
+                "a \(tensor.layout.rawValue) \(tensor.scalar.rawValue) tensor of \(tensor.width)x\(tensor.height)x3 needs \(tensor.expectedByteCount) bytes, got \(tensor.bytes.count)"
+            )
         }
         let plane = tensor.width * tensor.height
         if tensor.scalar == .uint8 && tensor.layout == .hwc {

@@ -10,8 +10,10 @@ public struct DetectionParameters: Sendable, Equatable {
     public static let defaultIoUThreshold = 0.45
     public static let defaultMaxDetections = 100
 
-    public init(scoreThreshold: Double = defaultScoreThreshold, iouThreshold: Double = defaultIoUThreshold,
-                maxDetections: Int = defaultMaxDetections, classes: Set<Int>? = nil) {
+    public init(
+        scoreThreshold: Double = defaultScoreThreshold, iouThreshold: Double = defaultIoUThreshold,
+        maxDetections: Int = defaultMaxDetections, classes: Set<Int>? = nil
+    ) {
         self.scoreThreshold = scoreThreshold
         self.iouThreshold = iouThreshold
         self.maxDetections = maxDetections

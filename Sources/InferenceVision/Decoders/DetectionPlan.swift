@@ -14,7 +14,8 @@ public struct DetectionPlan: Sendable, Equatable {
         let requested: Postprocess
         if let name = options.postprocess {
             guard let parsed = Postprocess(rawValue: name.lowercased()) else {
-                throw InputPlan.invalid("options.postprocess must be one of \(Postprocess.allCases.map(\.rawValue).joined(separator: ", ")), not '\(name)'")
+                throw InputPlan.invalid(
+                    "options.postprocess must be one of \(Postprocess.allCases.map(\.rawValue).joined(separator: ", ")), not '\(name)'")
             }
             requested = parsed
         } else {
@@ -27,7 +28,8 @@ public struct DetectionPlan: Sendable, Equatable {
             classCount = signature.metadata[HailoNMSDecoder.classesKey].flatMap { Int($0) }
             return
         }
-        guard let output = signature.outputs.first(where: { $0.shape.count == 3 && [.float32, .float16, .float64].contains($0.dtype) }) else {
+        guard let output = signature.outputs.first(where: { $0.shape.count == 3 && [.float32, .float16, .float64].contains($0.dtype) })
+        else {
             if requested == .auto { return nil }
             throw InputPlan.invalid("options.postprocess is '\(requested.rawValue)' but no output is a float [1, a, b] tensor")
         }
@@ -59,15 +61,18 @@ public struct DetectionPlan: Sendable, Equatable {
     }
 
     /// Candidates in input pixels, before NMS.
-    func decode(_ outputs: [Tensor], input: (width: Int, height: Int), signature: ModelSignature,
-                parameters: DetectionParameters) throws(InferenceError) -> [Detection] {
+    func decode(
+        _ outputs: [Tensor], input: (width: Int, height: Int), signature: ModelSignature,
+        parameters: DetectionParameters
+    ) throws(InferenceError) -> [Detection] {
         guard let output = outputs.first(where: { $0.name == outputName }) else {
             throw InferenceError(.internal, .inferenceFailed, "the model did not return output '\(outputName)'")
         }
         switch postprocess {
         case .yolov8:
-            return NonMaxSuppression.apply(try YOLOv8Decoder.candidates(output, transposed: transposed, parameters: parameters),
-                                           iouThreshold: parameters.iouThreshold, maxDetections: parameters.maxDetections)
+            return NonMaxSuppression.apply(
+                try YOLOv8Decoder.candidates(output, transposed: transposed, parameters: parameters),
+                iouThreshold: parameters.iouThreshold, maxDetections: parameters.maxDetections)
         case .yolov5, .yolox:
             let candidates = try YOLOv5Decoder.candidates(output, parameters: parameters, gridFor: postprocess == .yolox ? input : nil)
             return NonMaxSuppression.apply(candidates, iouThreshold: parameters.iouThreshold, maxDetections: parameters.maxDetections)
@@ -75,8 +80,9 @@ public struct DetectionPlan: Sendable, Equatable {
             guard let classes = classCount, let maxBoxes = signature.metadata[HailoNMSDecoder.maxBoxesKey].flatMap({ Int($0) }) else {
                 throw InferenceError(.internal, .inferenceFailed, "the Hailo NMS output lacks its class count or box limit")
             }
-            return try HailoNMSDecoder.decode(try output.floats(), classes: classes, maxBoxesPerClass: maxBoxes,
-                                              inputWidth: input.width, inputHeight: input.height, parameters: parameters)
+            return try HailoNMSDecoder.decode(
+                try output.floats(), classes: classes, maxBoxesPerClass: maxBoxes,
+                inputWidth: input.width, inputHeight: input.height, parameters: parameters)
         case .auto, .none:
             return []
         }

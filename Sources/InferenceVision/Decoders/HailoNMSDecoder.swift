@@ -11,8 +11,10 @@ public enum HailoNMSDecoder {
     public static let outputKey = "hailo.nms.output"
 
     /// Decodes `floats` into detections in input pixels (`inputWidth`×`inputHeight`).
-    public static func decode(_ floats: [Float], classes: Int, maxBoxesPerClass: Int, inputWidth: Int, inputHeight: Int,
-                              parameters: DetectionParameters) throws(InferenceError) -> [Detection] {
+    public static func decode(
+        _ floats: [Float], classes: Int, maxBoxesPerClass: Int, inputWidth: Int, inputHeight: Int,
+        parameters: DetectionParameters
+    ) throws(InferenceError) -> [Detection] {
         let needed = classes * (1 + 5 * maxBoxesPerClass)
         guard classes > 0, maxBoxesPerClass > 0, floats.count >= needed else {
             throw malformed("the buffer holds \(floats.count) floats; \(classes) classes of up to \(maxBoxesPerClass) boxes need \(needed)")
@@ -32,8 +34,9 @@ public enum HailoNMSDecoder {
                     let r = offset + 5 * i
                     let score = Double(floats[r + 4])
                     guard score >= parameters.scoreThreshold else { continue }
-                    let box = Box(xMin: Double(floats[r + 1]) * Double(inputWidth), yMin: Double(floats[r]) * Double(inputHeight),
-                                  xMax: Double(floats[r + 3]) * Double(inputWidth), yMax: Double(floats[r + 2]) * Double(inputHeight))
+                    let box = Box(
+                        xMin: Double(floats[r + 1]) * Double(inputWidth), yMin: Double(floats[r]) * Double(inputHeight),
+                        xMax: Double(floats[r + 3]) * Double(inputWidth), yMax: Double(floats[r + 2]) * Double(inputHeight))
                     result.append(Detection(classID: k, score: score, box: box))
                 }
             }

@@ -5,7 +5,9 @@ import Foundation
 /// objectness × class score. YOLOX shares the layout; when its export left the boxes in grid
 /// units (`decode_in_inference=False`) they are decoded here over strides 8, 16 and 32.
 enum YOLOv5Decoder {
-    static func candidates(_ output: Tensor, parameters: DetectionParameters, gridFor grid: (width: Int, height: Int)? = nil) throws(InferenceError) -> [Detection] {
+    static func candidates(_ output: Tensor, parameters: DetectionParameters, gridFor grid: (width: Int, height: Int)? = nil)
+        throws(InferenceError) -> [Detection]
+    {
         let shape = output.shape
         guard shape.count == 3, shape[0] == 1, shape[2] > 5 else { throw DecoderShape.error(output, expected: "[1, N, 5+C]") }
         let anchors = shape[1], features = shape[2]
@@ -27,7 +29,8 @@ enum YOLOv5Decoder {
                 }
                 let score = objectness * best
                 guard bestClass >= 0, score >= threshold else { continue }
-                let box = Box(centerX: Double(v[base]), centerY: Double(v[base + 1]), width: Double(v[base + 2]), height: Double(v[base + 3]))
+                let box = Box(
+                    centerX: Double(v[base]), centerY: Double(v[base + 1]), width: Double(v[base + 2]), height: Double(v[base + 3]))
                 result.append(Detection(classID: bestClass, score: Double(score), box: box))
             }
         }
@@ -41,7 +44,9 @@ enum YOLOv5Decoder {
         return largest < 4
     }
 
-    static func decodeGrid(_ values: inout [Float], output: Tensor, anchors: Int, features: Int, input: (width: Int, height: Int)) throws(InferenceError) {
+    static func decodeGrid(_ values: inout [Float], output: Tensor, anchors: Int, features: Int, input: (width: Int, height: Int))
+        throws(InferenceError)
+    {
         var cells: [(x: Int, y: Int, stride: Int)] = []
         for stride in [8, 16, 32] {
             for y in 0..<(input.height / stride) {
@@ -49,8 +54,10 @@ enum YOLOv5Decoder {
             }
         }
         guard cells.count == anchors else {
-            throw InferenceError(.unprocessable, .notADetectionModel,
-                "output '\(output.name)' has \(anchors) anchors; a \(input.width)x\(input.height) YOLOX grid over strides 8/16/32 has \(cells.count)")
+            throw InferenceError(
+                .unprocessable, .notADetectionModel,
+                "output '\(output.name)' has \(anchors) anchors; a \(input.width)x\(input.height) YOLOX grid over strides 8/16/32 has \(cells.count)"
+            )
         }
         for (a, cell) in cells.enumerated() {
             let base = a * features, s = Float(cell.stride)

@@ -22,8 +22,9 @@ enum YOLOv8Decoder {
                     if score > best, parameters.accepts(c) { best = score; bestClass = c }
                 }
                 guard bestClass >= 0, best >= threshold else { continue }
-                let box = Box(centerX: Double(v[base]), centerY: Double(v[base + featureStride]),
-                              width: Double(v[base + 2 * featureStride]), height: Double(v[base + 3 * featureStride]))
+                let box = Box(
+                    centerX: Double(v[base]), centerY: Double(v[base + featureStride]),
+                    width: Double(v[base + 2 * featureStride]), height: Double(v[base + 3 * featureStride]))
                 result.append(Detection(classID: bestClass, score: Double(best), box: box))
             }
         }
@@ -33,6 +34,7 @@ enum YOLOv8Decoder {
 
 enum DecoderShape {
     static func error(_ output: Tensor, expected: String) -> InferenceError {
-        InferenceError(.unprocessable, .notADetectionModel, "output '\(output.name)' has shape \(output.shape); the decoder expects \(expected)")
+        InferenceError(
+            .unprocessable, .notADetectionModel, "output '\(output.name)' has shape \(output.shape); the decoder expects \(expected)")
     }
 }

@@ -8,8 +8,9 @@ public enum JPEGEncoder {
         var buffer: UnsafeMutablePointer<UInt8>?
         var size: UInt = 0
         let status = image.pixels.withUnsafeBufferPointer { pixels in
-            tjCompress2(handle.raw, pixels.baseAddress, Int32(image.width), 0, Int32(image.height), Int32(TJPF_RGB.rawValue),
-                        &buffer, &size, Int32(TJSAMP_420.rawValue), Int32(quality), 0)
+            tjCompress2(
+                handle.raw, pixels.baseAddress, Int32(image.width), 0, Int32(image.height), Int32(TJPF_RGB.rawValue),
+                &buffer, &size, Int32(TJSAMP_420.rawValue), Int32(quality), 0)
         }
         defer { if let buffer { tjFree(buffer) } }
         guard status == 0, let buffer else {

@@ -7,8 +7,10 @@ public struct DetectionOverrides: Sendable, Equatable {
     public var classNames: [String]?
     public var classIDs: [Int]?
 
-    public init(scoreThreshold: Double? = nil, iouThreshold: Double? = nil, maxDetections: Int? = nil,
-                classNames: [String]? = nil, classIDs: [Int]? = nil) {
+    public init(
+        scoreThreshold: Double? = nil, iouThreshold: Double? = nil, maxDetections: Int? = nil,
+        classNames: [String]? = nil, classIDs: [Int]? = nil
+    ) {
         self.scoreThreshold = scoreThreshold
         self.iouThreshold = iouThreshold
         self.maxDetections = maxDetections

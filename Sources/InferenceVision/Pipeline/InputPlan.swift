@@ -23,9 +23,13 @@ public struct InputPlan: Sendable, Equatable {
         }
         inputName = input.name
         let shape = signature.defaultInputShapes[input.name] ?? input.shape
-        guard shape.count == 4 else { throw Self.invalid("input '\(input.name)' has shape \(input.shape); an image input is 4-D (NCHW or NHWC)") }
+        guard shape.count == 4 else {
+            throw Self.invalid("input '\(input.name)' has shape \(input.shape); an image input is 4-D (NCHW or NHWC)")
+        }
         if let name = options.inputLayout {
-            guard let parsed = Layout(rawValue: name.lowercased()) else { throw Self.invalid("options.input_layout must be 'nchw' or 'nhwc', not '\(name)'") }
+            guard let parsed = Layout(rawValue: name.lowercased()) else {
+                throw Self.invalid("options.input_layout must be 'nchw' or 'nhwc', not '\(name)'")
+            }
             layout = parsed
         } else if shape[1] == 3 {
             layout = .nchw
@@ -36,7 +40,9 @@ public struct InputPlan: Sendable, Equatable {
         }
         (height, width) = layout == .nchw ? (shape[2], shape[3]) : (shape[1], shape[2])
         guard width > 0, height > 0 else {
-            throw Self.invalid("input '\(input.name)' has dynamic size \(shape); load the model with options.input_shapes, e.g. {\"\(input.name)\": \(layout == .nchw ? "[1, 3, 640, 640]" : "[1, 640, 640, 3]")}")
+            throw Self.invalid(
+                "input '\(input.name)' has dynamic size \(shape); load the model with options.input_shapes, e.g. {\"\(input.name)\": \(layout == .nchw ? "[1, 3, 640, 640]" : "[1, 640, 640, 3]")}"
+            )
         }
         let dtypeName = options.inputDtype ?? input.dtype.rawValue
         guard let type = ElementType(name: dtypeName), [.uint8, .float32, .float16].contains(type) else {

@@ -5,7 +5,8 @@ public import InferenceCore
 public enum VisionOptions {
     public static func validate(_ options: ModelOptions) throws(InferenceError) {
         if let name = options.postprocess, Postprocess(rawValue: name.lowercased()) == nil {
-            throw InputPlan.invalid("options.postprocess must be one of \(Postprocess.allCases.map(\.rawValue).joined(separator: ", ")), not '\(name)'")
+            throw InputPlan.invalid(
+                "options.postprocess must be one of \(Postprocess.allCases.map(\.rawValue).joined(separator: ", ")), not '\(name)'")
         }
         if let name = options.inputLayout, InputPlan.Layout(rawValue: name.lowercased()) == nil {
             throw InputPlan.invalid("options.input_layout must be 'nchw' or 'nhwc', not '\(name)'")

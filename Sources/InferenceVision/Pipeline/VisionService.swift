@@ -72,39 +72,50 @@ public struct VisionService: Sendable {
         return (0..<count).map(view.labels.name)
     }
 
-    public func detect(modelID: String, image: ImageInput, overrides: DetectionOverrides = .init(),
-                       timeout: Duration? = nil) async throws(InferenceError) -> DetectionResult {
+    public func detect(
+        modelID: String, image: ImageInput, overrides: DetectionOverrides = .init(),
+        timeout: Duration? = nil
+    ) async throws(InferenceError) -> DetectionResult {
         let start = ContinuousClock.now
         let view = try await model(modelID)
         let parameters = try self.parameters(view, overrides)
         let prepared = try await pipeline.prepare(image, plan: view.input, limits: limits)
-        let request = InferenceRequest(modelID: modelID, inputs: [InputTensor(name: prepared.tensor.name, dtype: prepared.tensor.dtype,
-                                       shape: prepared.tensor.shape, data: prepared.tensor.data)], timeout: timeout)
+        let request = InferenceRequest(
+            modelID: modelID,
+            inputs: [
+                InputTensor(
+                    name: prepared.tensor.name, dtype: prepared.tensor.dtype,
+                    shape: prepared.tensor.shape, data: prepared.tensor.data)
+            ], timeout: timeout)
         let result = try await inference.infer(request)
         let postStart = ContinuousClock.now
         var detections: [Detection]?
         if let detector = view.detector, let signature = view.info.signature {
             let (geometry, labels, outputs) = (prepared.geometry, view.labels, result.outputs)
             let decode = { @Sendable () throws(InferenceError) -> [Detection] in
-                try detector.decode(outputs, input: (geometry.inputWidth, geometry.inputHeight), signature: signature, parameters: parameters)
-                    .map { detection in
-                        var mapped = detection
-                        mapped.box = geometry.toImage(detection.box)
-                        mapped.label = labels.name(detection.classID)
-                        return mapped
-                    }
+                try detector.decode(
+                    outputs, input: (geometry.inputWidth, geometry.inputHeight), signature: signature, parameters: parameters
+                )
+                .map { detection in
+                    var mapped = detection
+                    mapped.box = geometry.toImage(detection.box)
+                    mapped.label = labels.name(detection.classID)
+                    return mapped
+                }
             }
             // Hailo's NMS ran on the device: reading its few boxes takes microseconds, less than
             // the hop to a pipeline thread. The CPU decoders scan thousands of candidates there.
             detections = detector.postprocess == .hailoNMS ? try decode() : try await pipeline.run(decode)
         }
         let end = ContinuousClock.now
-        inference.metrics.model(modelID).recordImage(decode: prepared.decodeTime, preprocess: prepared.preprocessTime, postprocess: end - postStart)
+        inference.metrics.model(modelID).recordImage(
+            decode: prepared.decodeTime, preprocess: prepared.preprocessTime, postprocess: end - postStart)
         return DetectionResult(
             modelID: modelID, imageWidth: prepared.geometry.imageWidth, imageHeight: prepared.geometry.imageHeight,
             detections: detections, outputs: result.outputs,
-            timing: .init(decode: prepared.decodeTime, preprocess: prepared.preprocessTime, queue: result.timing.queue,
-                          inference: result.timing.inference, postprocess: end - postStart, total: end - start))
+            timing: .init(
+                decode: prepared.decodeTime, preprocess: prepared.preprocessTime, queue: result.timing.queue,
+                inference: result.timing.inference, postprocess: end - postStart, total: end - start))
     }
 
     func parameters(_ view: ModelView, _ overrides: DetectionOverrides) throws(InferenceError) -> DetectionParameters {

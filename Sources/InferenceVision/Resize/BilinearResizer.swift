@@ -4,8 +4,10 @@
 enum BilinearResizer {
     /// Resizes `image` to `width`×`height` into `destination` at (`x`, `y`), whose rows are
     /// `stride` bytes apart.
-    static func resize(_ image: RGBImage, width: Int, height: Int,
-                       into destination: UnsafeMutablePointer<UInt8>, stride: Int, x: Int, y: Int) {
+    static func resize(
+        _ image: RGBImage, width: Int, height: Int,
+        into destination: UnsafeMutablePointer<UInt8>, stride: Int, x: Int, y: Int
+    ) {
         var source = image
         while source.width >= 2 * width, source.height >= 2 * height { source = halve(source) }
         let sw = source.width, sh = source.height
@@ -26,8 +28,10 @@ enum BilinearResizer {
 
     /// Vertical first, on whole contiguous rows (vectorised), then horizontal on the result:
     /// fewer gathers than the other order when shrinking.
-    static func downscale(_ source: RGBImage, width: Int, height: Int,
-                          into destination: UnsafeMutablePointer<UInt8>, stride: Int, x: Int, y: Int) {
+    static func downscale(
+        _ source: RGBImage, width: Int, height: Int,
+        into destination: UnsafeMutablePointer<UInt8>, stride: Int, x: Int, y: Int
+    ) {
         let sw = source.width, sh = source.height
         let one: Int32 = 1 << 11
         var xOffsets = [Int](repeating: 0, count: width * 2)
@@ -70,8 +74,10 @@ enum BilinearResizer {
     /// into a 640×640 Hailo input): each source row is resized horizontally once and kept while
     /// output rows need it, and every output row is then a vertical blend of two such rows,
     /// which vectorises. The integer sums are the same, so the pixels are too.
-    static func upscale(_ source: RGBImage, width: Int, height: Int,
-                        into destination: UnsafeMutablePointer<UInt8>, stride: Int, x: Int, y: Int) {
+    static func upscale(
+        _ source: RGBImage, width: Int, height: Int,
+        into destination: UnsafeMutablePointer<UInt8>, stride: Int, x: Int, y: Int
+    ) {
         let one: Int32 = 1 << 11
         let sw = source.width, sh = source.height, rowLength = width * 3
         var taps = [(Int, Int, Int32)]()

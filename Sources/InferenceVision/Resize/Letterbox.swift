@@ -7,8 +7,9 @@ public enum Letterbox {
         let stride = geometry.inputWidth * 3
         var canvas = [UInt8](repeating: padValue, count: stride * geometry.inputHeight)
         canvas.withUnsafeMutableBufferPointer { out in
-            BilinearResizer.resize(image, width: geometry.contentWidth, height: geometry.contentHeight,
-                                   into: out.baseAddress!, stride: stride, x: geometry.padX, y: geometry.padY)
+            BilinearResizer.resize(
+                image, width: geometry.contentWidth, height: geometry.contentHeight,
+                into: out.baseAddress!, stride: stride, x: geometry.padX, y: geometry.padY)
         }
         return canvas
     }

@@ -32,34 +32,48 @@ struct FrigateDetector: Sendable {
             let status = await models.resolve(name)
             if status.loaded, let id = status.modelID { models.remember(peer: peer, modelID: id) }
             if status.available && !status.loaded {
-                logger.error("Frigate's model is not loaded", metadata: ["model_name": "\(name)", "error": "\(status.error?.message ?? "-")"])
+                logger.error(
+                    "Frigate's model is not loaded", metadata: ["model_name": "\(name)", "error": "\(status.error?.message ?? "-")"])
             }
-            return Answer(kind: request.kind, frames: FrigateReply.modelStatus(name: name, available: status.available, loaded: status.loaded,
-                                                           modelID: status.modelID, error: status.error?.message),
-                          modelID: status.modelID, error: status.available ? status.error : nil)
+            return Answer(
+                kind: request.kind,
+                frames: FrigateReply.modelStatus(
+                    name: name, available: status.available, loaded: status.loaded,
+                    modelID: status.modelID, error: status.error?.message),
+                modelID: status.modelID, error: status.available ? status.error : nil)
         case .modelData(let name, let bytes):
             let (saved, status) = await models.save(name, bytes: bytes, limit: configuration.maxModelSize)
             if status.loaded, let id = status.modelID { models.remember(peer: peer, modelID: id) }
             if let error = status.error {
-                logger.error("model from Frigate not loaded", metadata: ["model_name": "\(name)", "saved": "\(saved)", "error": "\(error.message)"])
+                logger.error(
+                    "model from Frigate not loaded", metadata: ["model_name": "\(name)", "saved": "\(saved)", "error": "\(error.message)"])
             } else {
-                logger.info("model from Frigate saved and loaded", metadata: ["model_name": "\(name)", "model_id": "\(status.modelID ?? "-")"])
+                logger.info(
+                    "model from Frigate saved and loaded", metadata: ["model_name": "\(name)", "model_id": "\(status.modelID ?? "-")"])
             }
-            return Answer(kind: request.kind, frames: FrigateReply.modelSaved(name: name, saved: saved, loaded: status.loaded,
-                                                          modelID: status.modelID, error: status.error?.message),
-                          modelID: status.modelID, error: status.error)
+            return Answer(
+                kind: request.kind,
+                frames: FrigateReply.modelSaved(
+                    name: name, saved: saved, loaded: status.loaded,
+                    modelID: status.modelID, error: status.error?.message),
+                modelID: status.modelID, error: status.error)
         case .inference(let tensor, _):
             do throws(InferenceError) {
                 let modelID = try await model(for: peer)
-                let result = try await vision.detect(modelID: modelID, image: .tensor(tensor),
-                                                     overrides: DetectionOverrides(maxDetections: FrigateReply.rowCount),
-                                                     timeout: configuration.requestTimeout)
+                let result = try await vision.detect(
+                    modelID: modelID, image: .tensor(tensor),
+                    overrides: DetectionOverrides(maxDetections: FrigateReply.rowCount),
+                    timeout: configuration.requestTimeout)
                 guard let detections = result.detections else {
                     throw InferenceError(.unprocessable, .invalidRequest, "model '\(modelID)' is not an object detector")
                 }
-                return Answer(kind: request.kind, frames: FrigateReply.detections(detections, width: tensor.width, height: tensor.height), modelID: modelID)
+                return Answer(
+                    kind: request.kind, frames: FrigateReply.detections(detections, width: tensor.width, height: tensor.height),
+                    modelID: modelID)
             } catch {
-                return Answer(kind: request.kind, frames: FrigateReply.failure(error.message, code: error.code.rawValue), modelID: RequestScope.current?.modelID, error: error)
+                return Answer(
+                    kind: request.kind, frames: FrigateReply.failure(error.message, code: error.code.rawValue),
+                    modelID: RequestScope.current?.modelID, error: error)
             }
         }
     }

@@ -31,8 +31,9 @@ final class FrigateModels: Sendable {
         if let info = await find(name) {
             if info.state == .ready { return Status(available: true, loaded: true, modelID: info.record.modelID) }
             let reason = "model '\(info.record.modelID)' is \(info.state.rawValue)\(info.error.map { ": \($0)" } ?? "")"
-            return Status(available: true, loaded: false, modelID: info.record.modelID,
-                          error: InferenceError(.unavailable, .modelNotReady, reason))
+            return Status(
+                available: true, loaded: false, modelID: info.record.modelID,
+                error: InferenceError(.unavailable, .modelNotReady, reason))
         }
         guard Self.isPlainFileName(name), ModelFormat(fileName: name) != nil else {
             return Status(available: false, loaded: false, error: .modelNotFound(name))
@@ -55,16 +56,33 @@ final class FrigateModels: Sendable {
     /// under the data directory's `uploads/`, named by content and sanitised name) and loads it.
     func save(_ name: String, bytes: [UInt8], limit: Int) async -> (saved: Bool, status: Status) {
         guard Self.isPlainFileName(name) else {
-            return (false, Status(available: false, loaded: false, error: .invalidRequest(
-                "model_name '\(name)' is refused: send a plain file name (no directories, no '..')")))
+            return (
+                false,
+                Status(
+                    available: false, loaded: false,
+                    error: .invalidRequest(
+                        "model_name '\(name)' is refused: send a plain file name (no directories, no '..')"))
+            )
         }
         guard ModelFormat(fileName: name) != nil else {
-            return (false, Status(available: false, loaded: false, error: InferenceError(.unprocessable, .unsupportedModel,
-                "'\(name)' is not a supported model file: expected .onnx (CPU) or .hef (Hailo-8)")))
+            return (
+                false,
+                Status(
+                    available: false, loaded: false,
+                    error: InferenceError(
+                        .unprocessable, .unsupportedModel,
+                        "'\(name)' is not a supported model file: expected .onnx (CPU) or .hef (Hailo-8)"))
+            )
         }
         guard bytes.count <= limit else {
-            return (false, Status(available: false, loaded: false, error: InferenceError(.payloadTooLarge, .invalidRequest,
-                "the model file is \(bytes.count) bytes; the limit is \(limit) (--max-body-size)")))
+            return (
+                false,
+                Status(
+                    available: false, loaded: false,
+                    error: InferenceError(
+                        .payloadTooLarge, .invalidRequest,
+                        "the model file is \(bytes.count) bytes; the limit is \(limit) (--max-body-size)"))
+            )
         }
         guard !bytes.isEmpty else {
             return (false, Status(available: false, loaded: false, error: .invalidRequest("the model file is empty")))

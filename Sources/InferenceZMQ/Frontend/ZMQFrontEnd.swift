@@ -17,8 +17,10 @@ public struct ZMQFrontEnd: Service {
 
     /// `onListening` is called once the sockets are bound, with the endpoints bound (with the
     /// port the system chose for `tcp://host:*`).
-    public init(vision: VisionService, configuration: ZMQConfiguration, logger: Logger,
-                onListening: @escaping @Sendable (_ endpoints: [String]) async -> Void = { _ in }) {
+    public init(
+        vision: VisionService, configuration: ZMQConfiguration, logger: Logger,
+        onListening: @escaping @Sendable (_ endpoints: [String]) async -> Void = { _ in }
+    ) {
         self.vision = vision
         self.configuration = configuration
         self.logger = logger
@@ -30,8 +32,9 @@ public struct ZMQFrontEnd: Service {
         let bound = try await thread.start()
         logger.info("ZeroMQ front end listening (Frigate's zmq detector)", metadata: ["endpoints": "\(bound.joined(separator: ", "))"])
         await onListening(bound)
-        let detector = FrigateDetector(vision: vision, models: FrigateModels(registry: vision.inference.registry, logger: logger),
-                                       configuration: configuration, logger: logger)
+        let detector = FrigateDetector(
+            vision: vision, models: FrigateModels(registry: vision.inference.registry, logger: logger),
+            configuration: configuration, logger: logger)
         // Counted with the HTTP routes' metrics, route `zmq`, the request kind as the method.
         let metrics = FrontEndMetrics(factory: vision.inference.metrics.factory)
         let pending = PendingCount()
@@ -40,7 +43,10 @@ public struct ZMQFrontEnd: Service {
                 for await message in thread.incoming {
                     guard pending.value.add(1, ordering: .relaxed).newValue <= configuration.maxPending else {
                         pending.value.subtract(1, ordering: .relaxed)
-                        thread.send(message.reply(FrigateReply.failure("the service has too many ZeroMQ requests in progress", code: InferenceError.Code.queueFull.rawValue)))
+                        thread.send(
+                            message.reply(
+                                FrigateReply.failure(
+                                    "the service has too many ZeroMQ requests in progress", code: InferenceError.Code.queueFull.rawValue)))
                         continue
                     }
                     group.addTask {
@@ -71,7 +77,8 @@ public struct ZMQFrontEnd: Service {
         metrics.record(.init(model: scope.modelID ?? "", route: "zmq", method: method, code: code), duration: duration)
         var metadata: Logger.Metadata = [
             "route": "zmq", "method": "\(method)", "peer": "\(peer)", "status": "\(code)",
-            "model_id": "\(scope.modelID ?? answer.modelID ?? "-")", "duration_ms": "\(duration.milliseconds)", "request_id": "\(scope.requestID)",
+            "model_id": "\(scope.modelID ?? answer.modelID ?? "-")", "duration_ms": "\(duration.milliseconds)",
+            "request_id": "\(scope.requestID)",
         ]
         if let error = answer.error {
             metadata["error"] = "\(error.code): \(error.message)"

@@ -50,8 +50,10 @@ public enum FrigateReply {
 
     static func littleEndian(_ word: UInt32) -> [UInt8] {
         let value = word.littleEndian
-        return [UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8),
-                UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 24)]
+        return [
+            UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8),
+            UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 24),
+        ]
     }
 
     static func header(error: (message: String, code: String)?) -> [UInt8] {

@@ -53,7 +53,9 @@ struct FrigateTensorHeader {
         }
         let expected = count.multipliedReportingOverflow(by: scalar.size)
         guard !overflow, !expected.overflow, bytes.count == expected.partialValue else {
-            throw .malformed("a \(scalar.rawValue) tensor of shape \(shape) is \(overflow || expected.overflow ? "too large" : "\(expected.partialValue) bytes"), the tensor frame is \(bytes.count) bytes")
+            throw .malformed(
+                "a \(scalar.rawValue) tensor of shape \(shape) is \(overflow || expected.overflow ? "too large" : "\(expected.partialValue) bytes"), the tensor frame is \(bytes.count) bytes"
+            )
         }
         return TensorImage(layout: chosen, scalar: scalar, width: width, height: height, bytes: bytes)
     }
