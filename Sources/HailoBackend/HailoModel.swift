@@ -16,7 +16,7 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
     private let lock = NSLock()
     private var pipeline: HailoPipeline?
     private var vstreams: HailoVStreams?
-    private var held: [HailoJob] = []
+    private var held: [HailoFrame] = []
     /// Deadline timers of frames not yet answered.
     let timers = DeadlineTimer.Count()
 
@@ -78,7 +78,7 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
         -> [[UInt8]]
     {
         try await withCheckedThrowingContinuation { continuation in
-            let job = HailoJob(frames: frames, outputCount: signature.outputs.count, deadline: deadline, started: started) { result in
+            let job = HailoFrame(frames: frames, outputCount: signature.outputs.count, deadline: deadline, started: started) { result in
                 continuation.resume(with: result.mapError { $0 as any Error })
             }
             // The job ends its timer when it finishes; weak, so that the timer does not keep the
@@ -99,7 +99,7 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
         }
     }
 
-    private func submit(_ job: HailoJob) {
+    private func submit(_ job: HailoFrame) {
         lock.lock()
         if let pipeline, pipeline.submit(job) {
             lock.unlock()
@@ -120,7 +120,7 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
     }
 
     /// Takes a job back if no writer started it; true when it was waiting for a pipeline.
-    private func withdraw(_ job: HailoJob) -> Bool {
+    private func withdraw(_ job: HailoFrame) -> Bool {
         lock.lock()
         defer { lock.unlock() }
         if let index = held.firstIndex(where: { $0 === job }) {
@@ -189,7 +189,7 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
         waiting.forEach { $0.finish(.failure(error)) }
     }
 
-    private func hold(_ jobs: [HailoJob]) {
+    private func hold(_ jobs: [HailoFrame]) {
         lock.lock()
         held.insert(contentsOf: jobs, at: 0)
         lock.unlock()

@@ -10,8 +10,8 @@ final class HailoPipeline: @unchecked Sendable {
     // thread each.
     let vstreams: HailoVStreams
     private let condition = NSCondition()
-    private var writeQueues: [[HailoJob]]
-    private var readQueues: [[HailoJob]]
+    private var writeQueues: [[HailoFrame]]
+    private var readQueues: [[HailoFrame]]
     /// Jobs fully written and not yet fully read.
     private var inFlight = 0
     /// Writers inside a `write` call.
@@ -41,7 +41,7 @@ final class HailoPipeline: @unchecked Sendable {
     }
 
     /// Queues a job; false when the pipeline no longer accepts work.
-    func submit(_ job: HailoJob) -> Bool {
+    func submit(_ job: HailoFrame) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard !stopped else { return false }
@@ -51,7 +51,7 @@ final class HailoPipeline: @unchecked Sendable {
     }
 
     /// Removes a job no writer has started (its deadline passed while queued).
-    func withdraw(_ job: HailoJob) {
+    func withdraw(_ job: HailoFrame) {
         condition.lock()
         defer { condition.unlock() }
         guard job.writesStarted == 0 else { return }
@@ -60,7 +60,7 @@ final class HailoPipeline: @unchecked Sendable {
 
     /// Stops taking new jobs, waits for the frames on the device to come back, stops the threads
     /// and returns the jobs that were never written (to run them on the next pipeline).
-    func drain() -> [HailoJob] {
+    func drain() -> [HailoFrame] {
         condition.lock()
         let unwritten = takeUnwritten()
         while (inFlight > 0 || writing > 0 || writeQueues.contains { !$0.isEmpty }) && !faulted {
@@ -75,11 +75,11 @@ final class HailoPipeline: @unchecked Sendable {
 
     /// After a fault: stops everything; returns the jobs already on the device (lost) and the
     /// ones never written. The vstreams must be shut down first so that blocked calls return.
-    func abort() -> (lost: [HailoJob], unwritten: [HailoJob]) {
+    func abort() -> (lost: [HailoFrame], unwritten: [HailoFrame]) {
         condition.lock()
         stopped = true
         let unwritten = takeUnwritten()
-        var lost: [HailoJob] = []
+        var lost: [HailoFrame] = []
         for job in (writeQueues.flatMap { $0 } + readQueues.flatMap { $0 }) where !lost.contains(where: { $0 === job }) {
             lost.append(job)
         }
@@ -96,7 +96,7 @@ final class HailoPipeline: @unchecked Sendable {
     }
 
     /// Jobs no writer has started, removed from the write queues. Call with the lock held.
-    private func takeUnwritten() -> [HailoJob] {
+    private func takeUnwritten() -> [HailoFrame] {
         let unwritten = writeQueues.first?.filter { $0.writesStarted == 0 } ?? []
         for index in writeQueues.indices { writeQueues[index].removeAll { $0.writesStarted == 0 } }
         return unwritten

@@ -26,7 +26,7 @@ public func buildRouter(
         router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys, maxBodySize: configuration.maxBodySize))
     }
     let vision = VisionService(inference: service, pipeline: pipeline, limits: configuration.imageLimits)
-    ServiceController(service: service).addRoutes(to: router)
+    HealthController(service: service).addRoutes(to: router)
     ModelsController(service: service, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
     InferenceController(service: service, vision: vision, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
     DeepStackController(vision: vision, configuration: configuration).addRoutes(to: router)

@@ -21,7 +21,7 @@ struct DOODSController {
     }
 
     @Sendable func detectors(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(DOODSResponse.Detectors(detectors: await vision.detectors().map(DOODSResponse.Detector.init)))
+        try JSONBody.make(DOODSResponse.Detectors(detectors: await vision.detectors().map(DOODSResponse.Detector.init)))
     }
 
     @Sendable func detect(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -37,7 +37,7 @@ struct DOODSController {
                 let jpeg = try await vision.pipeline.annotate(run.image, detections: run.kept.map(\.detection), limits: vision.limits)
                 answer.image = Data(jpeg).base64EncodedString()
             }
-            return try JSONResponse.make(answer)
+            return try JSONBody.make(answer)
         } catch {
             throw DOODSError(error, request: request, id: id)
         }
@@ -67,7 +67,7 @@ struct DOODSController {
         guard case .json = MediaKind(request, body: body) else {
             throw DOODSError(.badRequest, "send the detect request as a JSON object")
         }
-        return try JSONResponse.decode(DOODSRequest.self, from: body)
+        return try JSONBody.decode(DOODSRequest.self, from: body)
     }
 
     struct Run {

@@ -45,7 +45,7 @@ struct DOODSError: HTTPResponseError {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        try JSONResponse.make(Body(id: id, error: message), status: status, headers: headers)
+        try JSONBody.make(Body(id: id, error: message), status: status, headers: headers)
     }
 
     struct Body: Encodable {

@@ -25,7 +25,7 @@ struct CodeProjectStatusController {
     }
 
     @Sendable func version(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(CodeProjectStatus.Version())
+        try JSONBody.make(CodeProjectStatus.Version())
     }
 
     @Sendable func systemStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -48,7 +48,7 @@ struct CodeProjectStatusController {
         lines.append("Models loaded:    \(ready.isEmpty ? "none" : ready.joined(separator: ", "))")
         let data = CodeProjectStatus.SystemStatus.Data(systemMemUsage: Self.memoryInUse(), serverStatus: lines.joined(separator: "\n"))
         let body = CodeProjectStatus.SystemStatus(data: data)
-        return try JSONResponse.make(body)
+        return try JSONBody.make(body)
     }
 
     @Sendable func modules(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -56,7 +56,7 @@ struct CodeProjectStatusController {
         for info in await service.registry.list() {
             statuses.append(.init(info, detector: await vision.isDetector(info.record.modelID)))
         }
-        return try JSONResponse.make(CodeProjectStatus.Modules(statuses: statuses))
+        return try JSONBody.make(CodeProjectStatus.Modules(statuses: statuses))
     }
 
     /// `MemTotal - MemAvailable` from `/proc/meminfo`, in bytes.

@@ -38,7 +38,7 @@ struct DeepStackController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await answer(request) {
-            try JSONResponse.make(ModelList(models: await vision.detectors().map(\.info.record.modelID)))
+            try JSONBody.make(ModelList(models: await vision.detectors().map(\.info.record.modelID)))
         }
     }
 
@@ -76,7 +76,7 @@ struct DeepStackController {
         guard result.detections != nil else {
             throw DeepStackError(.unprocessableContent, "model '\(modelID)' is not an object detector")
         }
-        return try JSONResponse.make(DeepStackResponse(result, minConfidence: minConfidence, limit: limit))
+        return try JSONBody.make(DeepStackResponse(result, minConfidence: minConfidence, limit: limit))
     }
 
     /// Runs `body`; whatever it throws is answered the way a detection route answers errors

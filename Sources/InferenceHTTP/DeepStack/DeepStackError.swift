@@ -60,7 +60,7 @@ struct DeepStackError: HTTPResponseError {
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = Body(error: message, code: Int(status.code), predictions: inBody ? [] : nil, count: inBody ? 0 : nil)
-        return try JSONResponse.make(body, status: inBody ? .ok : status, headers: inBody ? [:] : headers)
+        return try JSONBody.make(body, status: inBody ? .ok : status, headers: inBody ? [:] : headers)
     }
 
     struct Body: Encodable {

@@ -21,7 +21,7 @@ extension KServeController {
     /// `POST /v2/repository/index`: the loaded models and the models root's files, with states.
     @Sendable func repositoryIndex(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.body.collect(upTo: maxBodySize)
-        let onlyReady = body.readableBytes == 0 ? false : (try JSONResponse.decode(IndexRequest.self, from: body).ready ?? false)
+        let onlyReady = body.readableBytes == 0 ? false : (try JSONBody.decode(IndexRequest.self, from: body).ready ?? false)
         let loaded = await service.registry.list()
         var entries = loaded.map { info in
             IndexEntry(name: info.record.modelID, version: Self.version, state: Self.state(info.state), reason: info.error ?? "")
@@ -31,7 +31,7 @@ extension KServeController {
             entries.append(IndexEntry(name: file.name, version: nil, state: "UNAVAILABLE", reason: "unloaded (\(file.path))"))
         }
         entries.sort { $0.name < $1.name }
-        return try JSONResponse.make(onlyReady ? entries.filter { $0.state == "READY" } : entries)
+        return try JSONBody.make(onlyReady ? entries.filter { $0.state == "READY" } : entries)
     }
 
     package static func state(_ state: ModelState) -> String {
@@ -66,7 +66,7 @@ extension KServeController {
     @Sendable func load(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try context.parameters.require("model")
         let body = try await request.body.collect(upTo: maxBodySize)
-        let parameters = body.readableBytes == 0 ? [:] : (try JSONResponse.decode(LoadBody.self, from: body).parameters ?? [:])
+        let parameters = body.readableBytes == 0 ? [:] : (try JSONBody.decode(LoadBody.self, from: body).parameters ?? [:])
         let config = try Self.config(parameters["config"])
         let source: LoadRequest.Source
         if let upload = try Self.uploadedFile(parameters, name: name) {
@@ -80,7 +80,7 @@ extension KServeController {
             source: source, modelID: name, device: config.device ?? .auto,
             labels: config.labels, options: config.options ?? .init())
         let (info, _) = try await service.registry.load(loadRequest)
-        return try JSONResponse.make(IndexEntry(name: name, version: Self.version, state: Self.state(info.state), reason: ""))
+        return try JSONBody.make(IndexEntry(name: name, version: Self.version, state: Self.state(info.state), reason: ""))
     }
 
     static func config(_ parameter: KServeParameter?) throws -> LoadConfig {
@@ -118,6 +118,6 @@ extension KServeController {
         let name = try context.parameters.require("model")
         _ = try await request.body.collect(upTo: maxBodySize)
         try await service.registry.unload(name)
-        return try JSONResponse.make(IndexEntry(name: name, version: Self.version, state: "UNAVAILABLE", reason: "unloaded"))
+        return try JSONBody.make(IndexEntry(name: name, version: Self.version, state: "UNAVAILABLE", reason: "unloaded"))
     }
 }

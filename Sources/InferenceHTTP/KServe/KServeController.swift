@@ -38,11 +38,11 @@ package struct KServeController {
     // MARK: Server
 
     @Sendable func serverMetadata(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(KServeServerMetadata(name: Self.serverName, version: Self.serverVersion, extensions: Self.extensions))
+        try JSONBody.make(KServeServerMetadata(name: Self.serverName, version: Self.serverVersion, extensions: Self.extensions))
     }
 
     @Sendable func live(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(["live": true])
+        try JSONBody.make(["live": true])
     }
 
     /// Ready when a backend can serve and every model to load at start (`--config`, `--preload`)
@@ -54,7 +54,7 @@ package struct KServeController {
             enum CodingKeys: String, CodingKey { case ready, waitingFor = "waiting_for" }
         }
         let readiness = await service.readiness()
-        return try JSONResponse.make(
+        return try JSONBody.make(
             Body(ready: readiness.ready, waitingFor: readiness.waitingFor),
             status: readiness.ready ? .ok : .serviceUnavailable)
     }
@@ -90,7 +90,7 @@ package struct KServeController {
 
     @Sendable func modelMetadata(_ request: Request, context: AppRequestContext) async throws -> Response {
         let info = try await model(context)
-        return try JSONResponse.make(KServeModelMetadata(info, signature: try signature(info)))
+        return try JSONBody.make(KServeModelMetadata(info, signature: try signature(info)))
     }
 
     @Sendable func modelReady(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -100,19 +100,19 @@ package struct KServeController {
             var name: String
             var ready: Bool
         }
-        return try JSONResponse.make(Ready(name: info.record.modelID, ready: true))
+        return try JSONBody.make(Ready(name: info.record.modelID, ready: true))
     }
 
     @Sendable func modelConfig(_ request: Request, context: AppRequestContext) async throws -> Response {
         let info = try await model(context)
-        return try JSONResponse.make(KServeModelConfig(info, signature: try signature(info)))
+        return try JSONBody.make(KServeModelConfig(info, signature: try signature(info)))
     }
 
     @Sendable func modelStats(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(KServeModelStats(modelStats: [.init(try await model(context))]))
+        try JSONBody.make(KServeModelStats(modelStats: [.init(try await model(context))]))
     }
 
     @Sendable func allStats(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(KServeModelStats(modelStats: await service.registry.list().map(KServeModelStats.Model.init)))
+        try JSONBody.make(KServeModelStats(modelStats: await service.registry.list().map(KServeModelStats.Model.init)))
     }
 }

@@ -23,7 +23,7 @@ enum KServeError {
     }
 
     static func response(for error: APIError) throws -> Response {
-        var response = try JSONResponse.make(["error": error.message], status: status(for: error.status))
+        var response = try JSONBody.make(["error": error.message], status: status(for: error.status))
         response.headers.append(contentsOf: error.headers)
         return response
     }

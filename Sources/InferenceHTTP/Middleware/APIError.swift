@@ -57,7 +57,7 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try JSONResponse.make(["error": APIErrorDetail(code: code, message: message)], status: status)
+        var response = try JSONBody.make(["error": APIErrorDetail(code: code, message: message)], status: status)
         response.headers.append(contentsOf: headers)
         return response
     }

@@ -48,10 +48,10 @@ extension InferenceController {
             return try accepted(
                 await service.submit(modelID: image.modelID, kind: "image") { progress in
                     progress.running()
-                    return .document(try JSONResponse.encode(try await detect(image)))
+                    return .document(try JSONBody.encode(try await detect(image)))
                 })
         }
-        guard image.annotate || wantsJPEG else { return try JSONResponse.make(try await detect(image)) }
+        guard image.annotate || wantsJPEG else { return try JSONBody.make(try await detect(image)) }
         let result = try await vision.detect(modelID: image.modelID, image: image.image, overrides: image.overrides, timeout: image.timeout)
         guard let detections = result.detections else {
             throw APIError(

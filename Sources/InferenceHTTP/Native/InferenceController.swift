@@ -28,7 +28,7 @@ struct InferenceController {
         let body = try await request.collectBody(limit: maxBodySize)
         switch MediaKind(request, body: body) {
         case .json:
-            let decoded = try JSONResponse.decode(InferenceBody.self, from: body)
+            let decoded = try JSONBody.decode(InferenceBody.self, from: body)
             let (image, inputBytes) = try decoded.imageRequest()
             if let image { return try await respond(image, request) }
             let inference = try decoded.request(inputBytes: inputBytes)
@@ -36,7 +36,7 @@ struct InferenceController {
             if decoded.async == true {
                 return try accepted(await service.submit(inference, attributes: ["output_format": format.rawValue]))
             }
-            return try JSONResponse.make(InferenceResponse(try await service.infer(inference), format: format))
+            return try JSONBody.make(InferenceResponse(try await service.infer(inference), format: format))
         case .octetStream, .image:
             return try await inferBytes(request, bytes: Array(buffer: body))
         case .multipart(let boundary):
@@ -75,7 +75,7 @@ struct InferenceController {
         let result = try await service.infer(inference)
         let wantsRaw = request.headers[.accept]?.contains("application/octet-stream") == true
         guard wantsRaw, let first = result.outputs.first else {
-            return try JSONResponse.make(InferenceResponse(result, format: format))
+            return try JSONBody.make(InferenceResponse(result, format: format))
         }
         var headers = HTTPFields()
         headers[.contentType] = "application/octet-stream"
@@ -90,7 +90,7 @@ struct InferenceController {
         guard case .json = MediaKind(request, body: body) else {
             throw MediaKind.unsupported(request.headers[.contentType] ?? "", expected: "application/json")
         }
-        let decoded = try JSONResponse.decode(BatchBody.self, from: body)
+        let decoded = try JSONBody.decode(BatchBody.self, from: body)
         guard !decoded.items.isEmpty else { throw APIError.badRequest("'items' is empty") }
         let timeout = try RequestLimits.timeout(milliseconds: decoded.timeoutMs)
         // An item that cannot even be decoded fails alone, like one the model refuses.
@@ -117,10 +117,10 @@ struct InferenceController {
             return try accepted(
                 await service.submit(modelID: modelID, kind: "batch") { progress in
                     progress.running()
-                    return .document(try JSONResponse.encode(try await answer()))
+                    return .document(try JSONBody.encode(try await answer()))
                 })
         }
-        return try JSONResponse.make(try await answer())
+        return try JSONBody.make(try await answer())
     }
 
     /// A batch of tensors only: run (or queued) by the core, its task rendered when fetched.
@@ -138,7 +138,7 @@ struct InferenceController {
             case .success: next.next()!.mapError(APIError.init)
             }
         }
-        return try JSONResponse.make(BatchResponse(modelID: decoded.modelID, results: merged, format: format))
+        return try JSONBody.make(BatchResponse(modelID: decoded.modelID, results: merged, format: format))
     }
 
     @Sendable func task(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -147,7 +147,7 @@ struct InferenceController {
         let format =
             request.uri.queryParameters["output_format"].flatMap { OutputFormat(rawValue: String($0)) }
             ?? snapshot.attributes["output_format"].flatMap(OutputFormat.init) ?? .base64
-        return try JSONResponse.make(TaskResponse(snapshot, format: format))
+        return try JSONBody.make(TaskResponse(snapshot, format: format))
     }
 
     /// Cancels a queued or running task, or deletes a finished one; answers the task as it is.
@@ -155,13 +155,13 @@ struct InferenceController {
         let id = try context.parameters.require("task_id")
         let snapshot = try await service.tasks.cancel(id)
         let format = snapshot.attributes["output_format"].flatMap(OutputFormat.init) ?? .base64
-        return try JSONResponse.make(TaskResponse(snapshot, format: format))
+        return try JSONBody.make(TaskResponse(snapshot, format: format))
     }
 
     func accepted(_ taskID: String) throws -> Response {
         var headers = HTTPFields()
         headers[.location] = "/inference/\(taskID)"
-        return try JSONResponse.make(
+        return try JSONBody.make(
             ["task_id": taskID, "status": TaskStore.Status.queued.rawValue, "status_url": "/inference/\(taskID)"],
             status: .accepted, headers: headers)
     }

@@ -34,7 +34,7 @@ struct ModelsController {
                 name: entry.name, path: entry.path, format: ModelFormat(fileName: entry.path)?.rawValue ?? "",
                 loaded: models.filter { !$0.record.uploaded && $0.record.source == entry.path }.map(\.record.modelID))
         }
-        return try JSONResponse.make(["files": files])
+        return try JSONBody.make(["files": files])
     }
 
     @Sendable func load(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -42,7 +42,7 @@ struct ModelsController {
         let loadRequest: LoadRequest
         switch MediaKind(request, body: body) {
         case .json:
-            loadRequest = try await JSONResponse.decode(LoadBody.self, from: body).loadRequest(resolver: service.registry.resolver)
+            loadRequest = try await JSONBody.decode(LoadBody.self, from: body).loadRequest(resolver: service.registry.resolver)
         case .multipart(let boundary):
             loadRequest = try Self.uploadRequest(MultipartForm(body: Array(buffer: body), boundary: boundary))
         case .octetStream:
@@ -60,7 +60,7 @@ struct ModelsController {
         }
         try VisionOptions.validate(loadRequest.options)
         let (info, created) = try await service.registry.load(loadRequest)
-        return try JSONResponse.make(ModelResponse(info), status: created ? .created : .ok)
+        return try JSONBody.make(ModelResponse(info), status: created ? .created : .ok)
     }
 
     static func uploadRequest(_ form: MultipartForm) throws -> LoadRequest {
@@ -97,17 +97,17 @@ struct ModelsController {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(ModelListResponse(models: await service.registry.list().map(ModelResponse.init)))
+        try JSONBody.make(ModelListResponse(models: await service.registry.list().map(ModelResponse.init)))
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("model_id")
-        return try JSONResponse.make(ModelResponse(try await service.registry.info(id)))
+        return try JSONBody.make(ModelResponse(try await service.registry.info(id)))
     }
 
     @Sendable func unload(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("model_id")
         try await service.registry.unload(id)
-        return try JSONResponse.make(["model_id": id, "state": "unloaded"])
+        return try JSONBody.make(["model_id": id, "state": "unloaded"])
     }
 }

@@ -1,6 +1,6 @@
 import InferenceCore
 
-extension ServiceController {
+extension HealthController {
     /// A model's last minute by the clock, for people (Prometheus has the full histograms).
     struct LastMinute: Encodable {
         var requests: Int

@@ -4,9 +4,10 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// Encodes response bodies: snake_case keys are spelled out in each type's `CodingKeys`, dates
+/// JSON bodies both ways: decodes requests (syntax errors are 400 `invalid_json`) and encodes
+/// answers. Snake_case keys are spelled out in each type's `CodingKeys`, dates
 /// as ISO 8601, slashes unescaped (base64 is full of them).
-enum JSONResponse {
+enum JSONBody {
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         let data = try encode(value)
         var fields = headers

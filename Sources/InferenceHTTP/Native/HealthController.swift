@@ -4,7 +4,7 @@ import Hummingbird
 import InferenceCore
 
 /// `/health`, `/devices`, `/status`.
-struct ServiceController {
+struct HealthController {
     let service: InferenceService
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -28,7 +28,7 @@ struct ServiceController {
             status: serving ? "ok" : "unavailable",
             backends: backendStatuses.mapValues(PathRedaction.redacted),
             models: ["loaded": models.filter { $0.state == .ready }.count, "failed": models.filter { $0.state == .failed }.count])
-        return try JSONResponse.make(body, status: serving ? .ok : .serviceUnavailable)
+        return try JSONBody.make(body, status: serving ? .ok : .serviceUnavailable)
     }
 
     var backendStatuses: [String: BackendStatus] {
@@ -61,7 +61,7 @@ struct ServiceController {
             var devices: [Device]
             var unavailable: [[String: String]]
         }
-        return try JSONResponse.make(Body(devices: devices, unavailable: notes))
+        return try JSONBody.make(Body(devices: devices, unavailable: notes))
     }
 
     struct Status: Encodable {
@@ -140,6 +140,6 @@ struct ServiceController {
             tasks: ["stored": await service.tasks.count, "capacity": service.tasks.capacity],
             devices: service.backends.flatMap { $0.devices() }.map(DeviceStatus.init),
             resources: ResourceStatus(service.resources))
-        return try JSONResponse.make(body)
+        return try JSONBody.make(body)
     }
 }

@@ -4,7 +4,7 @@ import Synchronization
 
 /// One frame on its way through a model's vstreams: the bytes for each input, the results of
 /// each output, and a completion called exactly once.
-final class HailoJob: @unchecked Sendable {
+final class HailoFrame: @unchecked Sendable {
     // @unchecked: the counters and `outputs` are only touched under the owning pipeline's lock;
     // `finished` is atomic.
     let frames: [[UInt8]]

@@ -1,6 +1,6 @@
 import InferenceCore
 
-extension ServiceController {
+extension HealthController {
     /// `/status`'s `resources`: the process's cgroup limits, the threads sized from them, and
     /// what it uses now. Every key is always present; a value the service cannot read is null.
     struct ResourceStatus: Encodable {
