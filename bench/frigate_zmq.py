@@ -59,6 +59,8 @@ def run(clients: int, seconds: float, one: "callable") -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=float, default=5.0)
+    parser.add_argument("--zmq-timeout-ms", type=int, default=1000,
+                        help="the service's deadline per frame (its default); a frame past it is an error row")
     args = parser.parse_args()
     for path in (BIN, SIMULATOR, HEF):
         if not path.is_file():
@@ -71,7 +73,7 @@ def main() -> int:
     env = dict(os.environ, HAILO8_HAILORT_LIBRARY=str(SIMULATOR), HAILO_SIM_STATE_DIR=str(work), HAILO_SIM_FPS="0")
     server = Server(BIN, port, env, work, [
         "--models-dir", str(work / "models"), "--data-dir", str(work / "data"), "--preload", f"yolo={HEF.name}",
-        "--zmq-endpoint", endpoint, "--log-level", "error"], models=1)
+        "--zmq-endpoint", endpoint, "--zmq-timeout-ms", str(args.zmq_timeout_ms), "--log-level", "error"], models=1)
     frame = np.random.default_rng(0).integers(0, 256, size=(1, 320, 320, 3), dtype=np.uint8)
     big = np.random.default_rng(0).integers(0, 256, size=(1, 640, 640, 3), dtype=np.uint8).tobytes()
     header = json.dumps({"shape": list(frame.shape), "dtype": "uint8", "model_type": "yologeneric"}).encode()
