@@ -80,7 +80,7 @@ def test_overload_generator_counts_answers(start_server: StartServer, tmp_path: 
     body.write_bytes(bytes(3 * 4))  # affine.onnx: float32 [batch, 3]
     done = subprocess.run(
         [sys.executable, str(REPO_ROOT / "bench/overload.py"), "--url", f"{s.url}/inference?model_id=aff&shape=1,3",
-         "--body", str(body), "--rate", "50", "--duration", "1", "--deadline-ms", "2000", "--pid", str(s.pid)],
+         "--body", str(body), "--rate", "50", "--duration", "1", "--deadline-ms", "20000", "--pid", str(s.pid)],
         capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
