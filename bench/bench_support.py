@@ -46,10 +46,13 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Server:
-    """The release binary on 127.0.0.1:port, stopped with SIGTERM when the block ends."""
+    """The release binary on 127.0.0.1:port, stopped with SIGTERM when the block ends. Port 0: a
+    free port of the service's choosing, read from its --port-file once it listens."""
 
     def __init__(self, binary: Path, port: int, env: dict[str, str], work: Path, arguments: list[str], models: int = 3) -> None:
-        self.command = [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port), *arguments]
+        self.port_file = work / "ports.json"
+        chosen = ["--port-file", str(self.port_file)] if port == 0 else []
+        self.command = [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port), *chosen, *arguments]
         self.models = models  # ready models to wait for
         self.env, self.port, self.log = env, port, work / "server.log"
         self.process: subprocess.Popen | None = None
@@ -63,6 +66,13 @@ class Server:
         with open(f"/proc/{self.pid}/status") as f:
             return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
 
+    def listening_port(self) -> int:
+        """The HTTP port from the --port-file (renamed into place whole), or 0 before it is there."""
+        try:
+            return int(json.loads(self.port_file.read_text())["http"])
+        except FileNotFoundError:
+            return 0
+
     def __enter__(self) -> "Server":
         self.process = subprocess.Popen(self.command, env=self.env, stdout=subprocess.DEVNULL,
                                         stderr=open(self.log, "wb"))
@@ -70,6 +80,8 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 sys.exit(f"the service exited with {self.process.returncode}: see {self.log}")
+            if self.port == 0:
+                self.port = self.listening_port()
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/models", timeout=2) as r:
                     models = json.load(r)
