@@ -52,9 +52,12 @@ let package = Package(
             dependencies: ["CHailoRT"],
             swiftSettings: swiftSettings
         ),
+        // glibc's mallopt and mallinfo2, which Swift's Glibc module leaves out.
+        .target(name: "CMalloc"),
         .target(
             name: "InferenceCore",
             dependencies: [
+                "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -108,6 +108,11 @@ struct Serve: AsyncParsableCommand {
         }
         var logger = Logger(label: "hailo8-service")
         logger.logLevel = level
+        // Before any model loads: what a load allocates gets mappings of its own, so that
+        // unloading gives it back to the system (MallocTuning). Not inside the log call, whose
+        // metadata is only evaluated at its level.
+        let malloc = MallocTuning.start()
+        logger.info("malloc", metadata: ["mmap_threshold": "\(malloc)"])
         // Metrics: bootstrapped once, here; every library emits through swift-metrics.
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusExport.factory(registry: metrics))

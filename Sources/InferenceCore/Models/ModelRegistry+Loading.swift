@@ -165,7 +165,7 @@ extension ModelRegistry {
         let (logger, planner) = (logger, planner)
         let task = Task {
             do {
-                let model = try await backend.load(path: file.path, options: record.options)
+                let model = try await MallocTuning.whileLoading { try await backend.load(path: file.path, options: record.options) }
                 entry.plan = try await Self.plan(model, planner: planner, record: record)
                 entry.batcher = try await Self.batcher(for: model, options: record.options)
                 entry.scheduler = ModelScheduler(

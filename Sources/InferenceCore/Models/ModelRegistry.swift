@@ -118,6 +118,8 @@ public actor ModelRegistry {
         await entry.model?.close()
         entry.model = nil
         entries[id] = nil
+        // The model's memory is free now: what malloc's heaps keep of it goes back (MallocTuning).
+        _ = try? await Blocking.run { MallocTuning.trim() }
         order.removeAll { $0 == id }
         expected.remove(id)
         try persist()
