@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Memory over time: the release binary under a mixed load for minutes, its RSS sampled all along.
+"""Memory over time: the release binary under a mixed load for minutes, its RSS followed all along.
 
     swift build -c release --product hailo8-service
     .venv/bin/python bench/soak.py [--minutes 10] [--max-growth 2] [--warmup MINUTES] [--rate 20]
@@ -20,9 +20,11 @@ Async tasks are deleted once fetched, as a well-behaved client does, so the serv
 its default --task-ttl and no finished result is kept beyond its fetch: retained results would
 look like a leak. Environment variables pass to the service (e.g. MALLOC_ARENA_MAX=2).
 
-RSS (VmRSS of /proc/PID/status) is sampled every --sample-seconds. Prints the RSS per minute
-(every 5 minutes in runs over 20) and the growth after the warm-up: the least-squares slope of
-the samples in MiB per minute. Exits 1 when that slope exceeds --max-growth, when an answer had
+The service's RSS (VmRSS of /proc/PID/status) is read every 0.5 s, and every --sample-seconds
+the least read of the interval is a sample: what comes and goes (the second model, buffers of
+requests in flight) is left out, what stays behind shows. Prints the samples per minute (every
+5 minutes in runs over 20) and the growth after the warm-up: the least-squares slope of the
+samples in MiB per minute. Exits 1 when that slope exceeds --max-growth, when an answer had
 another status than its request expects (the only 5xx expected is the 504 of the 1 ms
 deadline), when a request failed on its connection, or when at the end the service is not
 healthy or still holds tasks. Every load goes to 127.0.0.1 and every loop is bounded in time.
@@ -33,6 +35,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import math
 import os
 import random
 import sys
@@ -56,10 +59,10 @@ IMAGES = Path(os.environ.get("HAILO8_TEST_IMAGES") or REPO / ".test-images")
 CLIENTS = 3
 TIMEOUT = 60  # seconds for any one request
 FINAL = ("succeeded", "failed", "expired", "cancelled")
-# Load/unload cycles start this long after an RSS sample: with the defaults (a cycle every 5 s,
-# a sample every 10 s) samples fall between an unload and the next load, so they measure what
-# stays behind, not a second model loaded for a moment.
-CYCLE_OFFSET = 1.0
+# The RSS is read this often; each sample is the least read of its interval, so that what
+# comes and goes (a second model loaded for a moment, the buffers of requests in flight) is
+# not taken for growth, and what stays behind raises every sample.
+READ_SECONDS = 0.5
 
 
 @dataclass
@@ -254,9 +257,9 @@ def cycle_once(base: str, models: Path, inputs: Inputs, tally: Tally, upload: bo
 
 
 def cycles(base: str, models: Path, inputs: Inputs, tally: Tally, every: float, start: float, until: float) -> None:
-    """A load/run/unload at `start` + 1 s + n x `every` (skipping those missed), until `until`."""
+    """A load/run/unload at `start` + n x `every` (skipping those missed), until `until`."""
     count = 0
-    while (at := start + CYCLE_OFFSET + count * every) + every < until:
+    while (at := start + count * every) + every < until:
         if at < time.monotonic():
             count += 1
             continue
@@ -268,16 +271,22 @@ def cycles(base: str, models: Path, inputs: Inputs, tally: Tally, every: float, 
         count += 1
 
 
-def sample(server: Server, samples: list[tuple[float, float]], start: float, every: float, until: float) -> None:
-    """RSS in MiB every `every` seconds from `start`, until `until`."""
-    tick = 0
-    while (at := start + tick * every) <= until:
-        time.sleep(max(0.0, at - time.monotonic()))
+def sample(server: Server, samples: list[tuple[float, float]], peak: list[float], start: float, every: float,
+           until: float) -> None:
+    """Reads the RSS (MiB) every READ_SECONDS from `start` to `until`. A sample every `every`
+    seconds is the least read since the sample before (the first, the RSS at `start`); `peak`
+    holds the most read."""
+    least, next_sample = math.inf, start
+    while next_sample <= until:
         try:
-            samples.append((time.monotonic() - start, server.rss_kib() / 1024))
+            rss = server.rss_kib() / 1024
         except OSError:  # the service is gone: the end checks say so
             return
-        tick += 1
+        least, peak[0] = min(least, rss), max(peak[0], rss)
+        if time.monotonic() >= next_sample:
+            samples.append((next_sample - start, least))
+            least, next_sample = math.inf, next_sample + every
+        time.sleep(max(0.0, min(next_sample, time.monotonic() + READ_SECONDS) - time.monotonic()))
 
 
 def slope(points: list[tuple[float, float]]) -> float:
@@ -334,7 +343,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--max-growth", type=float, default=2.0, help="MiB per minute after the warm-up")
     parser.add_argument("--rate", type=float, default=20, help="client operations per second, all threads together")
     parser.add_argument("--cycle-seconds", type=float, default=5, help="one load/run/unload of the second model this often")
-    parser.add_argument("--sample-seconds", type=float, default=10)
+    parser.add_argument("--sample-seconds", type=float, default=10, help="a sample (the least RSS read) this often")
     parser.add_argument("--only", help="comma-separated operations to run, of: " + ", ".join(NAMES))
     parser.add_argument("--samples", type=Path, help="write the RSS samples to this file (seconds, MiB a line)")
     args = parser.parse_args()
@@ -350,10 +359,10 @@ def arguments() -> argparse.Namespace:
 
 
 def workers(args: argparse.Namespace, server: Server, models: Path, inputs: Inputs, tally: Tally,
-            samples: list[tuple[float, float]], start: float) -> list[threading.Thread]:
+            samples: list[tuple[float, float]], peak: list[float], start: float) -> list[threading.Thread]:
     """The sampler, the clients of the operations chosen and the load/unload cycles."""
     base, until = f"http://127.0.0.1:{server.port}", start + 60 * args.minutes
-    threads = [threading.Thread(target=sample, args=(server, samples, start, args.sample_seconds, until))]
+    threads = [threading.Thread(target=sample, args=(server, samples, peak, start, args.sample_seconds, until))]
     mix = [(operation, weight) for operation, weight in MIX if operation.__name__ in args.only]
     if mix:
         threads += [threading.Thread(target=client, args=(base, inputs, tally, mix, CLIENTS / args.rate, until, i))
@@ -372,14 +381,15 @@ def main() -> int:
         "--preload", f"demo={DEMO.name}", "--preload", "affine=affine.onnx", "--deepstack-model", "demo"], models=2)
     tally = Tally()
     samples: list[tuple[float, float]] = []
+    peak = [0.0]
     with server:
         base = f"http://127.0.0.1:{server.port}"
         print(f"# soak: {args.minutes:g} min, {args.rate:g} operations/s from {CLIENTS} clients, a load/unload every "
-              f"{args.cycle_seconds:g} s; RSS every {args.sample_seconds:g} s; warm-up {args.warmup:g} min; "
+              f"{args.cycle_seconds:g} s; RSS: the least of every {args.sample_seconds:g} s; warm-up {args.warmup:g} min; "
               f"operations: {', '.join(args.only)}; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; service log {server.log}",
               flush=True)
         start = time.monotonic()
-        threads = workers(args, server, models, inputs, tally, samples, start)
+        threads = workers(args, server, models, inputs, tally, samples, peak, start)
         for thread in threads:
             thread.start()
         for minute in range(1, int(args.minutes) + 1):
@@ -393,10 +403,10 @@ def main() -> int:
         problems = end_state(base, work / "data") if alive else ["the service is not running"]
     if args.samples:
         args.samples.write_text("".join(f"{t:.1f} {rss:.2f}\n" for t, rss in samples))
-    return report(args, samples, tally, problems)
+    return report(args, samples, peak[0], tally, problems)
 
 
-def report(args: argparse.Namespace, samples: list[tuple[float, float]], tally: Tally, problems: list[str]) -> int:
+def report(args: argparse.Namespace, samples: list[tuple[float, float]], peak: float, tally: Tally, problems: list[str]) -> int:
     if not samples:
         print(f"soak: FAILED: no RSS sample; {'; '.join(problems)}")
         return 1
@@ -408,7 +418,7 @@ def report(args: argparse.Namespace, samples: list[tuple[float, float]], tally: 
     print(f"{tally.total} requests ({tally.total / (60 * args.minutes):.1f}/s); by route and status:")
     for key, count in sorted(tally.statuses.items()):
         print(f"  {key}: {count}")
-    print(f"RSS {samples[0][1]:.1f} MiB at the start, {max(s[1] for s in samples):.1f} at most, {samples[-1][1]:.1f} at the end; "
+    print(f"RSS {samples[0][1]:.1f} MiB at the start, {peak:.1f} at most, {samples[-1][1]:.1f} at the end; "
           f"growth after minute {args.warmup:g}: {growth:+.2f} MiB/min (limit {args.max_growth:g}) over {len(fitted)} samples")
     problems = list(problems)
     if growth > args.max_growth:
