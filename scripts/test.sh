@@ -2,7 +2,8 @@
 # Runs every test: setup, the HailoRT simulator's C self-test (tests/simulator), the guard rails
 # (scripts/lint.sh), the Swift tests
 # (swift test), the Python integration tests (tests/integration) against the release binary over
-# real HTTP (the Kubernetes manifests of deploy/kubernetes are validated there too), then three
+# real HTTP (the Kubernetes manifests of deploy/kubernetes are validated there too), a 2-minute
+# soak that checks the service's memory stays flat (bench/soak.py), then three
 # hosts behind HAProxy in network namespaces (scripts/test-cluster.sh; needs root; about
 # 20 s), then the image built from the Dockerfile and run with a real container engine
 # (scripts/test-container.sh; needs root; about 3 minutes, 4 the first time on a machine).
@@ -41,6 +42,14 @@ export HAILO8_SIMULATOR_LIBRARY="${HAILO8_SIMULATOR_LIBRARY:-$BIN_PATH/libHailoR
 
 step "integration tests (pytest tests/integration)"
 "$ROOT/.venv/bin/python" -m pytest -q tests/integration
+
+# About 2.5 minutes: bench/soak.py's mixed load (load/unload cycles, async tasks, errors) for 2
+# minutes; fails when the RSS (the least of every 5 s) grows faster than 10 MiB/min after the
+# first 30 s, in which the service settles (a leak such as glibc's heaps keeping what unloads
+# freed: 16-34 MiB/min then), on any unexpected status, or when the service holds tasks at the
+# end. The 10-minute form is a benchmark (docs/performance.md, "Memory over time").
+step "memory over time: a 2-minute soak (bench/soak.py)"
+"$ROOT/.venv/bin/python" bench/soak.py --minutes 2 --warmup 0.5 --sample-seconds 5 --max-growth 10
 
 # The last two need root (network namespaces, a Docker daemon). CI runs as root; elsewhere,
 # run them with sudo, or they are reported as not run (and the command fails under CI=true).
