@@ -4,6 +4,7 @@ import Metrics
 import ONNXBackend
 import Prometheus
 import TestSupport
+import Synchronization
 import Testing
 
 @testable import InferenceCore
@@ -151,6 +152,25 @@ struct CoreMetricsTests {
         let p50 = try #require(recent.latencyP50Ms), p99 = try #require(recent.latencyP99Ms)
         #expect(abs(p50 - 50) / 50 < 0.08, "p50 \(p50)")
         #expect(abs(p99 - 99) / 99 < 0.08, "p99 \(p99)")
+    }
+
+    @Test("drained() returns at once when idle, and when the last request in flight finishes, not before")
+    func drained() async {
+        let stats = ModelStats()
+        await stats.drained()
+        stats.started()
+        stats.started()
+        let done = Mutex(false)
+        let waiting = Task {
+            await stats.drained()
+            done.withLock { $0 = true }
+        }
+        stats.finished(success: true, latency: .milliseconds(1))
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(!done.withLock { $0 }, "one request is still in flight")
+        stats.finished(success: false, latency: .milliseconds(1))
+        await waiting.value
+        #expect(done.withLock { $0 } && stats.inFlight == 0)
     }
 
     @Test("request parts and runs by batch size add up as Triton's statistics count them")

@@ -108,13 +108,9 @@ public actor ModelRegistry {
         }
         if let loading = entry.loading { await loading.value }
         entry.state = .unloading
-        // Not Task.sleep: it returns at once in a cancelled task (a client that went away), which
-        // would make this a busy loop. An unload once begun finishes.
-        while entry.stats.inFlight > 0 {
-            await withCheckedContinuation { done in
-                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(5)) { done.resume() }
-            }
-        }
+        // No new lease from here (the state); those given out finish first. An unload once begun
+        // finishes, also in a cancelled task (a client that went away).
+        await entry.stats.drained()
         await entry.model?.close()
         entry.model = nil
         entries[id] = nil

@@ -79,6 +79,8 @@ public final class ModelStats: Sendable {
         var executions: [Int: Execution] = [:]
         var lastFinishedAt: Date?
         var recent = RecentWindow()
+        /// Who waits for the model to have no request in flight (an unload).
+        var drainWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     /// How many recent latencies are kept for the percentiles.
@@ -98,23 +100,40 @@ public final class ModelStats: Sendable {
     public func finished(success: Bool, latency: Duration) {
         let ms = latency.milliseconds
         let second = Int((ContinuousClock.now - createdAt).components.seconds)
-        state.withLock {
-            $0.inFlight -= 1
+        let drained = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.inFlight -= 1
             if success {
-                $0.succeeded += 1
-                $0.succeededNanoseconds &+= latency.nanoseconds
+                state.succeeded += 1
+                state.succeededNanoseconds &+= latency.nanoseconds
             } else {
-                $0.failed += 1
-                $0.failedNanoseconds &+= latency.nanoseconds
+                state.failed += 1
+                state.failedNanoseconds &+= latency.nanoseconds
             }
-            $0.lastFinishedAt = Date()
-            if $0.latencies.count < Self.window {
-                $0.latencies.append(ms)
+            state.lastFinishedAt = Date()
+            if state.latencies.count < Self.window {
+                state.latencies.append(ms)
             } else {
-                $0.latencies[$0.next] = ms
+                state.latencies[state.next] = ms
             }
-            $0.next = ($0.next + 1) % Self.window
-            $0.recent.add(ms: ms, success: success, second: second)
+            state.next = (state.next + 1) % Self.window
+            state.recent.add(ms: ms, success: success, second: second)
+            guard state.inFlight == 0 else { return [] }
+            defer { state.drainWaiters = [] }
+            return state.drainWaiters
+        }
+        for waiter in drained { waiter.resume() }
+    }
+
+    /// Returns when no request is in flight: at once if none is, else when the last one finishes.
+    /// Not cancellable: an unload once begun waits for its requests.
+    public func drained() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let idle = state.withLock { state in
+                if state.inFlight == 0 { return true }
+                state.drainWaiters.append(waiter)
+                return false
+            }
+            if idle { waiter.resume() }
         }
     }
 
