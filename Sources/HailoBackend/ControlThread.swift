@@ -1,54 +1,70 @@
 import Foundation
 
-/// A dedicated thread that runs blocking work one closure at a time, in order. The backend's
-/// device operations (create/release the vdevice, configure, rebuild) all run here, so they are
-/// serialised and never occupy Swift's cooperative pool.
-final class ControlThread: @unchecked Sendable {
-    // @unchecked: `queue` and `stopped` are guarded by `condition`.
-    private let condition = NSCondition()
-    private var queue: [() -> Void] = []
-    private var stopped = false
+/// A dedicated thread that runs jobs one at a time, in order: the executor of
+/// `HailoDeviceManager` (SE-0392), so that every device operation (create and release the
+/// vdevice, configure, rebuild, read sensors) is serialised by the compiler's actor isolation and
+/// never blocks Swift's cooperative pool.
+///
+/// The thread ends with the object: when the manager that owns it is gone (no job can be
+/// enqueued any more), it finishes what is queued and exits.
+final class ControlThread: SerialExecutor, @unchecked Sendable {
+    // @unchecked: all mutable state is in `worker`, guarded by its condition.
+    private let worker: Worker
 
     init(name: String) {
-        let thread = Thread { self.loop() }  // the thread keeps the object alive until `stop()`
+        let worker = Worker()
+        self.worker = worker
+        let thread = Thread { worker.loop() }  // holds the worker, not this object
         thread.name = name
         thread.start()
     }
 
-    /// Queues `work` without waiting.
-    func async(_ work: @escaping @Sendable () -> Void) {
-        condition.lock()
-        queue.append(work)
-        condition.signal()
-        condition.unlock()
+    deinit { worker.stop() }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedSerialExecutor()
+        worker.append { job.runSynchronously(on: executor) }
     }
 
-    /// Runs `work` on the thread and waits for its result without blocking the caller's thread.
-    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            async { continuation.resume(with: Result { try work() }) }
-        }
-    }
+    /// Whether the caller runs on this thread.
+    var isCurrent: Bool { worker.isCurrent }
 
-    /// Lets the thread exit once its queue is empty.
-    func stop() {
-        condition.lock()
-        stopped = true
-        condition.signal()
-        condition.unlock()
-    }
+    private final class Worker: @unchecked Sendable {
+        // @unchecked: `queue`, `stopped` and `thread` are guarded by `condition`.
+        private let condition = NSCondition()
+        private var queue: [@Sendable () -> Void] = []
+        private var stopped = false
+        private var thread: Thread?
+        var isCurrent: Bool { condition.withLock { thread === Thread.current } }
 
-    private func loop() {
-        while true {
-            condition.lock()
-            while queue.isEmpty && !stopped { condition.wait() }
-            if queue.isEmpty && stopped {
-                condition.unlock()
-                return
+        func append(_ work: @escaping @Sendable () -> Void) {
+            condition.withLock {
+                queue.append(work)
+                condition.signal()
             }
-            let work = queue.removeFirst()
-            condition.unlock()
-            work()
+        }
+
+        func stop() {
+            condition.withLock {
+                stopped = true
+                condition.signal()
+            }
+        }
+
+        func loop() {
+            condition.withLock { thread = Thread.current }
+            while true {
+                condition.lock()
+                while queue.isEmpty && !stopped { condition.wait() }
+                if queue.isEmpty && stopped {
+                    condition.unlock()
+                    return
+                }
+                let work = queue.removeFirst()
+                condition.unlock()
+                work()
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import HailoRT
 public import InferenceCore
 public import Logging
@@ -19,14 +19,16 @@ public final class HailoBackend: InferenceBackend {
         /// them with other Hailo applications that use the service too; nil opens them directly.
         public var multiProcessGroup: String?
         /// How often temperature, throttling and power are read.
-        public var monitorInterval: DispatchTimeInterval
+        public var monitorInterval: Duration
         /// First and longest wait between attempts to (re)open the devices.
         public var initialBackoff: Double
         public var maximumBackoff: Double
+        /// The clock the waits between attempts are measured on (tests advance their own).
+        public var clock: any Clock<Duration> = ContinuousClock()
 
         public init(
             libraryPath: String? = nil, deviceIDs: [String]? = nil, loggerDirectory: String? = nil,
-            driverVersionFile: String = "/sys/module/hailo_pci/version", monitorInterval: DispatchTimeInterval = .seconds(5),
+            driverVersionFile: String = "/sys/module/hailo_pci/version", monitorInterval: Duration = .seconds(5),
             initialBackoff: Double = 0.5, maximumBackoff: Double = 30, multiProcessGroup: String? = nil
         ) {
             self.multiProcessGroup = multiProcessGroup
@@ -44,7 +46,8 @@ public final class HailoBackend: InferenceBackend {
             min(maximumBackoff, initialBackoff * pow(2, Double(min(attempt, 16))))
         }
 
-        /// The hailo_pci driver's version, when the module is loaded.
+        /// The hailo_pci driver's version, when the module is loaded (read from sysfs: at start
+        /// and by the monitor, not on every request).
         func driverVersion() -> String? {
             (try? String(contentsOfFile: driverVersionFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -56,24 +59,28 @@ public final class HailoBackend: InferenceBackend {
     let library: Result<HailoLibrary, HailoLoadError>
     let manager: HailoDeviceManager?
     let logger: Logger
+    /// The driver's version when the backend was made (the manager's monitor keeps its own fresh).
+    let driverVersionAtStart: String?
 
     public init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        let driverVersion = configuration.driverVersion()
+        driverVersionAtStart = driverVersion
         library = Result { () throws(HailoLoadError) in
             try HailoLibrary.load(
                 candidates: HailoLibrary.searchPaths(
                     explicit: configuration.libraryPath,
-                    driverVersion: configuration.driverVersion().flatMap(HailoVersion.init)),
+                    driverVersion: driverVersion.flatMap(HailoVersion.init)),
                 loggerDirectory: configuration.loggerDirectory)
         }
         switch library {
         case .success(let lib):
-            manager = HailoDeviceManager(library: lib, configuration: configuration, logger: logger)
+            manager = HailoDeviceManager(library: lib, configuration: configuration, logger: logger, driverVersion: driverVersion)
             logger.info(
                 "HailoRT loaded",
                 metadata: [
-                    "version": "\(lib.version)", "library": "\(lib.path)", "driver": "\(configuration.driverVersion() ?? "not loaded")",
+                    "version": "\(lib.version)", "library": "\(lib.path)", "driver": "\(driverVersion ?? "not loaded")",
                 ])
         case .failure(let error):
             manager = nil
@@ -96,7 +103,7 @@ public final class HailoBackend: InferenceBackend {
             return BackendStatus(
                 available: false, runtime: "hailort",
                 reason:
-                    "\(error); install the HailoRT library of the hailo_pci driver's version (\(configuration.driverVersion().map { "libhailort.so.\($0)" } ?? "driver not loaded")) or pass --hailort-library",
+                    "\(error); install the HailoRT library of the hailo_pci driver's version (\(driverVersionAtStart.map { "libhailort.so.\($0)" } ?? "driver not loaded")) or pass --hailort-library",
                 state: "unavailable")
         case .success(let lib):
             let state = manager?.currentState ?? .unavailable(reason: "no manager")
@@ -118,7 +125,7 @@ public final class HailoBackend: InferenceBackend {
         let faults = manager.faults
         return manager.devices.map { snapshot in
             var details: [String: String] = ["models": manager.modelNames.joined(separator: ","), "faults": "\(faults.count)"]
-            details["driver_version"] = configuration.driverVersion()
+            details["driver_version"] = manager.driverVersion
             details["multi_process_group"] = configuration.multiProcessGroup
             details["last_fault"] = faults.last
             if let identity = snapshot.identity {
@@ -217,6 +224,6 @@ public final class HailoBackend: InferenceBackend {
             throw InferenceError(.unavailable, .backendUnavailable, "the Hailo backend is not available: \(status.reason ?? "")")
         }
         let bytes = try await Blocking.run { try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) }
-        return try await manager.control.run { try manager.inspect(bytes, file: HEFFile(bytes: bytes)) }
+        return try await manager.inspect(bytes, file: HEFFile(bytes: bytes))
     }
 }

@@ -15,11 +15,11 @@ struct HailoDeviceSnapshot: Sendable {
 }
 
 extension HailoDeviceManager {
-    /// Reads identity, temperature, throttling and power of every device (control thread).
+    /// Reads identity, temperature, throttling and power of every device, and the driver's
+    /// version: what `/devices`, `/status` and `/metrics` show until the next refresh.
     func refreshDevices() {
-        let devices = withLock { physicalDevices }
-        var alarms = Dictionary(uniqueKeysWithValues: withLock { currentSnapshots }.map { ($0.id, $0.alarms) })
-        let fresh = devices.map { device -> HailoDeviceSnapshot in
+        var alarms = Dictionary(uniqueKeysWithValues: devices.map { ($0.id, $0.alarms) })
+        let fresh = physicalDevices.map { device -> HailoDeviceSnapshot in
             let id = (try? device.id()) ?? "unknown"
             var snapshot = HailoDeviceSnapshot(id: id, alarms: alarms.removeValue(forKey: id) ?? [:])
             do {
@@ -32,7 +32,11 @@ extension HailoDeviceManager {
             snapshot.power = try? device.power()  // boards without a power sensor refuse
             return snapshot
         }
-        withLock { currentSnapshots = fresh }
+        let driverVersion = configuration.driverVersion()
+        publish {
+            $0.snapshots = fresh
+            $0.driverVersion = driverVersion
+        }
     }
 
     /// Logs health-monitor notifications and counts them per device.
@@ -44,28 +48,32 @@ extension HailoDeviceManager {
                 let token = try? device.observe(kind) { [weak self] notification in
                     guard let self else { return }
                     self.logger.warning("Hailo health notification", metadata: ["device": "\(id)", "notification": "\(notification)"])
-                    self.withLock {
-                        if let index = self.currentSnapshots.firstIndex(where: { $0.id == id }) {
-                            self.currentSnapshots[index].alarms["\(notification)", default: 0] += 1
+                    self.publish {
+                        if let index = $0.snapshots.firstIndex(where: { $0.id == id }) {
+                            $0.snapshots[index].alarms["\(notification)", default: 0] += 1
                         }
                     }
-                    self.control.async { self.refreshDevices() }
+                    Task { await self.refreshDevices() }
                 }
                 if let token { tokens.append(token) }
             }
         }
-        withLock { notificationTokens = tokens }
+        notificationTokens = tokens
     }
 
-    /// Refreshes the snapshots every `monitorInterval`.
+    /// Refreshes the snapshots every `monitorInterval`, until cancelled (at shutdown).
     func startMonitor() {
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.schedule(deadline: .now() + configuration.monitorInterval, repeating: configuration.monitorInterval)
-        timer.setEventHandler { [weak self] in
-            guard let self else { return }
-            self.control.async { self.refreshDevices() }
+        let interval = configuration.monitorInterval
+        monitor = Task { [weak self] in
+            while true {
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return
+                }
+                guard let manager = self else { return }
+                await manager.refreshDevices()
+            }
         }
-        timer.resume()
-        withLock { monitorTimer = timer }
     }
 }

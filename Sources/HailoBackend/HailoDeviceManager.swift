@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HailoRT
 import InferenceCore
 import Logging
@@ -7,9 +8,12 @@ import Logging
 /// configured on it; recovers from device faults by rebuilding the vdevice, with backoff, while
 /// the rest of the service keeps serving.
 ///
-/// Every device operation runs on one control thread, so they never overlap.
-final class HailoDeviceManager: @unchecked Sendable {
-    // @unchecked: mutable state is guarded by `lock`; device handles are only used on `control`.
+/// An actor whose executor is its own control thread (`ControlThread`): every device operation
+/// runs there, one at a time, and the compiler checks that device state is only touched there.
+/// Retries and the monitor are tasks, cancelled when a newer attempt begins or at shutdown;
+/// after `shutdown()` the devices cannot be opened again. What other threads read without
+/// waiting (state, device snapshots, faults) is published under a lock (`published`).
+actor HailoDeviceManager {
     enum State: Sendable, Equatable {
         case starting
         case ready
@@ -26,84 +30,84 @@ final class HailoDeviceManager: @unchecked Sendable {
         }
     }
 
-    let library: HailoLibrary
-    let configuration: HailoBackend.Configuration
-    let logger: Logger
-    let control = ControlThread(name: "hailo-control")
-    private let lock = NSLock()
-    private var state = State.starting
+    /// What `status`, `/devices` and the models read from any thread.
+    struct Published: Sendable {
+        var state = State.starting
+        var snapshots: [HailoDeviceSnapshot] = []
+        var faultCount = 0
+        var lastFault: String?
+        var modelNames: [String] = []
+        /// The hailo_pci driver's version, read at start and by the monitor (not on every call).
+        var driverVersion: String?
+    }
+
+    nonisolated let library: HailoLibrary
+    nonisolated let configuration: HailoBackend.Configuration
+    nonisolated let logger: Logger
+    nonisolated let control = ControlThread(name: "hailo-control")
+    nonisolated let published: Mutex<Published>
+    nonisolated var unownedExecutor: UnownedSerialExecutor { control.asUnownedSerialExecutor() }
+
     private var vdevice: HailoVDevice?
     var physicalDevices: [HailoDevice] = []
-    var currentSnapshots: [HailoDeviceSnapshot] = []
-    private var models: [HailoModel] = []
+    private var models: [HailoModel] = [] {
+        didSet { publish { [names = models.map(\.name)] in $0.modelNames = names } }
+    }
     var notificationTokens: [AnyObject] = []
     private var isShutDown = false
     /// Bumped by every new attempt to open the devices (start, rebuild, recovery): a retry
-    /// scheduled by an older attempt finds it changed and does nothing.
+    /// scheduled by an older attempt finds it changed and does nothing (it is cancelled too).
     private var openGeneration = 0
-    private var pendingRetry: DispatchWorkItem?
-    private var faultCount = 0
-    private var lastFault: String?
-    var monitorTimer: (any DispatchSourceTimer)?
+    private var retry: Task<Void, Never>?
+    var monitor: Task<Void, Never>?
+    /// Attempts made to open the devices so far (for tests of retries against shutdown).
+    private(set) var openAttempts = 0
+    /// Whether a vdevice is held (the boards are claimed).
+    var isOpen: Bool { vdevice != nil }
 
-    init(library: HailoLibrary, configuration: HailoBackend.Configuration, logger: Logger) {
+    init(library: HailoLibrary, configuration: HailoBackend.Configuration, logger: Logger, driverVersion: String?) {
         self.library = library
         self.configuration = configuration
         self.logger = logger
+        published = Mutex(Published(driverVersion: driverVersion))
     }
 
-    // MARK: State for status and /devices
+    // MARK: State for status and /devices (any thread)
 
-    var currentState: State { locked { state } }
-    /// Whether a vdevice is held (the boards are claimed).
-    var isOpen: Bool { locked { vdevice != nil } }
-    /// Attempts made to open the devices so far (for tests of retries against shutdown).
-    var openAttempts: Int { locked { attempts } }
-    private var attempts = 0
-    var faults: (count: Int, last: String?) { locked { (faultCount, lastFault) } }
-    var devices: [HailoDeviceSnapshot] { locked { currentSnapshots } }
-    var modelNames: [String] { locked { models.map(\.name) } }
+    nonisolated var currentState: State { published.withLock { $0.state } }
+    nonisolated var faults: (count: Int, last: String?) { published.withLock { ($0.faultCount, $0.lastFault) } }
+    nonisolated var devices: [HailoDeviceSnapshot] { published.withLock { $0.snapshots } }
+    nonisolated var modelNames: [String] { published.withLock { $0.modelNames } }
+    nonisolated var driverVersion: String? { published.withLock { $0.driverVersion } }
 
-    func withLock<T>(_ body: () -> T) -> T { locked(body) }
-
-    private func locked<T>(_ body: () -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body()
+    nonisolated func publish(_ change: (inout Published) -> Void) {
+        published.withLock { change(&$0) }
     }
 
     // MARK: Start
 
     /// Claims the devices. On failure the manager keeps retrying with backoff (another process
     /// may release the board), and says why in its state meanwhile.
-    func start() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            control.async {
-                self.reopen(reason: nil)
-                continuation.resume()
-            }
-        }
+    func start() {
+        reopen(reason: nil)
         startMonitor()
     }
 
-    /// Starts a new series of attempts to open the devices (control thread), cancelling the
-    /// retry of any earlier one.
+    /// Starts a new series of attempts to open the devices, cancelling the retry of any earlier
+    /// one.
     private func reopen(reason: String?) {
-        let generation = locked { () -> Int in
-            pendingRetry?.cancel()
-            pendingRetry = nil
-            openGeneration += 1
-            return openGeneration
-        }
-        open(attempt: 0, reason: reason, generation: generation)
+        retry?.cancel()
+        retry = nil
+        openGeneration += 1
+        open(attempt: 0, reason: reason, generation: openGeneration)
     }
 
-    /// Opens the vdevice and configures every model on it (control thread). Schedules a retry
-    /// on failure. Does nothing after shutdown, when a newer series of attempts began, or when
-    /// the devices are open already.
+    /// Opens the vdevice and configures every model on it. Schedules a retry on failure. Does
+    /// nothing after shutdown, when a newer series of attempts began, or when the devices are
+    /// open already.
     private func open(attempt: Int, reason: String?, generation: Int) {
-        guard locked({ !isShutDown && openGeneration == generation && vdevice == nil }) else { return }
-        locked { attempts += 1 }
+        guard !isShutDown, openGeneration == generation, vdevice == nil else { return }
+        openAttempts += 1
         var built: HailoVDevice?
         do {
             // Every device present unless the configuration lists some (scan finds 0 without a driver).
@@ -113,42 +117,41 @@ final class HailoDeviceManager: @unchecked Sendable {
                 multiProcessGroup: configuration.multiProcessGroup)
             built = vdevice
             let devices = try vdevice.physicalDevices()
-            let current = locked { models }
-            for model in current { try configure(model, on: vdevice) }
-            locked {
-                self.vdevice = vdevice
-                self.physicalDevices = devices
-                self.state = .ready
-            }
+            for model in models { try configure(model, on: vdevice) }
+            self.vdevice = vdevice
+            physicalDevices = devices
+            publish { $0.state = .ready }
             observeHealth(devices)
             refreshDevices()
-            logger.info(
-                "Hailo devices ready", metadata: ["devices": "\(locked { currentSnapshots.map(\.id) })", "models": "\(current.count)"])
+            logger.info("Hailo devices ready", metadata: ["devices": "\(self.devices.map(\.id))", "models": "\(models.count)"])
         } catch {
             let message = describe(error)
             let delay = configuration.backoff(attempt: attempt)
-            let current = locked { models }
             if let built {
                 // A half-built vdevice (a configure failed): the models configured on it so far
                 // let go of their vstreams, then the vdevice itself is released, or it would keep
                 // the boards claimed and every retry would fail with 74.
-                current.forEach { $0.detachDraining() }
+                models.forEach { $0.detachDraining() }
                 built.release()
             }
-            locked {
-                state = attempt == 0 && reason == nil ? .unavailable(reason: message) : .recovering(attempt: attempt + 1, reason: message)
-                vdevice = nil
-                physicalDevices = []
+            vdevice = nil
+            physicalDevices = []
+            publish {
+                $0.state =
+                    attempt == 0 && reason == nil ? .unavailable(reason: message) : .recovering(attempt: attempt + 1, reason: message)
             }
             // Frames waiting for the device are refused now rather than at their deadlines.
-            current.forEach { $0.failHeld(HailoModel.recovering(message)) }
+            models.forEach { $0.failHeld(HailoModel.recovering(message)) }
             logger.warning("Hailo devices not available, retrying", metadata: ["error": "\(message)", "retry_in_s": "\(delay)"])
-            let retry = DispatchWorkItem { [weak self] in
-                guard let manager = self else { return }
-                manager.control.async { manager.open(attempt: attempt + 1, reason: message, generation: generation) }
+            let clock = configuration.clock
+            retry = Task { [weak self] in
+                do {
+                    try await clock.sleep(for: .seconds(delay))
+                } catch {
+                    return  // cancelled: a newer attempt began, or shutdown
+                }
+                await self?.open(attempt: attempt + 1, reason: message, generation: generation)
             }
-            locked { pendingRetry = retry }
-            DispatchQueue.global().asyncAfter(deadline: .now() + delay, execute: retry)
         }
     }
 
@@ -158,7 +161,7 @@ final class HailoDeviceManager: @unchecked Sendable {
         guard let error = error as? HailoError else { return "\(error)" }
         if error.status == .invalidDriverVersion {
             return
-                "\(error.operation): \(HailoError.advice(for: error.status, driverVersion: configuration.driverVersion(), libraryVersion: library.version.description))"
+                "\(error.operation): \(HailoError.advice(for: error.status, driverVersion: driverVersion, libraryVersion: library.version.description))"
         }
         if error.status == .hefNotCompatibleWithDevice || (error.status == .invalidHEF && !library.profile.hasHEFStatuses) {
             return
@@ -184,23 +187,21 @@ final class HailoDeviceManager: @unchecked Sendable {
     // MARK: Models
 
     /// Configures a HEF on the vdevice and starts its pipeline.
-    func load(hefBytes: [UInt8], name: String, options: ModelOptions) async throws -> HailoModel {
-        try await control.run { () throws -> HailoModel in
-            guard let vdevice = self.locked({ self.vdevice }) else {
-                throw InferenceError(.unavailable, .backendUnavailable, "the Hailo device is not available: \(self.statusReason ?? "")")
-            }
-            let file = HEFFile(bytes: hefBytes)
-            let signature = try self.inspect(hefBytes, file: file)
-            let model = HailoModel(signature: signature, name: name, hefBytes: hefBytes, options: options, manager: self)
-            do {
-                try self.configure(model, on: vdevice)
-            } catch let error as HailoError {
-                throw Self.loadError(error, describe: self.describe(error, file: file))
-            }
-            self.warnOfLowerPerformance(model.name, file: file)
-            self.locked { self.models.append(model) }
-            return model
+    func load(hefBytes: [UInt8], name: String, options: ModelOptions) throws -> HailoModel {
+        guard let vdevice else {
+            throw InferenceError(.unavailable, .backendUnavailable, "the Hailo device is not available: \(statusReason ?? "")")
         }
+        let file = HEFFile(bytes: hefBytes)
+        let signature = try inspect(hefBytes, file: file)
+        let model = HailoModel(signature: signature, name: name, hefBytes: hefBytes, options: options, manager: self)
+        do {
+            try configure(model, on: vdevice)
+        } catch let error as HailoError {
+            throw Self.loadError(error, describe: describe(error, file: file))
+        }
+        warnOfLowerPerformance(model.name, file: file)
+        models.append(model)
+        return model
     }
 
     /// Reads a HEF's signature without touching the device; `file` is what its header says.
@@ -226,7 +227,7 @@ final class HailoDeviceManager: @unchecked Sendable {
         }
     }
 
-    /// Configures `model` on `vdevice` and attaches a pipeline (control thread).
+    /// Configures `model` on `vdevice` and attaches a pipeline.
     private func configure(_ model: HailoModel, on vdevice: HailoVDevice) throws {
         let options = model.options
         let hef = try HailoHEF(library: library, bytes: model.hefBytes)
@@ -242,64 +243,58 @@ final class HailoDeviceManager: @unchecked Sendable {
         }
         model.attach(vstreams) { [weak self, weak model] pipeline, error in
             guard let self, let model else { return }
-            self.control.async { self.recover(from: error, reportedBy: model, pipeline: pipeline) }
+            Task { await self.recover(from: error, reportedBy: model, pipeline: pipeline) }
         }
     }
 
     /// Frees an unloaded model. HailoRT 4.23 cannot free one configured network group, so its
     /// vstreams stop at once and the vdevice is rebuilt with the remaining models (their frames
     /// drain first and wait during the rebuild).
-    func unload(_ model: HailoModel) async {
-        if locked({ isShutDown }) {  // at exit the vdevice is released once, for every model
+    func unload(_ model: HailoModel) {
+        if isShutDown {  // at exit the vdevice is released once, for every model
             model.failHeld(InferenceError(.unavailable, .backendUnavailable, "the service is stopping"))
             return
         }
-        _ = try? await control.run {
-            self.locked { self.models.removeAll { $0 === model } }
-            model.detachDraining()
-            model.failHeld(InferenceError(.notFound, .modelNotFound, "the model was unloaded"))
-            self.rebuild(reason: "unload of \(model.name)")
-        }
+        models.removeAll { $0 === model }
+        model.detachDraining()
+        model.failHeld(InferenceError(.notFound, .modelNotFound, "the model was unloaded"))
+        rebuild(reason: "unload of \(model.name)")
     }
 
-    /// Drains every model, releases the vdevice and opens it again (control thread).
+    /// Drains every model, releases the vdevice and opens it again.
     private func rebuild(reason: String) {
-        let current = locked { models }
-        current.forEach { $0.detachDraining() }
+        models.forEach { $0.detachDraining() }
         releaseVDevice()
-        logger.info("rebuilding the Hailo vdevice", metadata: ["reason": "\(reason)", "models": "\(current.count)"])
+        logger.info("rebuilding the Hailo vdevice", metadata: ["reason": "\(reason)", "models": "\(models.count)"])
         reopen(reason: reason)
     }
 
-    /// A pipeline reported an I/O error: fail the frames on the device, rebuild (control thread).
+    /// A pipeline reported an I/O error: fail the frames on the device, rebuild.
     private func recover(from error: HailoError, reportedBy model: HailoModel, pipeline: HailoPipeline) {
-        guard model.isAttached(to: pipeline) else { return }  // that pipeline is gone already
+        guard !isShutDown, model.isAttached(to: pipeline) else { return }  // that pipeline is gone already
         let message = "\(error.status.name) in \(error.operation)"
-        locked {
-            faultCount += 1
-            lastFault = message
-            state = .recovering(attempt: 0, reason: message)
+        publish {
+            $0.faultCount += 1
+            $0.lastFault = message
+            $0.state = .recovering(attempt: 0, reason: message)
         }
         logger.error("Hailo device fault, recovering", metadata: ["error": "\(error)", "model": "\(model.name)"])
-        locked { models }.forEach { $0.detachAborting(error) }
+        models.forEach { $0.detachAborting(error) }
         releaseVDevice()
         reopen(reason: message)
     }
 
     private func releaseVDevice() {
-        let old = locked { () -> HailoVDevice? in
-            let old = vdevice
-            vdevice = nil
-            physicalDevices = []
-            notificationTokens = []
-            return old
-        }
+        let old = vdevice
+        vdevice = nil
+        physicalDevices = []
+        notificationTokens = []
         old?.release()
     }
 
     /// Why models cannot run now after a fault, or nil while the devices serve or are only
     /// being rebuilt for an unload.
-    var faultReason: String? {
+    nonisolated var faultReason: String? {
         switch currentState {
         case .recovering, .unavailable: statusReason
         case .ready, .starting: nil
@@ -307,7 +302,7 @@ final class HailoDeviceManager: @unchecked Sendable {
     }
 
     /// Why the backend cannot serve now, if it cannot.
-    var statusReason: String? {
+    nonisolated var statusReason: String? {
         switch currentState {
         case .ready: nil
         case .starting: "starting"
@@ -316,21 +311,25 @@ final class HailoDeviceManager: @unchecked Sendable {
         }
     }
 
-    /// Stops the monitor, closes every model and releases the devices (at shutdown).
-    func shutdown() async {
-        guard !locked({ isShutDown }) else { return }
-        locked {
-            isShutDown = true
-            pendingRetry?.cancel()
-            pendingRetry = nil
-        }
-        locked { monitorTimer }?.cancel()
-        _ = try? await control.run {
-            let current = self.locked { self.models }
-            current.forEach { $0.detachDraining() }
-            current.forEach { $0.failHeld(InferenceError(.unavailable, .backendUnavailable, "the service is stopping")) }
-            self.releaseVDevice()
-        }
-        control.stop()
+    /// Stops the monitor and any pending retry, closes every model and releases the devices (at
+    /// shutdown). The devices are never opened again afterwards.
+    func shutdown() {
+        guard !isShutDown else { return }
+        isShutDown = true
+        retry?.cancel()
+        retry = nil
+        monitor?.cancel()
+        monitor = nil
+        models.forEach { $0.detachDraining() }
+        models.forEach { $0.failHeld(InferenceError(.unavailable, .backendUnavailable, "the service is stopping")) }
+        releaseVDevice()
     }
+
+    /// Whether the caller runs on the control thread (for tests).
+    nonisolated var onControlThread: Bool { control.isCurrent }
+}
+
+extension HailoDeviceManager {
+    /// Whether the actor's own code runs on the control thread (for tests).
+    func isolatedOnControlThread() -> Bool { onControlThread }
 }

@@ -18,43 +18,53 @@ struct HailoRaceTests {
         #expect(got == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5))
     }
 
-    @Test("an unload during recovery: the recovery's pending retry does not open the devices again")
+    @Test("an unload during recovery: the recovery's pending retry is cancelled and never opens the devices again")
     func unloadDuringRecovery() async throws {
         // The 3rd read aborts the streams; the rebuild's first configure (the 3rd of the process)
-        // fails, so a retry is scheduled two seconds later; the unload rebuilds at once and succeeds.
-        let backend = try await SimulatorFixture.backend(["HAILO_SIM_FAULTS": "read:2:63,configure:2:8"]) {
-            $0.initialBackoff = 2
-            $0.maximumBackoff = 2
-        }
+        // fails, so a retry waits on the test's clock; the unload rebuilds at once and succeeds.
+        let clock = ManualClock()
+        let backend = try await SimulatorFixture.backend(["HAILO_SIM_FAULTS": "read:2:63,configure:2:8"]) { $0.clock = clock }
+        let manager = try #require(backend.manager)
         let a = try await backend.load(path: try SimulatorFixture.hef(Self.detector), options: .init())
         let b = try await backend.load(path: try SimulatorFixture.hef("sim_perchannel.hef"), options: .init())
         for seed in 0..<2 { _ = try await HailoBackendTests.run(a, [HailoBackendTests.frame(seed: seed)]) }
         _ = try? await HailoBackendTests.run(a, [HailoBackendTests.frame(seed: 2)])  // the fault
-        #expect(try await eventually { backend.status.state == "recovering" })
+        #expect(try await eventually { backend.status.state == "recovering" && clock.sleepers == 1 })
         await b.close()  // rebuilds with `a` alone, before the retry is due
         #expect(backend.status.state == "ready")
-        try await Task.sleep(for: .milliseconds(2500))  // past the retry's time
+        #expect(clock.sleepers == 0, "the rebuild cancels the pending retry")
+        let attempts = await manager.openAttempts
+        clock.advance(by: .seconds(60))  // past the retry's time
+        #expect(await manager.openAttempts == attempts)
         #expect(backend.status.state == "ready")
         try await Self.expectServes(a, seed: 10)
         await backend.shutdown()
     }
 
-    @Test("shutdown while a retry waits: the devices are not opened afterwards")
+    @Test("shutdown while a retry waits: the retry is cancelled and the devices are not opened afterwards")
     func shutdownDuringRetryWait() async throws {
-        // Every open fails (the board is claimed), retried every 0.2 s: however busy the machine,
-        // retries are pending when shutdown comes, and none may run after it.
+        // Every open fails (the board is claimed); each retry waits on the test's clock.
         let faults = Array(repeating: "create_vdevice:0:74", count: 16).joined(separator: ",")
-        let backend = try await SimulatorFixture.backend(["HAILO_SIM_FAULTS": faults]) {
-            $0.initialBackoff = 0.2
-            $0.maximumBackoff = 0.2
-        }
+        let clock = ManualClock()
+        let backend = try await SimulatorFixture.backend(["HAILO_SIM_FAULTS": faults]) { $0.clock = clock }
         let manager = try #require(backend.manager)
-        #expect(try await eventually { manager.openAttempts >= 2 }, "the failed open was never retried")
+        #expect(try await eventually { clock.sleepers == 1 })
+        clock.advance(by: .seconds(1))  // the first retry runs, fails, and waits again
+        #expect(try await eventually { await manager.openAttempts == 2 && clock.sleepers == 1 }, "the failed open was never retried")
         await backend.shutdown()
-        let attempts = manager.openAttempts
-        try await Task.sleep(for: .milliseconds(1000))  // five retry periods
-        #expect(manager.openAttempts == attempts)
-        #expect(!manager.isOpen)
+        #expect(clock.sleepers == 0, "shutdown cancels the pending retry")
+        clock.advance(by: .seconds(60))
+        #expect(await manager.openAttempts == 2)
+        #expect(await !manager.isOpen)
+    }
+
+    @Test("device work runs on the control thread, never on Swift's cooperative pool")
+    func controlThread() async throws {
+        let backend = try await SimulatorFixture.backend()
+        let manager = try #require(backend.manager)
+        #expect(!manager.onControlThread)
+        #expect(await manager.isolatedOnControlThread())
+        await backend.shutdown()
     }
 
     @Test("a device fault while a model is being unloaded: the other model serves again")
