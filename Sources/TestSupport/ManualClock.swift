@@ -32,6 +32,9 @@ public final class ManualClock: Clock {
     public var now: Instant { state.withLock { $0.now } }
     public var minimumResolution: Duration { .zero }
 
+    /// The time since the clock was made, as code that takes a `() -> Duration` reads it.
+    @Sendable public func elapsed() -> Duration { now.offset }
+
     /// How many sleeps are waiting for the clock to reach their deadline.
     public var sleepers: Int { state.withLock { $0.sleepers.count } }
 

@@ -104,16 +104,17 @@ struct ModelRegistryTests {
         let aside = models.appendingPathComponent("two_inputs.aside")
         try FileManager.default.moveItem(at: file, to: aside)
 
+        let clock = ManualClock()
         let second = ModelRegistry(
             backends: [Self.backend], modelsDirectory: models, dataDirectory: data,
-            firstRetryDelay: .seconds(5), logger: Logger(label: "test"))
+            firstRetryDelay: .seconds(5), logger: Logger(label: "test"), now: clock.elapsed)
         await second.restore()
         #expect(try await second.info("b").state == .failed)
         #expect(await second.retryRestores() == [], "tried at once, and still missing")
         try FileManager.default.moveItem(at: aside, to: file)
-        // The wait leaves seconds of slack for a busy machine between restore() and this line.
+        clock.advance(by: .milliseconds(4900))
         #expect(await second.retryRestores() == [], "not tried again before its wait is over")
-        try await Task.sleep(for: .milliseconds(5100))
+        clock.advance(by: .milliseconds(100))
         #expect(await second.retryRestores() == ["b"])
         #expect(await second.list().map(\.record.modelID) == ["a", "b"])
         #expect(try await second.info("b").state == .ready)

@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Synchronization
 import Testing
 
 @testable import InferenceCore
@@ -14,7 +15,8 @@ struct TaskStoreTests {
 
     @Test("queued, running, succeeded, and retrievable until the TTL")
     func lifecycle() async throws {
-        let store = TaskStore(capacity: 4, timeToLive: .seconds(1))
+        let clock = Mutex(Date())
+        let store = TaskStore(capacity: 4, timeToLive: .seconds(60), now: { clock.withLock { $0 } })
         let admit = AsyncStream<Void>.makeStream()
         let complete = AsyncStream<Void>.makeStream()
         let id = try await store.submit(modelID: "m", kind: "inference") { progress in
@@ -28,7 +30,9 @@ struct TaskStoreTests {
         try await waitFor(store, id, .running)
         complete.continuation.yield()
         try await waitFor(store, id, .succeeded)
-        try await Task.sleep(for: .milliseconds(1200))
+        clock.withLock { $0 += 59.9 }
+        #expect(try await store.get(id).status == .succeeded, "kept until its time to live is up")
+        clock.withLock { $0 += 0.2 }
         await #expect { try await store.get(id) } throws: { ($0 as! InferenceError).code == .taskNotFound }
     }
 

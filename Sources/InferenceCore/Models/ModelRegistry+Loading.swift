@@ -97,7 +97,7 @@ extension ModelRegistry {
     func keepFailed(_ record: ModelRecord, error: any Error) -> Entry {
         let entry = Entry(record: record, state: .failed)
         entry.error = (error as? InferenceError)?.message ?? "\(error)"
-        entry.retry = (at: .now, delay: firstRetryDelay)
+        entry.retry = (at: now(), delay: firstRetryDelay)
         entries[record.modelID] = entry
         order.append(record.modelID)
         return entry
@@ -188,7 +188,7 @@ extension ModelRegistry {
         entry.loading = nil
         entry.state = entry.model == nil ? .failed : .ready
         if entry.state == .failed {
-            entry.retry = (at: .now, delay: firstRetryDelay)  // used if the entry is kept (see retryRestores)
+            entry.retry = (at: now(), delay: firstRetryDelay)  // used if the entry is kept (see retryRestores)
         }
         return entry
     }

@@ -33,14 +33,14 @@ extension ModelRegistry {
     public func retryRestores() async -> [String] {
         var restored: [String] = []
         for id in order {
-            guard let entry = entries[id], entry.state == .failed, let retry = entry.retry, retry.at <= .now,
+            guard let entry = entries[id], entry.state == .failed, let retry = entry.retry, retry.at <= now(),
                 let reloaded = try? await startLoading(entry.record, file: file(of: entry.record))
             else { continue }
             if reloaded.state == .ready {
                 restored.append(id)
                 logger.info("model restored", metadata: ["model_id": "\(id)"])
             } else {
-                reloaded.retry = (at: .now + retry.delay, delay: min(retry.delay * 2, Self.longestRetryDelay))
+                reloaded.retry = (at: now() + retry.delay, delay: min(retry.delay * 2, Self.longestRetryDelay))
                 logger.warning(
                     "model still not restored", metadata: ["model_id": "\(id)", "retry_in_s": "\(retry.delay.components.seconds)"])
             }

@@ -22,7 +22,7 @@ public actor ModelRegistry {
         var plan: (any Sendable)?
         /// For a recorded model that failed to load at start: when to try again, and the wait
         /// after that.
-        var retry: (at: ContinuousClock.Instant, delay: Duration)?
+        var retry: (at: Duration, delay: Duration)?
         let stats = ModelStats()
 
         init(record: ModelRecord, state: ModelState) {
@@ -59,11 +59,16 @@ public actor ModelRegistry {
     /// time (`retryRestores()`); it doubles after each failure, up to `longestRetryDelay`.
     let firstRetryDelay: Duration
     static let longestRetryDelay = Duration.seconds(300)
+    /// Monotonic time, as the time since an origin, that the retry waits are measured on (tests
+    /// pass a `ManualClock`'s).
+    let now: @Sendable () -> Duration
 
     public init(
         backends: [any InferenceBackend], modelsDirectory: URL, dataDirectory: URL, defaultMaxQueue: Int = 64,
-        firstRetryDelay: Duration = .seconds(5), planner: (any ModelPlanner)? = nil, logger: Logger
+        firstRetryDelay: Duration = .seconds(5), planner: (any ModelPlanner)? = nil, logger: Logger,
+        now: @escaping @Sendable () -> Duration = ContinuousClock.elapsed
     ) {
+        self.now = now
         self.planner = planner
         self.defaultMaxQueue = defaultMaxQueue
         self.firstRetryDelay = firstRetryDelay
@@ -148,4 +153,11 @@ public actor ModelRegistry {
             scheduler: entry.scheduler.map { SchedulerSnapshot(policy: $0.policy, load: $0.load) }, plan: entry.plan)
     }
 
+}
+
+extension ContinuousClock {
+    private static let origin = ContinuousClock.now
+
+    /// The time since this process first asked: monotonic time as a `Duration`.
+    @Sendable public static func elapsed() -> Duration { .now - origin }
 }

@@ -51,7 +51,7 @@ public actor TaskStore {
         let id: String
 
         public func running() {
-            Task { await store.update(id) { if $0.status == .queued { $0.status = .running; $0.startedAt = Date() } } }
+            Task { await store.update(id) { if $0.status == .queued { $0.status = .running; $0.startedAt = store.now() } } }
         }
     }
 
@@ -69,11 +69,15 @@ public actor TaskStore {
     private var handles: [String: Task<Void, Never>] = [:]
     private var accepting = true
     private let journal: TaskJournal?
+    /// The time tasks are stamped with and their time to live is counted on: wall-clock time,
+    /// since the stamps are kept on disk across restarts (tests give their own).
+    private nonisolated let now: @Sendable () -> Date
 
     public init(
         capacity: Int, maxResultBytes: Int = .max, timeToLive: Duration, node: NodeName = .host, directory: URL? = nil,
-        logger: Logger = Logger(label: "hailo8.tasks")
+        logger: Logger = Logger(label: "hailo8.tasks"), now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.now = now
         self.capacity = max(1, capacity)
         self.maxResultBytes = max(1, maxResultBytes)
         self.timeToLive = timeToLive
@@ -92,7 +96,7 @@ public actor TaskStore {
             guard var task = record.snapshot, tasks[task.id] == nil else { continue }
             if !task.status.isFinal {
                 task.status = .failed
-                task.finishedAt = Date()
+                task.finishedAt = now()
                 task.error = InferenceError(
                     .unavailable, .restart,
                     "the service restarted while the task was \(record.status.rawValue); its input was not kept: submit it again")
@@ -131,7 +135,7 @@ public actor TaskStore {
             )
         }
         let id = node.newTaskID()
-        let task = Snapshot(id: id, modelID: modelID, kind: kind, attributes: attributes, status: .queued, createdAt: Date())
+        let task = Snapshot(id: id, modelID: modelID, kind: kind, attributes: attributes, status: .queued, createdAt: now())
         tasks[id] = task
         await journal?.write(TaskRecord(task))  // on disk before the client learns the id
         let progress = Progress(store: self, id: id)
@@ -163,7 +167,7 @@ public actor TaskStore {
             return task
         }
         task.status = .cancelled
-        task.finishedAt = Date()
+        task.finishedAt = now()
         task.error = InferenceError(.unavailable, .cancelled, "the task was cancelled")
         tasks[id] = task
         journal?.writeLater(TaskRecord(task))
@@ -178,7 +182,7 @@ public actor TaskStore {
         for (id, task) in tasks where task.status == .queued {
             update(id) {
                 $0.status = .failed
-                $0.finishedAt = Date()
+                $0.finishedAt = now()
                 $0.error = InferenceError(.unavailable, .shuttingDown, "the service shut down before the task could run")
             }
             if let task = tasks[id] { journal?.writeLater(TaskRecord(task)) }
@@ -197,7 +201,7 @@ public actor TaskStore {
         guard let before = tasks[id], !before.status.isFinal else { return }  // cancelled, or failed at shutdown
         defer { if let task = tasks[id] { journal?.writeLater(TaskRecord(task)) } }
         update(id) { task in
-            task.finishedAt = Date()
+            task.finishedAt = now()
             switch result {
             case .success(let outcome):
                 task.status = .succeeded
@@ -217,10 +221,10 @@ public actor TaskStore {
     }
 
     private func purgeExpired() {
-        let now = Date()
+        let current = now()
         let ttl = timeToLive.milliseconds / 1000
         for (id, task) in tasks {
-            if let finished = task.finishedAt, now.timeIntervalSince(finished) >= ttl { forget(id) }
+            if let finished = task.finishedAt, current.timeIntervalSince(finished) >= ttl { forget(id) }
         }
     }
 
