@@ -180,7 +180,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["InferenceCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ONNXRuntimeTests",
-            dependencies: ["ONNXRuntime", "CONNXRuntime", "TestSupport"],
+            dependencies: ["ONNXRuntime", "CONNXRuntime", "ONNXBackend", "InferenceCore", "TestSupport",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -191,7 +192,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InferenceCoreTests",
-            dependencies: ["InferenceCore", "ONNXBackend", "TestSupport",
+            dependencies: ["InferenceCore", "TestSupport",
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings

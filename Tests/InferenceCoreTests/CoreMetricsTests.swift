@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import Metrics
-import ONNXBackend
 import Prometheus
 import TestSupport
 import Synchronization
@@ -22,8 +21,7 @@ struct CoreMetricsTests {
         let base = try TestEnvironment.temporaryDirectory()
         let models = base.appendingPathComponent("models")
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(
-            atPath: try TestEnvironment.model("affine.onnx"), toPath: models.appendingPathComponent("affine.onnx").path)
+        try FakeBackend.write(.affine, to: models.appendingPathComponent("affine.onnx"))
         var factory = PrometheusMetricsFactory(registry: prometheus)
         factory.defaultDurationHistogramBuckets = [.microseconds(50), .microseconds(500), .milliseconds(5), .milliseconds(50), .seconds(1)]
         let logger = Logger(label: "test")
@@ -68,8 +66,8 @@ struct CoreMetricsTests {
     @Test("a request given up after admission is `cancelled`, counted as such, never an internal failure")
     func cancelledAfterAdmission() async throws {
         try await load()
-        // Cancel the request's own task once the scheduler has admitted it: the backend's thread
-        // pool then refuses the run with Swift's CancellationError.
+        // Cancel the request's own task once the scheduler has admitted it: the backend then
+        // refuses the run with Swift's CancellationError, as the ONNX backend's thread pool does.
         let admitted: @Sendable () -> Void = { withUnsafeCurrentTask { $0?.cancel() } }
         let service = service, request = affine([1, 2, 3])
         let outcome = await Task { try await service.infer(request, onAdmitted: admitted) }.result

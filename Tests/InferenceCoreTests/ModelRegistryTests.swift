@@ -1,17 +1,14 @@
 import Foundation
 import Logging
-import ONNXBackend
 import TestSupport
 import Testing
 
 @testable import InferenceCore
 
-/// The registry with the real ONNX backend and real (tiny) models in a temporary models root.
+/// The registry with a fake backend (no runtime) and its model files in a temporary models root.
 @Suite("Model registry", .timeLimit(.minutes(1)))
 struct ModelRegistryTests {
-    static let backend = ONNXBackend(
-        configuration: .init(libraryPath: TestEnvironment.libraryPath, intraOpThreads: 1, inferenceThreads: 2),
-        logger: Logger(label: "test"))
+    static let backend = FakeBackend()
     let models: URL
     let data: URL
 
@@ -20,10 +17,14 @@ struct ModelRegistryTests {
         models = base.appendingPathComponent("models")
         data = base.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
-        for name in ["affine.onnx", "two_inputs.onnx", "bad.onnx"] {
-            try FileManager.default.copyItem(atPath: try TestEnvironment.model(name), toPath: models.appendingPathComponent(name).path)
-        }
-        #expect(Self.backend.status.available, "\(Self.backend.status.reason ?? "")")
+        try Self.writeModels(to: models)
+    }
+
+    /// affine.onnx, two_inputs.onnx and bad.onnx (not a model) for the fake backend.
+    static func writeModels(to models: URL) throws {
+        try FakeBackend.write(.affine, to: models.appendingPathComponent("affine.onnx"))
+        try FakeBackend.write(.twoInputs, to: models.appendingPathComponent("two_inputs.onnx"))
+        try Data(repeating: 0x5A, count: 64).write(to: models.appendingPathComponent("bad.onnx"))
     }
 
     func registry() -> ModelRegistry {

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import ONNXBackend
 import TestSupport
 import Testing
 
@@ -17,9 +16,7 @@ struct ReadinessTests {
         models = base.appendingPathComponent("models")
         data = base.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
-        for name in ["affine.onnx", "bad.onnx"] {
-            try FileManager.default.copyItem(atPath: try TestEnvironment.model(name), toPath: models.appendingPathComponent(name).path)
-        }
+        try ModelRegistryTests.writeModels(to: models)
     }
 
     func service() -> InferenceService {
