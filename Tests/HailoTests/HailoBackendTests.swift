@@ -27,97 +27,97 @@ struct HailoBackendTests {
 
     @Test("the backend claims the simulated devices and describes them")
     func devices() async throws {
-        let backend = try await SimulatorFixture.backend(["HAILO_SIM_DEVICES": "2"])
-        defer { Task { await backend.shutdown() } }
-        #expect(backend.status.available && backend.status.state == "ready" && backend.status.version == "4.23.0")
-        let devices = backend.devices()
-        #expect(devices.map(\.id) == ["0000:01:00.0", "0000:02:00.0"])
-        let first = try #require(devices.first)
-        #expect(first.name == "Hailo-8" && first.details["architecture"] == "HAILO8" && first.details["temperature_c"] == "48.8")
-        #expect(first.details["firmware_version"] == "4.23.0" && first.details["part_number"] == "HM218B1C2FAE")
-        #expect(first.details["throttling"] == "disabled" && first.details["power_w"] == nil)
+        try await SimulatorFixture.withBackend(["HAILO_SIM_DEVICES": "2"]) { backend async throws in
+            #expect(backend.status.available && backend.status.state == "ready" && backend.status.version == "4.23.0")
+            let devices = backend.devices()
+            #expect(devices.map(\.id) == ["0000:01:00.0", "0000:02:00.0"])
+            let first = try #require(devices.first)
+            #expect(first.name == "Hailo-8" && first.details["architecture"] == "HAILO8" && first.details["temperature_c"] == "48.8")
+            #expect(first.details["firmware_version"] == "4.23.0" && first.details["part_number"] == "HM218B1C2FAE")
+            #expect(first.details["throttling"] == "disabled" && first.details["power_w"] == nil)
+        }
     }
 
     @Test("64 concurrent requests each get the answer to their own frame")
     func concurrentFIFO() async throws {
-        let backend = try await SimulatorFixture.backend()
-        defer { Task { await backend.shutdown() } }
-        let model = try await backend.load(path: try SimulatorFixture.hef("sim_detector_small.hef"), options: .init())
-        #expect(model.signature.inputs == [TensorSpec(name: "detector_small/input_layer1", dtype: .uint8, shape: [-1, 64, 64, 3])])
-        #expect(model.signature.outputs == [TensorSpec(name: "detector_small/nms_postprocess", dtype: .float32, shape: [-1, 78])])
-        #expect(model.signature.metadata["detector_small/nms_postprocess.format"] == "hailo_nms_by_class")
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            for seed in 0..<64 {
-                group.addTask {
-                    let frame = Self.frame(seed: seed)
-                    let outputs = try await Self.run(model, [frame])
-                    return Self.floats(outputs[0]) == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5)
+        try await SimulatorFixture.withBackend { backend async throws in
+            let model = try await backend.load(path: try SimulatorFixture.hef("sim_detector_small.hef"), options: .init())
+            #expect(model.signature.inputs == [TensorSpec(name: "detector_small/input_layer1", dtype: .uint8, shape: [-1, 64, 64, 3])])
+            #expect(model.signature.outputs == [TensorSpec(name: "detector_small/nms_postprocess", dtype: .float32, shape: [-1, 78])])
+            #expect(model.signature.metadata["detector_small/nms_postprocess.format"] == "hailo_nms_by_class")
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                for seed in 0..<64 {
+                    group.addTask {
+                        let frame = Self.frame(seed: seed)
+                        let outputs = try await Self.run(model, [frame])
+                        return Self.floats(outputs[0]) == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5)
+                    }
                 }
+                var correct = 0
+                for try await ok in group where ok { correct += 1 }
+                #expect(correct == 64)
             }
-            var correct = 0
-            for try await ok in group where ok { correct += 1 }
-            #expect(correct == 64)
+            // Every frame's deadline timer ended with the frame.
+            #expect((model as? HailoModel)?.timers.live == 0)
         }
-        // Every frame's deadline timer ended with the frame.
-        #expect((model as? HailoModel)?.timers.live == 0)
     }
 
     @Test("several frames in one request come back in order")
     func batchOfFrames() async throws {
-        let backend = try await SimulatorFixture.backend()
-        defer { Task { await backend.shutdown() } }
-        let model = try await backend.load(path: try SimulatorFixture.hef("sim_detector_small.hef"), options: .init())
-        let frames = (0..<5).map { Self.frame(seed: 100 + $0) }
-        let output = try await Self.run(model, frames)[0]
-        #expect(output.shape == [5, 78])
-        #expect(Self.floats(output) == frames.flatMap { SimulatedDetector.expected(for: $0, classes: 3, maxBoxes: 5) })
+        try await SimulatorFixture.withBackend { backend async throws in
+            let model = try await backend.load(path: try SimulatorFixture.hef("sim_detector_small.hef"), options: .init())
+            let frames = (0..<5).map { Self.frame(seed: 100 + $0) }
+            let output = try await Self.run(model, frames)[0]
+            #expect(output.shape == [5, 78])
+            #expect(Self.floats(output) == frames.flatMap { SimulatedDetector.expected(for: $0, classes: 3, maxBoxes: 5) })
+        }
     }
 
     @Test("uint8 outputs are dequantized per channel, outputs are in name order")
     func dequantization() async throws {
-        let backend = try await SimulatorFixture.backend()
-        defer { Task { await backend.shutdown() } }
-        let perChannel = try await backend.load(path: try SimulatorFixture.hef("sim_perchannel.hef"), options: .init())
-        let input = Self.frame(seed: 7, size: 4 * 4 * 3)
-        let output = try await Self.run(perChannel, [input])[0]
-        #expect(output.shape == [1, 2, 2, 4])
-        let expected = (0..<16).map { i in (Float(input[i % input.count]) - Float(10 + i % 4)) * 0.5 }
-        #expect(Self.floats(output) == expected)
+        try await SimulatorFixture.withBackend { backend async throws in
+            let perChannel = try await backend.load(path: try SimulatorFixture.hef("sim_perchannel.hef"), options: .init())
+            let input = Self.frame(seed: 7, size: 4 * 4 * 3)
+            let output = try await Self.run(perChannel, [input])[0]
+            #expect(output.shape == [1, 2, 2, 4])
+            let expected = (0..<16).map { i in (Float(input[i % input.count]) - Float(10 + i % 4)) * 0.5 }
+            #expect(Self.floats(output) == expected)
 
-        let two = try await backend.load(path: try SimulatorFixture.hef("sim_two_outputs.hef"), options: .init())
-        #expect(two.signature.outputs.map(\.name) == ["two_outputs/out_a", "two_outputs/out_b"])
-        #expect(two.signature.outputs.map(\.shape) == [[-1, 8], [-1, 2, 2, 2]])
-        let small = Self.frame(seed: 9, size: 8 * 8 * 3)
-        let outputs = try await Self.run(two, [small])
-        #expect(Self.floats(outputs[0]) == (0..<8).map { Float(small[$0]) })
-        #expect(Self.floats(outputs[1]) == (0..<8).map { (Float(small[$0]) - 128) * 0.25 })
+            let two = try await backend.load(path: try SimulatorFixture.hef("sim_two_outputs.hef"), options: .init())
+            #expect(two.signature.outputs.map(\.name) == ["two_outputs/out_a", "two_outputs/out_b"])
+            #expect(two.signature.outputs.map(\.shape) == [[-1, 8], [-1, 2, 2, 2]])
+            let small = Self.frame(seed: 9, size: 8 * 8 * 3)
+            let outputs = try await Self.run(two, [small])
+            #expect(Self.floats(outputs[0]) == (0..<8).map { Float(small[$0]) })
+            #expect(Self.floats(outputs[1]) == (0..<8).map { (Float(small[$0]) - 128) * 0.25 })
+        }
     }
 
     @Test("NMS overrides from the load options reach the vstream")
     func nmsOverrides() async throws {
-        let backend = try await SimulatorFixture.backend()
-        defer { Task { await backend.shutdown() } }
-        var options = ModelOptions()
-        options.schedulerPriority = 20
-        options.nmsScoreThreshold = 0.85
-        let model = try await backend.load(path: try SimulatorFixture.hef("sim_detector_small.hef"), options: options)
-        var frame = Self.frame(seed: 3)
-        frame[0] = 2  // three boxes, scores 0.9, 0.8, 0.7
-        let output = try await Self.run(model, [frame])[0]
-        #expect(Self.floats(output) == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5, scoreThreshold: 0.85))
+        try await SimulatorFixture.withBackend { backend async throws in
+            var options = ModelOptions()
+            options.schedulerPriority = 20
+            options.nmsScoreThreshold = 0.85
+            let model = try await backend.load(path: try SimulatorFixture.hef("sim_detector_small.hef"), options: options)
+            var frame = Self.frame(seed: 3)
+            frame[0] = 2  // three boxes, scores 0.9, 0.8, 0.7
+            let output = try await Self.run(model, [frame])[0]
+            #expect(Self.floats(output) == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5, scoreThreshold: 0.85))
+        }
     }
 
     @Test("a Hailo-8L HEF runs on the Hailo-8 and says what it was compiled for")
     func hailo8LHEF() async throws {
-        let backend = try await SimulatorFixture.backend()
-        defer { Task { await backend.shutdown() } }
-        let model = try await backend.load(path: try SimulatorFixture.hef("sim_detector_8l.hef"), options: .init())
-        #expect(model.signature.metadata["hef_architecture"] == "HAILO8L")
-        #expect(model.signature.metadata["hef_sdk_version"] == "hailo8-service simulator")
-        let frame = Self.frame(seed: 11)
-        #expect(Self.floats(try await Self.run(model, [frame])[0]) == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5))
-        let inspected = try await backend.inspect(path: try SimulatorFixture.hef("sim_hailo15.hef"))
-        #expect(inspected.metadata["hef_architecture"] == "HAILO15H")
+        try await SimulatorFixture.withBackend { backend async throws in
+            let model = try await backend.load(path: try SimulatorFixture.hef("sim_detector_8l.hef"), options: .init())
+            #expect(model.signature.metadata["hef_architecture"] == "HAILO8L")
+            #expect(model.signature.metadata["hef_sdk_version"] == "hailo8-service simulator")
+            let frame = Self.frame(seed: 11)
+            #expect(Self.floats(try await Self.run(model, [frame])[0]) == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5))
+            let inspected = try await backend.inspect(path: try SimulatorFixture.hef("sim_hailo15.hef"))
+            #expect(inspected.metadata["hef_architecture"] == "HAILO15H")
+        }
     }
 
     @Test(
@@ -128,57 +128,57 @@ struct HailoBackendTests {
             ("sim_hailo15.hef", "the HEF was compiled for Hailo-15H (HAILO15H); this device is Hailo-8 (HAILO8)"),
         ])
     func refusedHEFs(name: String, phrase: String) async throws {
-        let backend = try await SimulatorFixture.backend()
-        defer { Task { await backend.shutdown() } }
-        await #expect { _ = try await backend.load(path: try SimulatorFixture.hef(name), options: .init()) } throws: { error in
-            let error = error as! InferenceError
-            return error.code == .modelLoadFailed && error.message.contains(phrase)
+        try await SimulatorFixture.withBackend { backend async throws in
+            await #expect { _ = try await backend.load(path: try SimulatorFixture.hef(name), options: .init()) } throws: { error in
+                let error = error as! InferenceError
+                return error.code == .modelLoadFailed && error.message.contains(phrase)
+            }
+            #expect(backend.status.available)
         }
-        #expect(backend.status.available)
     }
 
     @Test("two models share the device; unloading one rebuilds the vdevice and the other keeps working")
     func unloadRebuild() async throws {
-        let backend = try await SimulatorFixture.backend()
-        defer { Task { await backend.shutdown() } }
-        let a = try await backend.load(path: try SimulatorFixture.hef("sim_detector_small.hef"), options: .init())
-        let b = try await backend.load(path: try SimulatorFixture.hef("sim_perchannel.hef"), options: .init())
-        _ = try await Self.run(a, [Self.frame(seed: 1)])
-        await b.close()
-        let frame = Self.frame(seed: 2)
-        #expect(Self.floats(try await Self.run(a, [frame])[0]) == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5))
-        #expect(backend.status.state == "ready")
+        try await SimulatorFixture.withBackend { backend async throws in
+            let a = try await backend.load(path: try SimulatorFixture.hef("sim_detector_small.hef"), options: .init())
+            let b = try await backend.load(path: try SimulatorFixture.hef("sim_perchannel.hef"), options: .init())
+            _ = try await Self.run(a, [Self.frame(seed: 1)])
+            await b.close()
+            let frame = Self.frame(seed: 2)
+            #expect(Self.floats(try await Self.run(a, [frame])[0]) == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5))
+            #expect(backend.status.state == "ready")
+        }
     }
 
     @Test("a stream abort fails the frame on the device with 503, then the backend recovers")
     func faultRecovery() async throws {
-        let backend = try await SimulatorFixture.backend(["HAILO_SIM_FAULTS": "read:3:63"])
-        defer { Task { await backend.shutdown() } }
-        let model = try await backend.load(path: try SimulatorFixture.hef("sim_detector_small.hef"), options: .init())
-        for seed in 0..<3 { _ = try await Self.run(model, [Self.frame(seed: seed)]) }
-        await #expect { _ = try await Self.run(model, [Self.frame(seed: 3)]) } throws: { error in
-            let error = error as! InferenceError
-            return error.kind == .unavailable && error.message.contains("HAILO_STREAM_ABORT")
+        try await SimulatorFixture.withBackend(["HAILO_SIM_FAULTS": "read:3:63"]) { backend async throws in
+            let model = try await backend.load(path: try SimulatorFixture.hef("sim_detector_small.hef"), options: .init())
+            for seed in 0..<3 { _ = try await Self.run(model, [Self.frame(seed: seed)]) }
+            await #expect { _ = try await Self.run(model, [Self.frame(seed: 3)]) } throws: { error in
+                let error = error as! InferenceError
+                return error.kind == .unavailable && error.message.contains("HAILO_STREAM_ABORT")
+            }
+            #expect(try await eventually { backend.status.state == "ready" }, "recovered")
+            let frame = Self.frame(seed: 4)
+            #expect(Self.floats(try await Self.run(model, [frame])[0]) == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5))
+            #expect(backend.devices().first?.details["faults"] == "1")
         }
-        #expect(try await eventually { backend.status.state == "ready" }, "recovered")
-        let frame = Self.frame(seed: 4)
-        #expect(Self.floats(try await Self.run(model, [frame])[0]) == SimulatedDetector.expected(for: frame, classes: 3, maxBoxes: 5))
-        #expect(backend.devices().first?.details["faults"] == "1")
     }
 
     @Test("a frame that cannot finish before its deadline is answered 504")
     func deadline() async throws {
-        let backend = try await SimulatorFixture.backend()
-        defer { Task { await backend.shutdown() } }
-        let model = try await backend.load(path: try SimulatorFixture.hef("sim_slow.hef"), options: .init())
-        let start = ContinuousClock.now
-        // 200 frames at 5 frames/s would take 40 s: the answer comes at the deadline instead
-        // (the bound leaves a busy machine seconds of slack).
-        await #expect { _ = try await Self.run(model, (0..<200).map { Self.frame(seed: $0) }, deadline: .milliseconds(300)) } throws: {
-            error in
-            (error as! InferenceError).kind == .deadlineExceeded
+        try await SimulatorFixture.withBackend { backend async throws in
+            let model = try await backend.load(path: try SimulatorFixture.hef("sim_slow.hef"), options: .init())
+            let start = ContinuousClock.now
+            // 200 frames at 5 frames/s would take 40 s: the answer comes at the deadline instead
+            // (the bound leaves a busy machine seconds of slack).
+            await #expect { _ = try await Self.run(model, (0..<200).map { Self.frame(seed: $0) }, deadline: .milliseconds(300)) } throws: {
+                error in
+                (error as! InferenceError).kind == .deadlineExceeded
+            }
+            #expect(ContinuousClock.now - start < .seconds(20))
         }
-        #expect(ContinuousClock.now - start < .seconds(20))
     }
 
     @Test(
@@ -191,21 +191,24 @@ struct HailoBackendTests {
     func unavailable(settings: [String: String], phrase: String) async throws {
         let versionFile = try TestEnvironment.temporaryDirectory().appendingPathComponent("version")
         try "4.20.0\n".write(to: versionFile, atomically: true, encoding: .utf8)
-        let backend = try await SimulatorFixture.backend(settings) { $0.driverVersionFile = versionFile.path }
-        defer { Task { await backend.shutdown() } }
-        #expect(!backend.status.available)
-        #expect(backend.status.reason?.contains(phrase) == true, "\(backend.status.reason ?? "")")
-        await #expect { _ = try await backend.load(path: try SimulatorFixture.hef("sim_detector_small.hef"), options: .init()) } throws: {
-            ($0 as! InferenceError).code == .backendUnavailable
+        try await SimulatorFixture.withBackend(settings, configure: { $0.driverVersionFile = versionFile.path }) { backend async throws in
+            #expect(!backend.status.available)
+            #expect(backend.status.reason?.contains(phrase) == true, "\(backend.status.reason ?? "")")
+            await #expect {
+                _ = try await backend.load(path: try SimulatorFixture.hef("sim_detector_small.hef"), options: .init())
+            } throws: {
+                ($0 as! InferenceError).code == .backendUnavailable
+            }
         }
     }
 
     @Test("a temperature alarm is counted on the device")
     func temperatureAlarm() async throws {
-        let backend = try await SimulatorFixture.backend(["HAILO_SIM_TEMPERATURE_ALARM_MS": "50", "HAILO_SIM_TEMPERATURE": "91"])
-        defer { Task { await backend.shutdown() } }
-        #expect(try await eventually { backend.devices().first?.details["alarm_temperatureAlarm"] != nil })
-        #expect(backend.devices().first?.details["alarm_temperatureAlarm"] == "1")
-        #expect(backend.devices().first?.details["temperature_c"] == "92.2")
+        try await SimulatorFixture.withBackend(["HAILO_SIM_TEMPERATURE_ALARM_MS": "50", "HAILO_SIM_TEMPERATURE": "91"]) {
+            backend async throws in
+            #expect(try await eventually { backend.devices().first?.details["alarm_temperatureAlarm"] != nil })
+            #expect(backend.devices().first?.details["alarm_temperatureAlarm"] == "1")
+            #expect(backend.devices().first?.details["temperature_c"] == "92.2")
+        }
     }
 }

@@ -51,6 +51,23 @@ enum SimulatorFixture {
         return backend
     }
 
+    /// Runs `body` with a started backend over a private simulator, then shuts the backend down
+    /// (also when `body` throws) before returning.
+    static func withBackend<T>(
+        _ settings: [String: String] = [:], configure: (inout HailoBackend.Configuration) -> Void = { _ in },
+        _ body: (HailoBackend) async throws -> T
+    ) async throws -> T {
+        let backend = try await backend(settings, configure: configure)
+        do {
+            let result = try await body(backend)
+            await backend.shutdown()
+            return result
+        } catch {
+            await backend.shutdown()
+            throw error
+        }
+    }
+
     static func hef(_ name: String) throws -> String {
         try TestEnvironment.model(name)
     }
