@@ -47,6 +47,7 @@ SWEEP_DURATION = max(2.0, DURATION / 2)
 OVERLOAD_DURATION = float(os.environ.get("BENCH_OVERLOAD_DURATION") or 20)
 CONNECTIONS = (1, 4, 16)
 SIM_DEVICE_FPS = 200  # the simulated device of the Hailo overload scenario
+SIM_HEFS = ("sim_zero_640.hef", "sim_yolov8n_zero.hef", "sim_detector_small.hef")
 
 
 def require(path: Path, hint: str) -> Path:
@@ -113,13 +114,46 @@ def bodies(directory: Path) -> dict[str, Path]:
     return paths
 
 
+def service(binary: Path, env: dict[str, str], work: Path) -> Server:
+    """The service with its defaults, the demo model (CPU) and three simulated HEFs, on a free
+    127.0.0.1 port (not started: use it as a context manager)."""
+    zero_hef, nms_hef, small_hef = (require(TEST_MODELS / name, "run scripts/setup.sh") for name in SIM_HEFS)
+    models = work / "models"
+    models.mkdir(exist_ok=True)
+    for source in (DEMO, zero_hef, nms_hef, small_hef):
+        (models / source.name).write_bytes(source.read_bytes())
+    return Server(binary, free_port(), env, work, [
+        "--models-dir", str(models), "--data-dir", str(work / "data"), "--deepstack-model", "demo",
+        "--preload", f"demo={DEMO.name}", "--preload", f"zero={zero_hef.name}", "--preload", f"hnms={nms_hef.name}",
+        "--preload", f"small={small_hef.name}", "--log-level", "error"], models=4)
+
+
+def scenarios(files: dict[str, Path]) -> list[tuple]:
+    """(key, device, title, path, body, content type, accept) of every HTTP scenario."""
+    boundary = str(files["multipart_boundary"])
+    multipart = f"multipart/form-data; boundary={boundary}"
+    octets = "application/octet-stream"
+    return [
+        ("raw", "cpu", "raw tensor, demo (octet-stream in and out)", "/inference?model_id=demo&shape=1,3,320,320",
+         files["raw_demo"], octets, octets),
+        ("deepstack", "cpu", "320×320 JPEG, DeepStack multipart", "/v1/vision/detection", files["multipart_320"], multipart, None),
+        ("json1080", "cpu", "1920×1080 JPEG, base64 JSON", "/inference", files["json_1080"], "application/json", None),
+        ("health", None, "GET /health", "/health", None, None, None),
+        ("sim", "hailo", "640×640×3 uint8 raw, simulated Hailo (zero compute, 16-byte output)",
+         "/inference?model_id=zero&shape=1,640,640,3", files["raw_640"], octets, octets),
+        ("sim_deepstack", "hailo", "320×320 JPEG, DeepStack multipart, simulated Hailo yolov8n NMS (zero compute)",
+         "/v1/vision/custom/hnms", files["multipart_320"], multipart, None),
+        ("sim_json1080", "hailo", "1920×1080 JPEG, base64 JSON, simulated Hailo yolov8n NMS (zero compute)",
+         "/inference", files["json_1080_hnms"], "application/json", None),
+    ]
+
+
 def main() -> int:
     require(BINARY, "run bench/run.sh (it builds the release binary)")
     require(SIMULATOR, "run bench/run.sh (it builds libHailoRTSimulator.so)")
     require(DEMO, "run scripts/setup.sh")
-    zero_hef = require(TEST_MODELS / "sim_zero_640.hef", "run scripts/setup.sh")
-    nms_hef = require(TEST_MODELS / "sim_yolov8n_zero.hef", "run scripts/setup.sh")
-    small_hef = require(TEST_MODELS / "sim_detector_small.hef", "run scripts/setup.sh")
+    for name in SIM_HEFS:
+        require(TEST_MODELS / name, "run scripts/setup.sh")
     work = Path(tempfile.mkdtemp(prefix="hailo8-bench-"))
     env = dict(os.environ, HAILO8_HAILORT_LIBRARY=str(SIMULATOR), HAILO_SIM_STATE_DIR=str(work),
                HAILO_SIM_FPS=str(SIM_DEVICE_FPS))
@@ -133,36 +167,12 @@ def main() -> int:
     results["decode_1080_ms"] = decode_ms(IMAGES / "astronaut-1080p.jpg", 320)
 
     files = bodies(work)
-    models = work / "models"
-    models.mkdir()
-    for source in (DEMO, zero_hef, nms_hef, small_hef):
-        (models / source.name).write_bytes(source.read_bytes())
-    port = free_port()
-    server = Server(BINARY, port, env, work, [
-        "--models-dir", str(models), "--data-dir", str(work / "data"), "--deepstack-model", "demo",
-        "--preload", f"demo={DEMO.name}", "--preload", f"zero={zero_hef.name}", "--preload", f"hnms={nms_hef.name}",
-        "--preload", f"small={small_hef.name}", "--log-level", "error"], models=4)
-    base = f"http://127.0.0.1:{port}"
-    boundary = str(files["multipart_boundary"])
-    multipart = f"multipart/form-data; boundary={boundary}"
-    octets = "application/octet-stream"
-    scenarios = [
-        ("raw", "cpu", "raw tensor, demo (octet-stream in and out)", "/inference?model_id=demo&shape=1,3,320,320",
-         files["raw_demo"], octets, octets),
-        ("deepstack", "cpu", "320×320 JPEG, DeepStack multipart", "/v1/vision/detection", files["multipart_320"], multipart, None),
-        ("json1080", "cpu", "1920×1080 JPEG, base64 JSON", "/inference", files["json_1080"], "application/json", None),
-        ("health", None, "GET /health", "/health", None, None, None),
-        ("sim", "hailo", "640×640×3 uint8 raw, simulated Hailo (zero compute, 16-byte output)",
-         "/inference?model_id=zero&shape=1,640,640,3", files["raw_640"], octets, octets),
-        ("sim_deepstack", "hailo", "320×320 JPEG, DeepStack multipart, simulated Hailo yolov8n NMS (zero compute)",
-         "/v1/vision/custom/hnms", files["multipart_320"], multipart, None),
-        ("sim_json1080", "hailo", "1920×1080 JPEG, base64 JSON, simulated Hailo yolov8n NMS (zero compute)",
-         "/inference", files["json_1080_hnms"], "application/json", None),
-    ]
+    server = service(BINARY, env, work)
+    base = f"http://127.0.0.1:{server.port}"
     results["http"] = []
     with server:
         print(f"bench: service on {base} (pid {server.pid}) with its defaults; wrk {DURATION:.0f} s per run", flush=True)
-        for key, device, title, path, body, content_type, accept in scenarios:
+        for key, device, title, path, body, content_type, accept in scenarios(files):
             wrk(base + path, body, content_type, accept, 16, 2, server.pid)  # warm-up
             for connections in CONNECTIONS:
                 run = wrk(base + path, body, content_type, accept, connections, DURATION, server.pid)

@@ -130,3 +130,15 @@ def test_frigate_zmq_bench_prints_its_table(tmp_path: Path) -> None:
     rows = [line for line in done.stdout.splitlines() if line.startswith("| ZeroMQ") or line.startswith("| HTTP")]
     assert len(rows) == 12, done.stdout  # 6 rows as they come, then the table
     assert all(line.rstrip().endswith("| 0 |") for line in rows), done.stdout
+
+
+def test_compare_runs_every_scenario_on_both_binaries() -> None:
+    """bench/compare.py with the same binary on both sides: every scenario answered without an
+    error and a table row for each (speeds are not checked: that is the benchmark's job)."""
+    require_artifacts()
+    done = subprocess.run([sys.executable, str(REPO_ROOT / "bench/compare.py"), str(BINARY), str(BINARY),
+                           "--rounds", "1", "--seconds", "1", "--connections", "2"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and " req/s" not in line]
+    assert len(rows) == 7 and all(re.search(r"\| [0-9]+ % \|", row) for row in rows), done.stdout
