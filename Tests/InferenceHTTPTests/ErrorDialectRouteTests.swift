@@ -1,8 +1,14 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
+import InferenceCore
+import Logging
 import NIOCore
+import Synchronization
 import Testing
+
+@testable import InferenceHTTP
 
 /// Every API answers its errors in its own form, whichever layer fails the request: the API key
 /// check and the body limit (before any route runs), the routing itself (unknown paths, wrong
@@ -141,6 +147,73 @@ struct ErrorDialectRouteTests {
                     }
                 }
             }
+        }
+    }
+
+    @Test("a request passes the body limit once, in its group or, when no route takes it, in the fallback")
+    func bodyLimitOnce() async throws {
+        let test = try await TestService(maxBodySize: 1024)
+        var configuration = test.configuration
+        configuration.maxBodyBytesInFlight = 1024  // a body reserved twice would not fit
+        let app = buildApplication(service: test.service, configuration: configuration, logger: Logger(label: "test"))
+        let body = ByteBuffer(string: #"{"model_id": "nope", "input_data": "\#(String(repeating: "A", count: 960))"}"#)
+        try await app.test(.router) { client in
+            for (path, status) in [
+                ("/inference", HTTPResponse.Status.notFound), ("/v2/models/nope/infer", .notFound), ("/no/such", .notFound),
+            ] {
+                let answer = try await client.execute(
+                    uri: path, method: .post, headers: [.contentType: "application/json", .contentLength: "\(body.readableBytes)"],
+                    body: body
+                ) { $0.status }
+                #expect(answer == status, "\(path)")
+            }
+        }
+    }
+
+    struct RuntimeFailure: Error, CustomStringConvertible {
+        var description: String { "runtime failure 42" }
+    }
+
+    @Test("a failure of the service is logged with the runtime error behind it as cause; the client sees the message")
+    func causeLogged() async throws {
+        let lines = LogLines()
+        let router = Router(context: AppRequestContext.self)
+        router.group().add(middleware: ErrorMiddleware(.kServe))
+            .get("/v2/fail") { _, _ -> Response in
+                throw InferenceError(.internal, .inferenceFailed, "the run failed", cause: RuntimeFailure())
+            }
+        let app = Application(router: router, logger: Logger(label: "test") { _ in LogLines.Handler(lines: lines) })
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v2/fail", method: .get) { response in
+                #expect(response.status == .internalServerError)
+                #expect(String(buffer: response.body) == #"{"error":"the run failed"}"#)
+            }
+        }
+        let failed = try #require(lines.all.first { $0.message == "request failed" })
+        #expect(failed.metadata["error"] == "500 inference_failed: the run failed")
+        #expect(failed.metadata["cause"] == "runtime failure 42", "\(failed.metadata)")
+    }
+}
+
+/// The lines a logger was given, with their metadata.
+final class LogLines: Sendable {
+    private let lines = Mutex<[(message: String, metadata: Logger.Metadata)]>([])
+
+    var all: [(message: String, metadata: Logger.Metadata)] { lines.withLock { $0 } }
+
+    struct Handler: LogHandler {
+        let lines: LogLines
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { $1 }
+            lines.lines.withLock { $0.append(("\(event.message)", all)) }
         }
     }
 }
