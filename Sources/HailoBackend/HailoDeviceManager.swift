@@ -221,9 +221,9 @@ actor HailoDeviceManager {
     static func loadError(_ error: HailoError, describe: String) -> InferenceError {
         switch error.status {
         case .hefNotSupported, .hefFileCorrupted, .invalidHEF, .hefNotCompatibleWithDevice, .invalidArgument, .notSupported:
-            InferenceError(.unprocessable, .modelLoadFailed, describe)
+            InferenceError(.unprocessable, .modelLoadFailed, describe, cause: error)
         default:
-            InferenceError(.unavailable, .backendUnavailable, describe)
+            InferenceError(.unavailable, .backendUnavailable, describe, cause: error)
         }
     }
 

@@ -170,8 +170,8 @@ final class HailoPipeline: @unchecked Sendable {
     static func lostFrame(_ error: HailoError) -> InferenceError {
         InferenceError(
             .unavailable, .backendUnavailable,
-            "the Hailo device failed while running this frame (\(error.status.name): \(error.message)); the service is recovering the device, retry"
-        )
+            "the Hailo device failed while running this frame (\(error.status.name): \(error.message)); the service is recovering the device, retry",
+            cause: error)
     }
 
     /// Runs one blocking vstream call, keeping its `HailoError`.

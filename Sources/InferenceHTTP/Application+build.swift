@@ -9,6 +9,14 @@ public import Prometheus
 /// Image work runs on `pipeline`'s threads (the process-wide one unless given). `GET /metrics`
 /// renders `metrics`, the registry behind the service's metrics factory; without one the route
 /// is absent.
+///
+/// Each API is a router group that answers errors in its own form: the native API, DeepStack /
+/// CodeProject.AI, DOODS2 and KServe (`ErrorDialect`). A group starts with its `ErrorMiddleware`,
+/// then the middlewares every request goes through: the body limit, the disconnect watch, the
+/// client's name and the API key check, so that the error middleware answers their refusals too.
+/// Requests no route takes (404, 405) go through the same middlewares, added to the router after
+/// the last route, where Hummingbird applies them to its not-found responder only, behind the
+/// fallback `ErrorMiddleware(unrouted:)`. The request observation comes first, for every request.
 public func buildRouter(
     service: InferenceService, configuration: HTTPConfiguration, pipeline: VisionPipeline = .shared,
     metrics: PrometheusCollectorRegistry? = nil
@@ -16,28 +24,38 @@ public func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.add(
         middleware: RequestObservationMiddleware(metrics: FrontEndMetrics(factory: service.metrics.factory), node: service.node.rawValue))
-    let routes = RouteTable()
-    router.add(middleware: ErrorMiddleware(routes: routes))
-    router.add(
-        middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize, maxBytesInFlight: configuration.maxBodyBytesInFlight))
-    router.add(middleware: DisconnectMiddleware())
-    router.add(middleware: ClientMiddleware())
+    // One value, added to every group and the fallback: one budget for all bodies.
+    var everyRequest: [any MiddlewareProtocol<Request, Response, AppRequestContext>] = [
+        BodyLimitMiddleware(maxBodySize: configuration.maxBodySize, maxBytesInFlight: configuration.maxBodyBytesInFlight),
+        DisconnectMiddleware(), ClientMiddleware(),
+    ]
     if !configuration.apiKeys.isEmpty {
-        router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys, maxBodySize: configuration.maxBodySize))
+        everyRequest.append(APIKeyMiddleware(keys: configuration.apiKeys, maxBodySize: configuration.maxBodySize))
     }
+    func group(_ dialect: ErrorDialect) -> RouterGroup<AppRequestContext> {
+        let group = router.group().add(middleware: ErrorMiddleware(dialect))
+        for middleware in everyRequest { group.add(middleware: middleware) }
+        return group
+    }
+    let native = group(.native)
+    let deepStack = group(.deepStack)
     let vision = VisionService(inference: service, pipeline: pipeline, limits: configuration.imageLimits)
-    HealthController(service: service).addRoutes(to: router)
-    ModelsController(service: service, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
-    InferenceController(service: service, vision: vision, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
-    DeepStackController(vision: vision, configuration: configuration).addRoutes(to: router)
-    CodeProjectStatusController(service: service, vision: vision).addRoutes(to: router)
-    DOODSController(vision: vision, configuration: configuration).addRoutes(to: router)
-    KServeController(service: service, vision: vision, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
+    HealthController(service: service).addRoutes(to: native)
+    ModelsController(service: service, maxBodySize: configuration.maxBodySize).addRoutes(to: native)
+    InferenceController(service: service, vision: vision, maxBodySize: configuration.maxBodySize).addRoutes(to: native)
+    DeepStackController(vision: vision, configuration: configuration).addRoutes(to: deepStack)
+    CodeProjectStatusController(service: service, vision: vision).addRoutes(to: deepStack)
+    DOODSController(vision: vision, configuration: configuration).addRoutes(to: group(.doods))
+    KServeController(service: service, vision: vision, maxBodySize: configuration.maxBodySize).addRoutes(to: group(.kServe))
     if let metrics {
-        MetricsController(service: service, registry: metrics).addRoutes(to: router)
+        MetricsController(service: service, registry: metrics).addRoutes(to: native)
     }
-    OpenAPIController().addRoutes(to: router)
-    DashboardController().addRoutes(to: router)
+    OpenAPIController().addRoutes(to: native)
+    DashboardController().addRoutes(to: native)
+    // After the last route: these wrap only the responder for requests no route takes.
+    let routes = RouteTable()
+    router.add(middleware: ErrorMiddleware(unrouted: routes))
+    for middleware in everyRequest { router.add(middleware: middleware) }
     routes.set(router.routes.map { ("\($0.path)", $0.method) })
     return router
 }

@@ -138,9 +138,10 @@ public final class ONNXBackend: InferenceBackend {
         let message = error.message.replacingOccurrences(of: path, with: name)
         switch error.code {
         case .noSuchFile:
-            return InferenceError(.notFound, .modelFileNotFound, "ONNX Runtime cannot open \(name): \(message)")
+            return InferenceError(.notFound, .modelFileNotFound, "ONNX Runtime cannot open \(name): \(message)", cause: error)
         default:
-            return InferenceError(.unprocessable, .modelLoadFailed, "ONNX Runtime rejected the model (\(error.code)): \(message)")
+            return InferenceError(
+                .unprocessable, .modelLoadFailed, "ONNX Runtime rejected the model (\(error.code)): \(message)", cause: error)
         }
     }
 }

@@ -68,7 +68,7 @@ final class ONNXModel: LoadedModel {
         do {
             runOptions = try ORTRunOptions(library: session.library)
         } catch {
-            throw InferenceError(.internal, .inferenceFailed, error.description)
+            throw InferenceError(.internal, .inferenceFailed, error.description, cause: error)
         }
         let fired = Atomic<Bool>(false)
         let timer = DeadlineTimer(deadline: deadline, count: timers) {
@@ -96,7 +96,7 @@ final class ONNXModel: LoadedModel {
                 throw InferenceError(.deadlineExceeded, .deadlineExceeded, "the run was stopped at the request's deadline")
             }
             let kind: InferenceError.Kind = error.code == .invalidArgument ? .unprocessable : .internal
-            throw InferenceError(kind, .inferenceFailed, "ONNX Runtime: \(error.message)")
+            throw InferenceError(kind, .inferenceFailed, "ONNX Runtime: \(error.message)", cause: error)
         }
     }
 

@@ -100,7 +100,7 @@ public final class InferenceService: Sendable {
                 metadata: [
                     "model_id": "\(request.modelID)", "error": "\(error)", "request_id": "\(RequestScope.current?.requestID ?? "-")",
                 ])
-            throw InferenceError(.internal, .inferenceFailed, "\(error)")
+            throw InferenceError(.internal, .inferenceFailed, "\(error)", cause: error)
         }
     }
 

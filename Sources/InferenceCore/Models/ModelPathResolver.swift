@@ -56,12 +56,15 @@ public struct ModelPathResolver: Sendable {
     /// An error reading a resolved model file, as a message a user understands (Foundation's
     /// names the error domain and the full path).
     public static func readError(_ error: any Error, path: String) -> InferenceError {
-        switch (error as? CocoaError)?.code {
-        case .fileReadNoPermission?: unreadable(path)
-        case .fileReadNoSuchFile?, .fileNoSuchFile?:
-            InferenceError(.notFound, .modelFileNotFound, "no model file '\(path)' in the models directory")
-        default: InferenceError(.internal, .modelFileUnreadable, "cannot read model file '\(path)' (\(Self.reason(error)))")
-        }
+        var answer =
+            switch (error as? CocoaError)?.code {
+            case .fileReadNoPermission?: unreadable(path)
+            case .fileReadNoSuchFile?, .fileNoSuchFile?:
+                InferenceError(.notFound, .modelFileNotFound, "no model file '\(path)' in the models directory")
+            default: InferenceError(.internal, .modelFileUnreadable, "cannot read model file '\(path)' (\(Self.reason(error)))")
+            }
+        answer.cause = error
+        return answer
     }
 
     /// The system's reason for a failed read, without paths: the POSIX error when there is one.

@@ -141,7 +141,7 @@ public actor ModelRegistry {
         do {
             try store.save(records)
         } catch {
-            throw InferenceError(.internal, .internalError, "cannot write the model list \(store.file.path): \(error)")
+            throw InferenceError(.internal, .internalError, "cannot write the model list \(store.file.path): \(error)", cause: error)
         }
     }
 

@@ -91,7 +91,7 @@ public final class ModelScheduler: Sendable {
         } catch let error as InferenceError {
             throw error
         } catch {
-            throw InferenceError(.internal, .internalError, "\(error)")
+            throw InferenceError(.internal, .internalError, "\(error)", cause: error)
         }
     }
 

@@ -80,11 +80,16 @@ public struct InferenceError: Error, Sendable, CustomStringConvertible {
     public var kind: Kind
     public var code: Code
     public var message: String
+    /// The runtime or library error this one reports, when it wraps one (an ONNX Runtime or
+    /// HailoRT failure, a file that could not be written): for logs and for code that inspects
+    /// it. Clients see `message` only, whose text does not depend on it.
+    public var cause: (any Error)?
 
-    public init(_ kind: Kind, _ code: Code, _ message: String) {
+    public init(_ kind: Kind, _ code: Code, _ message: String, cause: (any Error)? = nil) {
         self.kind = kind
         self.code = code
         self.message = message
+        self.cause = cause
     }
 
     public var description: String { "\(code): \(message)" }

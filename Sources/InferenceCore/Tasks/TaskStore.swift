@@ -144,7 +144,7 @@ public actor TaskStore {
             do {
                 result = .success(try await work(progress))
             } catch {
-                result = .failure(error as? InferenceError ?? InferenceError(.internal, .internalError, "\(error)"))
+                result = .failure(error as? InferenceError ?? InferenceError(.internal, .internalError, "\(error)", cause: error))
             }
             self.finish(id, result)
         }

@@ -14,7 +14,7 @@ struct DOODSController {
     let vision: VisionService
     let configuration: HTTPConfiguration
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/detectors", use: detectors)
         router.post("/detect", use: detect)
         router.post("/image", use: image)

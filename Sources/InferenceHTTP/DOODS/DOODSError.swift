@@ -10,10 +10,8 @@ struct DOODSError: HTTPResponseError {
     var message: String
     var id: String?
     var headers: HTTPFields = [:]
-
-    static let paths: Set<String> = ["/detectors", "/detect", "/image"]
-
-    static func applies(to path: String) -> Bool { paths.contains(path) }
+    /// The runtime error behind the failure, for the log (`InferenceError.cause`).
+    var cause: (any Error)?
 
     init(_ status: HTTPResponse.Status, _ message: String, id: String? = nil) {
         self.status = Self.wireStatus(status)
@@ -32,6 +30,7 @@ struct DOODSError: HTTPResponseError {
             self = error
         } else {
             self.init(ErrorMiddleware<AppRequestContext>.apiError(for: error, request: request), id: id)
+            cause = ErrorMiddleware<AppRequestContext>.cause(of: error)
         }
     }
 

@@ -26,7 +26,7 @@ struct DashboardController {
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; "
         + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         for path in Self.assets.keys.sorted() {
             router.get(RouterPath(path), use: serve)
         }

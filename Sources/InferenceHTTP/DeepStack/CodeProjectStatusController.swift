@@ -14,7 +14,7 @@ struct CodeProjectStatusController {
     static let prefixes = ["/v1/server/status", "/v1/status"]
     static var pingPaths: [String] { prefixes.map { "\($0)/ping" } }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         for prefix in Self.prefixes {
             router.get("\(prefix)/ping", use: version)
             router.get("\(prefix)/version", use: version)

@@ -7,7 +7,8 @@ import NIOCore
 
 /// The DeepStack / CodeProject.AI object-detection API that Frigate, Home Assistant, Blue Iris
 /// and Agent DVR speak: `POST /v1/vision/detection`, `/v1/vision/custom/{model}`,
-/// `/v1/vision/custom/list`. Errors use DeepStack's format (`DeepStackError`).
+/// `/v1/vision/custom/list`. Errors use DeepStack's format (`DeepStackError`), the detection
+/// routes' in the body (`DeepStackDetectionErrors`).
 ///
 /// Both detection routes answer at most `--deepstack-max-predictions` predictions (20, what
 /// Frigate's detector reads), the best first; a request may ask for another cap with a
@@ -18,28 +19,26 @@ struct DeepStackController {
 
     static let defaultMinConfidence = 0.4
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.post("/v1/vision/detection", use: detection)
-        router.post("/v1/vision/custom/list", use: list)
-        router.post("/v1/vision/custom/{model}", use: custom)
+    /// Adds the routes to `group`, the DeepStack group, in a group of their own whose errors are
+    /// answered in the body.
+    func addRoutes(to group: some RouterMethods<AppRequestContext>) {
+        group.group()
+            .add(middleware: DeepStackDetectionErrors())
+            .post("/v1/vision/detection", use: detection)
+            .post("/v1/vision/custom/list", use: list)
+            .post("/v1/vision/custom/{model}", use: custom)
     }
 
     @Sendable func detection(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await answer(request) {
-            try await detect(request, modelID: try await vision.defaultDetector(configured: configuration.deepStackModel))
-        }
+        try await detect(request, modelID: try await vision.defaultDetector(configured: configuration.deepStackModel))
     }
 
     @Sendable func custom(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await answer(request) {
-            try await detect(request, modelID: try context.parameters.require("model"))
-        }
+        try await detect(request, modelID: try context.parameters.require("model"))
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await answer(request) {
-            try JSONBody.make(ModelList(models: await vision.detectors().map(\.info.record.modelID)))
-        }
+        try JSONBody.make(ModelList(models: await vision.detectors().map(\.info.record.modelID)))
     }
 
     struct ModelList: Encodable {
@@ -78,12 +77,16 @@ struct DeepStackController {
         }
         return try JSONBody.make(DeepStackResponse(result, minConfidence: minConfidence, limit: limit))
     }
+}
 
-    /// Runs `body`; whatever it throws is answered the way a detection route answers errors
-    /// (`DeepStackError.answeredInBody()`), by the error middleware, which also logs it.
-    func answer(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
+/// The detection routes' errors as CodeProject.AI answers them: with HTTP 200, `success: false`
+/// and the status in `code` (`DeepStackError.answeredInBody()`). It is the last middleware before
+/// those routes, after the DeepStack group's body limit and key check, whose refusals keep their
+/// status as before; it rethrows, and the group's `ErrorMiddleware` answers and logs the error.
+struct DeepStackDetectionErrors<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
-            return try await body()
+            return try await next(request, context)
         } catch {
             throw DeepStackError(error, request: request).answeredInBody()
         }

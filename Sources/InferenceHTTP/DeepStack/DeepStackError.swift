@@ -22,6 +22,8 @@ struct DeepStackError: HTTPResponseError {
     /// A failure of the exchange rather than of the request's content (the body over the limit,
     /// HTTP broken): answered with its status wherever it happens.
     var ofTheExchange = false
+    /// The runtime error behind the failure, for the log (`InferenceError.cause`).
+    var cause: (any Error)?
 
     init(_ status: HTTPResponse.Status, _ message: String) {
         self.status = status
@@ -37,6 +39,7 @@ struct DeepStackError: HTTPResponseError {
         // DeepStack clients (Frigate, Blue Iris) know 503 for "busy", not 429.
         self.init(api.status == .tooManyRequests ? .serviceUnavailable : api.status, api.message)
         headers = api.headers
+        cause = ErrorMiddleware<AppRequestContext>.cause(of: error)
         ofTheExchange = api.code == ErrorMiddleware<AppRequestContext>.tooLarge.code || api.headers[.connection]?.lowercased() == "close"
     }
 
@@ -51,11 +54,6 @@ struct DeepStackError: HTTPResponseError {
         var error = self
         error.inBody = !ofTheExchange && ![.serviceUnavailable, .unauthorized].contains(status)
         return error
-    }
-
-    /// Whether a path belongs to the DeepStack / CodeProject.AI API.
-    static func applies(to path: String) -> Bool {
-        path == "/v1" || path.hasPrefix("/v1/")
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -18,7 +18,7 @@ package struct KServeController {
     package static let serverVersion = ServiceIdentity.version
     package static let extensions = ["binary_tensor_data", "model_repository", "model_configuration", "statistics"]
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/v2", use: serverMetadata)
         router.get("/v2/health/live", use: live)
         router.get("/v2/health/ready", use: ready)

@@ -10,7 +10,7 @@ struct MetricsController {
     let service: InferenceService
     let registry: PrometheusCollectorRegistry
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/metrics", use: metrics)
     }
 

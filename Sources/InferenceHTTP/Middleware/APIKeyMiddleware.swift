@@ -8,7 +8,9 @@ import NIOCore
 /// DOODS's `doods-auth-key: KEY`, on every route except the health probes (`/health`,
 /// `/v2/health/live`, `/v2/health/ready`) and CodeProject.AI's pings. The DeepStack routes
 /// (`/v1/vision/…`) also accept the key as an `api_key` form field, as DeepStack clients send it.
-/// `ErrorMiddleware` answers a refusal in the form of the API the path belongs to.
+/// It runs in each API's router group, whose `ErrorMiddleware` answers a refusal in that API's
+/// form, and for requests no route takes (see `ErrorMiddleware`); the hint it gives goes by the
+/// path, so it is the same in both.
 struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     let keys: Set<String>
     let maxBodySize: Int
@@ -22,7 +24,7 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         guard request.uri.path.hasPrefix(Self.deepStackPrefix) else {
             let how =
-                DOODSError.applies(to: request.uri.path)
+                ErrorDialect(unroutedPath: request.uri.path) == .doods
                 ? "send it in a 'doods-auth-key' header" : "send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'"
             var error = APIError(.unauthorized, "unauthorized", "a valid API key is required: \(how)")
             error.headers[.wwwAuthenticate] = "Bearer"

@@ -11,7 +11,8 @@ import Synchronization
 /// until it is answered; a request that would take the bodies held past the budget is 429 at
 /// once, so a thousand stalled 64 MB uploads cannot take the memory. Both answers say
 /// `Connection: close`, since the unread body would otherwise have to be read first.
-/// `ErrorMiddleware` answers them in the form of the API the path belongs to.
+/// It runs in each API's router group, whose `ErrorMiddleware` answers them in that API's form,
+/// and for requests no route takes (see `ErrorMiddleware`). Its one budget is shared by all.
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBodySize: Int
     let budget: BodyBudget

@@ -6,28 +6,52 @@ import NIOCore
 import NIOHTTP1
 import InferenceCore
 
-/// Turns every error a route throws into the JSON error body with the right status, so that no
-/// client ever sees Hummingbird's plain-text errors or a dropped connection. Each protocol's
-/// routes answer in that protocol's own form: KServe's on `/v2…` (`KServeError`), DeepStack's on
-/// `/v1/…` (`DeepStackError`), DOODS's on `/detectors`, `/detect` and `/image` (`DOODSError`),
-/// the native one everywhere else. Failures of the service itself (5xx) are logged at `error`;
-/// a request given up because its client went away never gets here (`DisconnectMiddleware`).
+/// Turns every error a request's handling throws into the JSON error body with the right status,
+/// so that no client ever sees Hummingbird's plain-text errors or a dropped connection, in the
+/// form of the API the request is for (`ErrorDialect`).
+///
+/// Each API's routes are a router group (`buildRouter`) whose first middleware is this one with
+/// the API's dialect, followed by the middlewares every request goes through (body limit,
+/// disconnect, client, API key), so that their refusals too are answered in the group's form.
+/// A request no route takes enters no group: the same middlewares are added to the router after
+/// the last route, where Hummingbird applies them to its not-found responder only, behind this
+/// middleware without a dialect (`init(unrouted:)`). That fallback answers an unknown path 404
+/// and a known one asked with another method 405 with `Allow`, and picks the form by the path's
+/// prefix (`ErrorDialect(unroutedPath:)`), as there is no route to go by.
+///
+/// Failures of the service itself (5xx) are logged at `error`, with the runtime error behind an
+/// `InferenceError` as `cause`; a request given up because its client went away never gets here
+/// (`DisconnectMiddleware`).
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// The routes, to answer a known path asked with another method 405 instead of 404.
-    var routes = RouteTable()
+    /// The form of the group's API; nil in the fallback for requests no route took.
+    let dialect: ErrorDialect?
+    /// The routes, for the fallback to answer a known path asked with another method 405.
+    let routes: RouteTable?
+
+    /// The error middleware of a group of routes that answer in `dialect`.
+    init(_ dialect: ErrorDialect) {
+        self.dialect = dialect
+        routes = nil
+    }
+
+    /// The fallback for requests no route takes.
+    init(unrouted routes: RouteTable) {
+        dialect = nil
+        self.routes = routes
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as DeepStackError {
-            log(error.status, error.message, request, context)
+            log(error.status, error.message, cause: error.cause, request, context)
             return try error.response(from: request, context: context)
         } catch let error as DOODSError {
-            log(error.status, error.message, request, context)
+            log(error.status, error.message, cause: error.cause, request, context)
             return try error.response(from: request, context: context)
         } catch {
             var apiError = Self.apiError(for: error, request: request)
-            if apiError.status == .notFound, (error as? HTTPError)?.status == .notFound {
+            if let routes, apiError.status == .notFound, (error as? HTTPError)?.status == .notFound {
                 let allowed = routes.methods(for: request.uri.path)
                 if !allowed.isEmpty {
                     apiError = APIError(
@@ -36,26 +60,27 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                     apiError.headers[.allow] = allowed.joined(separator: ", ")
                 }
             }
-            log(apiError.status, "\(apiError)", request, context)
-            let path = request.uri.path
-            if KServeError.applies(to: path) {
-                return try KServeError.response(for: apiError)
+            log(apiError.status, "\(apiError)", cause: Self.cause(of: error), request, context)
+            switch dialect ?? ErrorDialect(unroutedPath: request.uri.path) {
+            case .native: return try apiError.response(from: request, context: context)
+            case .kServe: return try KServeError.response(for: apiError)
+            case .deepStack: return try DeepStackError(apiError).response(from: request, context: context)
+            case .doods: return try DOODSError(apiError).response(from: request, context: context)
             }
-            if DeepStackError.applies(to: path) {
-                return try DeepStackError(apiError).response(from: request, context: context)
-            }
-            if DOODSError.applies(to: path) {
-                return try DOODSError(apiError).response(from: request, context: context)
-            }
-            return try apiError.response(from: request, context: context)
         }
     }
 
     /// Logs a failure of the service itself; a request that was cancelled is not one.
-    private func log(_ status: HTTPResponse.Status, _ message: String, _ request: Request, _ context: Context) {
+    private func log(_ status: HTTPResponse.Status, _ message: String, cause: (any Error)?, _ request: Request, _ context: Context) {
         guard status.code >= 500, !Task.isCancelled else { return }
-        context.logger.error(
-            "request failed", metadata: ["error": "\(message)", "status": "\(status.code)", "path": "\(request.uri.path)"])
+        var metadata: Logger.Metadata = ["error": "\(message)", "status": "\(status.code)", "path": "\(request.uri.path)"]
+        if let cause { metadata["cause"] = "\(String(reflecting: cause))" }
+        context.logger.error("request failed", metadata: metadata)
+    }
+
+    /// The runtime or library error behind `error`, when it is an `InferenceError` that wraps one.
+    static func cause(of error: any Error) -> (any Error)? {
+        (error as? InferenceError)?.cause
     }
 
     static func apiError(for error: any Error, request: Request) -> APIError {
@@ -77,8 +102,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as HTTPError:
             switch error.status {
             case .notFound:
-                return APIError(
-                    .notFound, "not_found", "no route \(request.method) \(request.uri.path); see \(docs(for: request.uri.path))")
+                let docs = ErrorDialect(unroutedPath: request.uri.path).docs
+                return APIError(.notFound, "not_found", "no route \(request.method) \(request.uri.path); see \(docs)")
             case .contentTooLarge:
                 return tooLarge
             case .methodNotAllowed:
@@ -89,13 +114,6 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         default:
             return APIError(.internalServerError, "internal_error", "\(error)")
         }
-    }
-
-    /// The page that lists a path's API.
-    static func docs(for path: String) -> String {
-        if KServeError.applies(to: path) { return "docs/kserve.md" }
-        if DeepStackError.applies(to: path) { return "docs/integrations.md" }
-        return "docs/api.md"
     }
 
     static var tooLarge: APIError {

@@ -7,7 +7,7 @@ import InferenceCore
 struct HealthController {
     let service: InferenceService
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/health", use: health)
         router.get("/devices", use: devices)
         router.get("/status", use: status)

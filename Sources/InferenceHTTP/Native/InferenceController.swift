@@ -11,7 +11,7 @@ struct InferenceController {
     let vision: VisionService
     let maxBodySize: Int
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.post("/inference", use: infer)
         router.post("/inference/batch", use: batch)
         router.get("/inference/{task_id}", use: task)

@@ -10,7 +10,7 @@ struct ModelsController {
     let service: InferenceService
     let maxBodySize: Int
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.post("/models/load", use: load)
         router.get("/models", use: list)
         router.get("/models/{model_id}", use: get)

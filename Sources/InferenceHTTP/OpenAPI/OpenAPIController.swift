@@ -5,7 +5,7 @@ import NIOCore
 /// `GET /openapi.yaml`: the OpenAPI 3.1 document of every route (`OpenAPIDocument.yaml`).
 /// tests/integration/test_openapi.py checks the live service's answers against it.
 struct OpenAPIController {
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/openapi.yaml", use: document)
     }
 

@@ -29,7 +29,7 @@ public final class VisionPipeline: Sendable {
             // The request was given up (its client went away) before a thread took the work.
             throw InferenceError(.unavailable, .cancelled, "the request was cancelled before its image was processed")
         } catch {
-            throw InferenceError(.unavailable, .internalError, "the image pipeline is not running: \(error)")
+            throw InferenceError(.unavailable, .internalError, "the image pipeline is not running: \(error)", cause: error)
         }
     }
 

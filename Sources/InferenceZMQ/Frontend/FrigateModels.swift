@@ -127,7 +127,7 @@ final class FrigateModels: Sendable {
     }
 
     static func inferenceError(_ error: any Error) -> InferenceError {
-        error as? InferenceError ?? InferenceError(.internal, .internalError, "\(error)")
+        error as? InferenceError ?? InferenceError(.internal, .internalError, "\(error)", cause: error)
     }
 
     // MARK: Peers
