@@ -68,9 +68,9 @@ extension ModelRegistry {
         } catch {
             if keep && Self.passing(error) {
                 keepFailed(record, error: error)
-                try persist()
+                try await persist()
             } else if replacingFailed {
-                try persist()
+                try await persist()
             }
             throw error
         }
@@ -80,10 +80,10 @@ extension ModelRegistry {
                 entries[record.modelID] = nil
                 order.removeAll { $0 == record.modelID }
             }
-            if keep { try persist() }
+            if keep { try await persist() }
             throw error
         }
-        try persist()
+        try await persist()
         return (info(entry), true)
     }
 

@@ -123,7 +123,7 @@ public actor ModelRegistry {
         _ = try? await Blocking.run { MallocTuning.trim() }
         order.removeAll { $0 == id }
         expected.remove(id)
-        try persist()
+        try await persist()
         if entry.record.uploaded { await removeUnusedUpload(entry.record.source) }
         logger.info("model unloaded", metadata: ["model_id": "\(id)"])
     }
@@ -136,10 +136,10 @@ public actor ModelRegistry {
         }
     }
 
-    func persist() throws {
+    func persist() async throws {
         let records = order.compactMap { entries[$0]?.record }
         do {
-            try store.save(records)
+            try await store.save(records)
         } catch {
             throw InferenceError(.internal, .internalError, "cannot write the model list \(store.file.path): \(error)", cause: error)
         }
