@@ -7,7 +7,8 @@ import Synchronization
 final class HailoFrame: @unchecked Sendable {
     // @unchecked: the counters and `outputs` are only touched under the owning pipeline's lock;
     // `finished` is atomic.
-    let frames: [[UInt8]]
+    /// The bytes for each input vstream, in the model's input order.
+    let inputs: [[UInt8]]
     var outputs: [[UInt8]?]
     var writesStarted = 0
     var writesDone = 0
@@ -18,15 +19,15 @@ final class HailoFrame: @unchecked Sendable {
     private let completion: @Sendable (Result<[[UInt8]], InferenceError>) -> Void
     private let started: @Sendable () -> Void
     private let startedFlag = Atomic<Bool>(false)
-    /// Fails the job at its deadline; set before the job is submitted, ended when it finishes.
+    /// Fails the frame at its deadline; set before the frame is submitted, ended when it finishes.
     var deadlineTimer: DeadlineTimer?
 
     init(
-        frames: [[UInt8]], outputCount: Int, deadline: ContinuousClock.Instant,
+        inputs: [[UInt8]], outputCount: Int, deadline: ContinuousClock.Instant,
         started: @escaping @Sendable () -> Void,
         completion: @escaping @Sendable (Result<[[UInt8]], InferenceError>) -> Void
     ) {
-        self.frames = frames
+        self.inputs = inputs
         self.outputs = Array(repeating: nil, count: outputCount)
         self.deadline = deadline
         self.started = started
@@ -35,12 +36,12 @@ final class HailoFrame: @unchecked Sendable {
 
     var isFinished: Bool { finished.load(ordering: .acquiring) }
 
-    /// Called by the first writer that takes the job.
+    /// Called by the first writer that takes the frame.
     func markStarted() {
         if !startedFlag.exchange(true, ordering: .relaxed) { started() }
     }
 
-    /// Delivers the result once; later calls are ignored (a job that missed its deadline still
+    /// Delivers the result once; later calls are ignored (a frame that missed its deadline still
     /// flows through the device to keep the FIFO aligned, its result is dropped).
     func finish(_ result: Result<[[UInt8]], InferenceError>) {
         guard !finished.exchange(true, ordering: .acquiringAndReleasing) else { return }

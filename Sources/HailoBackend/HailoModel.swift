@@ -74,19 +74,19 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
 
     /// One frame: queued on the pipeline (or held while the device is rebuilt), answered when
     /// every output has been read, or when the deadline passes.
-    private func runFrame(_ frames: [[UInt8]], deadline: ContinuousClock.Instant, started: @escaping @Sendable () -> Void) async throws
+    private func runFrame(_ inputs: [[UInt8]], deadline: ContinuousClock.Instant, started: @escaping @Sendable () -> Void) async throws
         -> [[UInt8]]
     {
         try await withCheckedThrowingContinuation { continuation in
-            let job = HailoFrame(frames: frames, outputCount: signature.outputs.count, deadline: deadline, started: started) { result in
+            let frame = HailoFrame(inputs: inputs, outputCount: signature.outputs.count, deadline: deadline, started: started) { result in
                 continuation.resume(with: result.mapError { $0 as any Error })
             }
-            // The job ends its timer when it finishes; weak, so that the timer does not keep the
+            // The frame ends its timer when it finishes; weak, so that the timer does not keep the
             // model or the frame's bytes alive.
-            job.deadlineTimer = DeadlineTimer(deadline: deadline, count: timers) { [weak self, weak job] in
-                guard let job, !job.isFinished else { return }
-                let waiting = self?.withdraw(job) ?? false
-                job.finish(
+            frame.deadlineTimer = DeadlineTimer(deadline: deadline, count: timers) { [weak self, weak frame] in
+                guard let frame, !frame.isFinished else { return }
+                let waiting = self?.withdraw(frame) ?? false
+                frame.finish(
                     .failure(
                         waiting
                             ? InferenceError(
@@ -95,22 +95,22 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
                             : InferenceError(
                                 .deadlineExceeded, .deadlineExceeded, "the Hailo device did not answer before the request's deadline")))
             }.start()
-            submit(job)
+            submit(frame)
         }
     }
 
-    private func submit(_ job: HailoFrame) {
+    private func submit(_ frame: HailoFrame) {
         lock.lock()
-        if let pipeline, pipeline.submit(job) {
+        if let pipeline, pipeline.submit(frame) {
             lock.unlock()
             return
         }
         // No pipeline: the device is being rebuilt. After an unload that takes moments, and the
         // frame waits; after a fault it may take long, and the frame is refused now.
         let reason = pipeline == nil ? unavailableReason : nil
-        if reason == nil { held.append(job) }
+        if reason == nil { held.append(frame) }
         lock.unlock()
-        if let reason { job.finish(.failure(Self.recovering(reason))) }
+        if let reason { frame.finish(.failure(Self.recovering(reason))) }
     }
 
     var unavailableReason: String? { manager?.faultReason }
@@ -119,15 +119,15 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
         InferenceError(.unavailable, .backendUnavailable, "the Hailo device is recovering (\(reason)); retry shortly")
     }
 
-    /// Takes a job back if no writer started it; true when it was waiting for a pipeline.
-    private func withdraw(_ job: HailoFrame) -> Bool {
+    /// Takes a frame back if no writer started it; true when it was waiting for a pipeline.
+    private func withdraw(_ frame: HailoFrame) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        if let index = held.firstIndex(where: { $0 === job }) {
+        if let index = held.firstIndex(where: { $0 === frame }) {
             held.remove(at: index)
             return true
         }
-        pipeline?.withdraw(job)
+        pipeline?.withdraw(frame)
         return pipeline == nil
     }
 
@@ -142,8 +142,8 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
         let waiting = held.filter { !$0.isFinished }
         held = []
         lock.unlock()
-        for job in waiting where !pipeline.submit(job) {
-            job.finish(.failure(InferenceError(.unavailable, .backendUnavailable, "the Hailo pipeline stopped")))
+        for frame in waiting where !pipeline.submit(frame) {
+            frame.finish(.failure(InferenceError(.unavailable, .backendUnavailable, "the Hailo pipeline stopped")))
         }
     }
 
@@ -164,7 +164,7 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
         guard let pipeline else { return }
         vstreams?.group.shutdown()
         let (lost, unwritten) = pipeline.abort()
-        for job in lost { job.finish(.failure(HailoPipeline.lostFrame(error))) }
+        for frame in lost { frame.finish(.failure(HailoPipeline.lostFrame(error))) }
         pipeline.join()
         hold(unwritten)
         vstreams?.release()
@@ -189,9 +189,9 @@ final class HailoModel: LoadedModel, @unchecked Sendable {
         waiting.forEach { $0.finish(.failure(error)) }
     }
 
-    private func hold(_ jobs: [HailoFrame]) {
+    private func hold(_ frames: [HailoFrame]) {
         lock.lock()
-        held.insert(contentsOf: jobs, at: 0)
+        held.insert(contentsOf: frames, at: 0)
         lock.unlock()
     }
 

@@ -4,7 +4,7 @@ import InferenceCore
 
 /// Keeps frames of one model in flight on its vstreams: a writer thread per input vstream and a
 /// reader thread per output vstream. Frames come out of a network group in the order they went
-/// in, so the k-th frame read on every output belongs to the k-th job fully written.
+/// in, so the k-th frame read on every output belongs to the k-th frame fully written.
 final class HailoPipeline: @unchecked Sendable {
     // @unchecked: every mutable field is guarded by `condition`; the vstreams are used by one
     // thread each.
@@ -12,7 +12,7 @@ final class HailoPipeline: @unchecked Sendable {
     private let condition = NSCondition()
     private var writeQueues: [[HailoFrame]]
     private var readQueues: [[HailoFrame]]
-    /// Jobs fully written and not yet fully read.
+    /// Frames fully written and not yet fully read.
     private var inFlight = 0
     /// Writers inside a `write` call.
     private var writing = 0
@@ -40,26 +40,26 @@ final class HailoPipeline: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues a job; false when the pipeline no longer accepts work.
-    func submit(_ job: HailoFrame) -> Bool {
+    /// Queues a frame; false when the pipeline no longer accepts work.
+    func submit(_ frame: HailoFrame) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard !stopped else { return false }
-        for index in writeQueues.indices { writeQueues[index].append(job) }
+        for index in writeQueues.indices { writeQueues[index].append(frame) }
         condition.broadcast()
         return true
     }
 
-    /// Removes a job no writer has started (its deadline passed while queued).
-    func withdraw(_ job: HailoFrame) {
+    /// Removes a frame no writer has started (its deadline passed while queued).
+    func withdraw(_ frame: HailoFrame) {
         condition.lock()
         defer { condition.unlock() }
-        guard job.writesStarted == 0 else { return }
-        for index in writeQueues.indices { writeQueues[index].removeAll { $0 === job } }
+        guard frame.writesStarted == 0 else { return }
+        for index in writeQueues.indices { writeQueues[index].removeAll { $0 === frame } }
     }
 
-    /// Stops taking new jobs, waits for the frames on the device to come back, stops the threads
-    /// and returns the jobs that were never written (to run them on the next pipeline).
+    /// Stops taking new frames, waits for the frames on the device to come back, stops the threads
+    /// and returns the frames that were never written (to run them on the next pipeline).
     func drain() -> [HailoFrame] {
         condition.lock()
         let unwritten = takeUnwritten()
@@ -73,15 +73,15 @@ final class HailoPipeline: @unchecked Sendable {
         return unwritten
     }
 
-    /// After a fault: stops everything; returns the jobs already on the device (lost) and the
+    /// After a fault: stops everything; returns the frames already on the device (lost) and the
     /// ones never written. The vstreams must be shut down first so that blocked calls return.
     func abort() -> (lost: [HailoFrame], unwritten: [HailoFrame]) {
         condition.lock()
         stopped = true
         let unwritten = takeUnwritten()
         var lost: [HailoFrame] = []
-        for job in (writeQueues.flatMap { $0 } + readQueues.flatMap { $0 }) where !lost.contains(where: { $0 === job }) {
-            lost.append(job)
+        for frame in (writeQueues.flatMap { $0 } + readQueues.flatMap { $0 }) where !lost.contains(where: { $0 === frame }) {
+            lost.append(frame)
         }
         writeQueues = writeQueues.map { _ in [] }
         readQueues = readQueues.map { _ in [] }
@@ -95,7 +95,7 @@ final class HailoPipeline: @unchecked Sendable {
         threadsDone.wait()
     }
 
-    /// Jobs no writer has started, removed from the write queues. Call with the lock held.
+    /// Frames no writer has started, removed from the write queues. Call with the lock held.
     private func takeUnwritten() -> [HailoFrame] {
         let unwritten = writeQueues.first?.filter { $0.writesStarted == 0 } ?? []
         for index in writeQueues.indices { writeQueues[index].removeAll { $0.writesStarted == 0 } }
@@ -108,25 +108,25 @@ final class HailoPipeline: @unchecked Sendable {
         while true {
             while !stopped && !faulted && writeQueues[index].isEmpty { condition.wait() }
             if stopped || faulted { break }
-            let job = writeQueues[index].removeFirst()
-            job.writesStarted += 1
+            let frame = writeQueues[index].removeFirst()
+            frame.writesStarted += 1
             writing += 1
             condition.unlock()
-            job.markStarted()
-            let result = Self.perform { try job.frames[index].withUnsafeBytes { try input.write($0) } }
+            frame.markStarted()
+            let result = Self.perform { try frame.inputs[index].withUnsafeBytes { try input.write($0) } }
             condition.lock()
             writing -= 1
             if case .failure(let error) = result {
                 fault(error)
                 condition.unlock()
-                job.finish(.failure(Self.lostFrame(error)))  // in no queue any more: answer it here
+                frame.finish(.failure(Self.lostFrame(error)))  // in no queue any more: answer it here
                 condition.lock()
                 continue
             }
-            job.writesDone += 1
-            if job.writesDone == writeQueues.count {
+            frame.writesDone += 1
+            if frame.writesDone == writeQueues.count {
                 inFlight += 1
-                for output in readQueues.indices { readQueues[output].append(job) }
+                for output in readQueues.indices { readQueues[output].append(frame) }
             }
             condition.broadcast()
         }
@@ -148,18 +148,18 @@ final class HailoPipeline: @unchecked Sendable {
                 continue
             }
             guard !readQueues[index].isEmpty else { continue }  // aborted meanwhile
-            let job = readQueues[index].removeFirst()
+            let frame = readQueues[index].removeFirst()
             condition.unlock()
             let converted = HailoSignature.convert(buffer, from: output)  // dequantize off the lock
             condition.lock()
-            job.outputs[index] = converted
-            job.readsDone += 1
-            if job.readsDone == readQueues.count {
+            frame.outputs[index] = converted
+            frame.readsDone += 1
+            if frame.readsDone == readQueues.count {
                 inFlight -= 1
-                let outputs = job.outputs.map { $0! }
+                let outputs = frame.outputs.map { $0! }
                 condition.broadcast()
                 condition.unlock()
-                job.finish(.success(outputs))
+                frame.finish(.success(outputs))
                 condition.lock()
             }
         }
