@@ -9,7 +9,10 @@ against it. Rounds alternate which binary goes first (A B, B A, A B, …), so th
 speed drifts during the run (these shared machines' does) favours neither. Prints, per scenario,
 the median req/s and p50 of each binary over the rounds and the new one's throughput as a
 percentage of the old one's. Each binary's simulator library is the libHailoRTSimulator.so beside
-it. Every load goes to 127.0.0.1 and every loop is bounded in time.
+it, and its simulated HEFs are those of a `test-models` folder beside it when there is one (an
+older simulator may read another HEF format: write them with that tree's
+tests/models/make_sim_hefs.py), else HAILO8_TEST_MODELS'. Every load goes to 127.0.0.1 and every
+loop is bounded in time.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_support import wrk  # noqa: E402
-from suite import SIM_DEVICE_FPS, bodies, scenarios, service  # noqa: E402
+from suite import SIM_DEVICE_FPS, TEST_MODELS, bodies, scenarios, service  # noqa: E402
 
 
 def measure(binary: Path, files: dict[str, Path], seconds: float, connections: int) -> dict[str, dict]:
@@ -32,7 +35,8 @@ def measure(binary: Path, files: dict[str, Path], seconds: float, connections: i
     env = dict(os.environ, HAILO8_HAILORT_LIBRARY=str(binary.parent / "libHailoRTSimulator.so"),
                HAILO_SIM_STATE_DIR=str(work), HAILO_SIM_FPS=str(SIM_DEVICE_FPS))
     runs = {}
-    with service(binary, env, work) as server:
+    own_models = binary.parent / "test-models"
+    with service(binary, env, work, own_models if own_models.is_dir() else TEST_MODELS) as server:
         base = f"http://127.0.0.1:{server.port}"
         for key, _, title, path, body, content_type, accept in scenarios(files):
             wrk(base + path, body, content_type, accept, connections, min(2.0, seconds), server.pid)  # warm-up

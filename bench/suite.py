@@ -114,10 +114,10 @@ def bodies(directory: Path) -> dict[str, Path]:
     return paths
 
 
-def service(binary: Path, env: dict[str, str], work: Path) -> Server:
-    """The service with its defaults, the demo model (CPU) and three simulated HEFs, on a free
-    127.0.0.1 port (not started: use it as a context manager)."""
-    zero_hef, nms_hef, small_hef = (require(TEST_MODELS / name, "run scripts/setup.sh") for name in SIM_HEFS)
+def service(binary: Path, env: dict[str, str], work: Path, test_models: Path = TEST_MODELS) -> Server:
+    """The service with its defaults, the demo model (CPU) and three simulated HEFs from
+    `test_models`, on a free 127.0.0.1 port (not started: use it as a context manager)."""
+    zero_hef, nms_hef, small_hef = (require(test_models / name, "run scripts/setup.sh") for name in SIM_HEFS)
     models = work / "models"
     models.mkdir(exist_ok=True)
     for source in (DEMO, zero_hef, nms_hef, small_hef):

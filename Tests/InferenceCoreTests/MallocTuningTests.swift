@@ -10,6 +10,8 @@ struct MallocTuningTests {
     func environment() {
         #expect(MallocTuning.setByEnvironment(["MALLOC_MMAP_THRESHOLD_": "65536"]))
         #expect(MallocTuning.setByEnvironment(["GLIBC_TUNABLES": "glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=65536"]))
+        #expect(MallocTuning.setByEnvironment(["MALLOC_TRIM_THRESHOLD_": "65536"]))
+        #expect(MallocTuning.setByEnvironment(["GLIBC_TUNABLES": "glibc.malloc.trim_threshold=65536"]))
         #expect(!MallocTuning.setByEnvironment(["GLIBC_TUNABLES": "glibc.malloc.arena_max=2", "MALLOC_ARENA_MAX": "2"]))
         #expect(!MallocTuning.setByEnvironment([:]))
         #expect(MallocTuning.start(environment: ["MALLOC_MMAP_THRESHOLD_": "65536"]) == .setByEnvironment)

@@ -9,6 +9,10 @@
 /// glibc stops moving the threshold by itself. 1 when set, 0 when refused, -1 without glibc.
 int cmalloc_set_mmap_threshold(size_t bytes);
 
+/// mallopt(M_TRIM_THRESHOLD, bytes): free memory at the top of a heap is given back to the
+/// system once it exceeds `bytes`. 1 when set, 0 when refused, -1 without glibc.
+int cmalloc_set_trim_threshold(size_t bytes);
+
 /// malloc_trim(0): gives the system back the free pages of every arena. 1 when some were
 /// given back, 0 when none, -1 without glibc.
 int cmalloc_trim(void);
