@@ -2,6 +2,7 @@
 """Two release binaries side by side: is a change faster, slower, or the same?
 
     .venv/bin/python bench/compare.py OLD_BINARY NEW_BINARY [--rounds 3] [--seconds 6] [--connections 4]
+        [--only raw,deepstack,json1080,health,sim,sim_deepstack,sim_json1080]
 
 Each binary serves in turn exactly as in bench/run.sh (its defaults, the demo model on the CPU and
 simulated Hailo models, on a free 127.0.0.1 port); wrk runs every HTTP scenario of bench/suite.py
@@ -30,7 +31,7 @@ from bench_support import wrk  # noqa: E402
 from suite import SIM_DEVICE_FPS, TEST_MODELS, bodies, scenarios, service  # noqa: E402
 
 
-def measure(binary: Path, files: dict[str, Path], seconds: float, connections: int) -> dict[str, dict]:
+def measure(binary: Path, files: dict[str, Path], keys: set[str], seconds: float, connections: int) -> dict[str, dict]:
     work = Path(tempfile.mkdtemp(prefix="hailo8-compare-"))
     env = dict(os.environ, HAILO8_HAILORT_LIBRARY=str(binary.parent / "libHailoRTSimulator.so"),
                HAILO_SIM_STATE_DIR=str(work), HAILO_SIM_FPS=str(SIM_DEVICE_FPS))
@@ -39,6 +40,8 @@ def measure(binary: Path, files: dict[str, Path], seconds: float, connections: i
     with service(binary, env, work, own_models if own_models.is_dir() else TEST_MODELS) as server:
         base = f"http://127.0.0.1:{server.port}"
         for key, _, title, path, body, content_type, accept in scenarios(files):
+            if key not in keys:
+                continue
             wrk(base + path, body, content_type, accept, connections, min(2.0, seconds), server.pid)  # warm-up
             run = wrk(base + path, body, content_type, accept, connections, seconds, server.pid)
             run["title"] = title
@@ -55,23 +58,30 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=6, help="per wrk run")
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--only", help="comma-separated scenario keys (default: all)")
     args = parser.parse_args()
     binaries = {"old": args.old.resolve(), "new": args.new.resolve()}
     for binary in binaries.values():
         if not binary.exists() or not (binary.parent / "libHailoRTSimulator.so").exists():
             sys.exit(f"{binary} (and libHailoRTSimulator.so beside it) must exist")
     files = bodies(Path(tempfile.mkdtemp(prefix="hailo8-compare-bodies-")))
+    every = [scenario[0] for scenario in scenarios(files)]
+    keys = set(args.only.split(",")) if args.only else set(every)
+    if not keys <= set(every):
+        sys.exit(f"unknown scenarios {sorted(keys - set(every))}; known: {', '.join(every)}")
     results: dict[str, list[dict]] = {"old": [], "new": []}
     for round_ in range(args.rounds):
         order = ["old", "new"] if round_ % 2 == 0 else ["new", "old"]
         print(f"compare: round {round_ + 1} of {args.rounds}: {' then '.join(order)}", flush=True)
         for name in order:
-            results[name].append(measure(binaries[name], files, args.seconds, args.connections))
+            results[name].append(measure(binaries[name], files, keys, args.seconds, args.connections))
     failed = sum(r["errors"] + r["non2xx"] for runs in results.values() for round_ in runs for r in round_.values())
     print(f"\n{args.rounds} rounds, {args.connections} connections, {args.seconds:g} s per run; medians over the rounds")
     print("| scenario | old req/s | new req/s | new / old | old p50 ms | new p50 ms |")
     print("|---|---|---|---|---|---|")
     for key, _, title, *_ in scenarios(files):
+        if key not in keys:
+            continue
         rps = {name: statistics.median(r[key]["rps"] for r in results[name]) for name in results}
         p50 = {name: statistics.median(r[key]["p50_ms"] for r in results[name]) for name in results}
         print(f"| {title} | {rps['old']:.1f} | {rps['new']:.1f} | {100 * rps['new'] / rps['old']:.0f} % "

@@ -24,7 +24,8 @@ The service's RSS (VmRSS of /proc/PID/status) is read every 0.5 s, and every --s
 the least read of the interval is a sample: what comes and goes (the second model, buffers of
 requests in flight) is left out, what stays behind shows. Prints the samples per minute (every
 5 minutes in runs over 20) and the growth after the warm-up: the least-squares slope of the
-samples in MiB per minute. Exits 1 when that slope exceeds --max-growth, when an answer had
+samples in MiB per minute. Exits 1 when that slope exceeds --max-growth (or, with --max-rise, when
+the highest sample is that many MiB above the first), when an answer had
 another status than its request expects (the only 5xx expected is the 504 of the 1 ms
 deadline), when a request failed on its connection, or when at the end the service is not
 healthy or still holds tasks. Every load goes to 127.0.0.1 and every loop is bounded in time.
@@ -341,6 +342,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--warmup", type=float, help="minutes not fitted (default: a quarter of the run, at least 1)")
     parser.add_argument("--max-growth", type=float, default=2.0, help="MiB per minute after the warm-up")
+    parser.add_argument("--max-rise", type=float,
+                        help="MiB the highest sample may exceed the first by (default: no limit); for short runs, "
+                             "whose slope is mostly the heaps settling")
     parser.add_argument("--rate", type=float, default=20, help="client operations per second, all threads together")
     parser.add_argument("--cycle-seconds", type=float, default=5, help="one load/run/unload of the second model this often")
     parser.add_argument("--sample-seconds", type=float, default=10, help="a sample (the least RSS read) this often")
@@ -423,6 +427,9 @@ def report(args: argparse.Namespace, samples: list[tuple[float, float]], peak: f
     problems = list(problems)
     if growth > args.max_growth:
         problems.append(f"RSS grew {growth:.2f} MiB/min after the warm-up, more than {args.max_growth:g}")
+    rise = max(rss for _, rss in samples) - samples[0][1]
+    if args.max_rise is not None and rise > args.max_rise:
+        problems.append(f"RSS rose {rise:.1f} MiB above its first sample, more than {args.max_rise:g}")
     problems += [f"unexpected status: {u}" for u in tally.unexpected[:20]]
     problems += [f"request failed: {f}" for f in tally.failures[:20]]
     for problem in problems:

@@ -44,12 +44,13 @@ step "integration tests (pytest tests/integration)"
 "$ROOT/.venv/bin/python" -m pytest -q tests/integration
 
 # About 2.5 minutes: bench/soak.py's mixed load (load/unload cycles, async tasks, errors) for 2
-# minutes; fails when the RSS (the least of every 5 s) grows faster than 10 MiB/min after the
-# first 30 s, in which the service settles (a leak such as glibc's heaps keeping what unloads
-# freed: 16-34 MiB/min then), on any unexpected status, or when the service holds tasks at the
-# end. The 10-minute form is a benchmark (docs/performance.md, "Memory over time").
-step "memory over time: a 2-minute soak (bench/soak.py)"
-"$ROOT/.venv/bin/python" bench/soak.py --minutes 2 --warmup 0.5 --sample-seconds 5 --max-growth 10
+# minutes. Fails when the RSS (the least of every 5 s) rises more than 150 MiB above its start
+# (the service settles 45-75 MiB above it; glibc's heaps keeping what unloads freed, the leak
+# this guards against, rose 240 MiB in these two minutes), or grows faster than 30 MiB/min after
+# the first 30 s (a short run's slope is mostly the heaps settling: up to 12 MiB/min here), on
+# any unexpected status, or when the service holds tasks at the end. The 10-minute form, with its
+# 2 MiB/min limit, is a benchmark (docs/performance.md, "Memory over time").
+"$ROOT/.venv/bin/python" bench/soak.py --minutes 2 --warmup 0.5 --sample-seconds 5 --max-growth 30 --max-rise 150
 
 # The last two need root (network namespaces, a Docker daemon). CI runs as root; elsewhere,
 # run them with sudo, or they are reported as not run (and the command fails under CI=true).
