@@ -81,7 +81,7 @@ public enum MallocTuning {
         }
     }
 
-    static let loads = Loads { setThreshold($0) && cmalloc_set_trim_threshold(trimThreshold) == 1 }
+    static let loads = Loads { setThreshold($0) }
 
     /// Whether the environment sets either threshold for glibc.
     static func setByEnvironment(_ environment: [String: String]) -> Bool {
@@ -90,11 +90,12 @@ public enum MallocTuning {
             || tunables.contains { $0.hasPrefix("glibc.malloc.mmap_threshold=") || $0.hasPrefix("glibc.malloc.trim_threshold=") }
     }
 
-    /// Takes the threshold over unless the environment sets it. Call it once, at start, before
-    /// models load.
+    /// Takes both thresholds over unless the environment sets one. Call it once, at start,
+    /// before models load: the trim threshold is set here, once; the mmap threshold moves with
+    /// the loads (`whileLoading`).
     public static func start(environment: [String: String]? = nil) -> Outcome {
         if setByEnvironment(environment ?? ProcessInfo.processInfo.environment) { return .setByEnvironment }
-        return loads.enable() ? .fixed : .unsupported
+        return cmalloc_set_trim_threshold(trimThreshold) == 1 && loads.enable() ? .fixed : .unsupported
     }
 
     /// Runs a model's load with the loading threshold (when `start` took the threshold over).
