@@ -324,12 +324,9 @@ actor HailoDeviceManager {
         models.forEach { $0.failHeld(InferenceError(.unavailable, .backendUnavailable, "the service is stopping")) }
         releaseVDevice()
     }
-
-    /// Whether the caller runs on the control thread (for tests).
-    nonisolated var onControlThread: Bool { control.isCurrent }
 }
 
 extension HailoDeviceManager {
     /// Whether the actor's own code runs on the control thread (for tests).
-    func isolatedOnControlThread() -> Bool { onControlThread }
+    func isolatedOnControlThread() -> Bool { control.isCurrent }
 }

@@ -62,7 +62,7 @@ struct HailoRaceTests {
     func controlThread() async throws {
         let backend = try await SimulatorFixture.backend()
         let manager = try #require(backend.manager)
-        #expect(!manager.onControlThread)
+        #expect(!manager.control.isCurrent)
         #expect(await manager.isolatedOnControlThread())
         await backend.shutdown()
     }
