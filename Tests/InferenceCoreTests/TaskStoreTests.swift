@@ -116,4 +116,19 @@ struct TaskStoreTests {
             (error as! InferenceError).code == .shuttingDown
         }
     }
+
+    @Test("a task seen finished is on disk: a store restored from its directory at that moment answers the same")
+    func finishedIsDurable() async throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = TaskStore(capacity: 64, timeToLive: .seconds(60), directory: directory)
+        for _ in 0..<20 {
+            let id = try await store.submit(modelID: "m", kind: "image") { _ in .document(Data("{}".utf8)) }
+            try await waitFor(store, id, .succeeded)
+            // A restart at this instant: only what is on disk counts.
+            let restarted = TaskStore(capacity: 64, timeToLive: .seconds(60), directory: directory)
+            await restarted.restore()
+            #expect(try await restarted.get(id).status == .succeeded)
+        }
+    }
 }

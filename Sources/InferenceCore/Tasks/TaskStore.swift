@@ -8,7 +8,7 @@ public import Logging
 /// or `cancelled`) that stays retrievable for `timeToLive`; at shutdown, tasks still queued are
 /// marked `failed` with code `shutdown` at once and tasks running get a grace period to finish.
 /// With a directory, every task is on disk before its id is returned (`TaskJournal`) and again
-/// when it finishes: after a restart, or a kill, finished tasks are answered as before until
+/// when it finishes, before `get` shows it finished: after a restart, or a kill, finished tasks are answered as before until
 /// their time is up, and tasks that were queued or running are `failed` with code `restart`
 /// (their input is not kept), never unknown.
 public actor TaskStore {
@@ -146,7 +146,7 @@ public actor TaskStore {
             } catch {
                 result = .failure(error as? InferenceError ?? InferenceError(.internal, .internalError, "\(error)", cause: error))
             }
-            self.finish(id, result)
+            await self.finish(id, result)
         }
         return id
     }
@@ -196,22 +196,29 @@ public actor TaskStore {
 
     public var count: Int { tasks.count }
 
-    private func finish(_ id: String, _ result: Result<Outcome, InferenceError>) {
-        handles[id] = nil
-        guard let before = tasks[id], !before.status.isFinal else { return }  // cancelled, or failed at shutdown
-        defer { if let task = tasks[id] { journal?.writeLater(TaskRecord(task)) } }
-        update(id) { task in
-            task.finishedAt = now()
-            switch result {
-            case .success(let outcome):
-                task.status = .succeeded
-                task.outcome = outcome
-                resultBytes += outcome.byteCount
-            case .failure(let error):
-                task.status = error.kind == .deadlineExceeded && task.status == .queued ? .expired : .failed
-                task.error = error
-            }
+    /// Publishes a task's end. The final record is on disk before the status changes in memory:
+    /// a client that saw `succeeded` finds the same answer after a kill.
+    private func finish(_ id: String, _ result: Result<Outcome, InferenceError>) async {
+        guard var task = tasks[id], !task.status.isFinal else {  // cancelled, or failed at shutdown
+            handles[id] = nil
+            return
         }
+        task.finishedAt = now()
+        switch result {
+        case .success(let outcome):
+            task.status = .succeeded
+            task.outcome = outcome
+        case .failure(let error):
+            task.status = error.kind == .deadlineExceeded && task.status == .queued ? .expired : .failed
+            task.error = error
+        }
+        await journal?.write(TaskRecord(task))
+        handles[id] = nil
+        // Cancelled or failed at shutdown while the record was written: that later record,
+        // queued after this one, is the one on disk. Otherwise memory shows what disk holds.
+        guard let current = tasks[id], !current.status.isFinal else { return }
+        tasks[id] = task
+        resultBytes += task.outcome?.byteCount ?? 0
     }
 
     private func update(_ id: String, _ change: (inout Snapshot) -> Void) {
