@@ -14,11 +14,9 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 import urllib.request
-from pathlib import Path
 
-from bench_support import Server, free_port, wrk
+from bench_support import Server, free_port, scratch, wrk
 from suite import BINARY, DEMO, DURATION, bodies, require
 
 VARIANTS = [
@@ -44,40 +42,40 @@ def batch_stats(base: str, model: str) -> tuple[float, float]:
 def main() -> int:
     require(BINARY, "run bench/batching.sh (it builds the release binary)")
     require(DEMO, "run scripts/setup.sh")
-    work = Path(tempfile.mkdtemp(prefix="hailo8-batching-"))
-    models = work / "models"
-    models.mkdir()
-    (models / DEMO.name).write_bytes(DEMO.read_bytes())
-    config = work / "models.yaml"
-    lines = ["models:"]
-    for name, options in VARIANTS:
-        lines += [f"  - model_id: {name}", f"    model_path: {DEMO.name}"]
-        if options:
-            lines.append("    options: {" + ", ".join(f"{k}: {v}" for k, v in options.items()) + "}")
-    config.write_text("\n".join(lines) + "\n")
-    body = bodies(work)["raw_demo"]
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = Server(BINARY, port, dict(os.environ), work, [
-        "--models-dir", str(models), "--data-dir", str(work / "data"), "--config", str(config), "--log-level", "error"],
-        models=len(VARIANTS))
-    print(f"# {os.cpu_count()} CPUs, wrk {DURATION:.0f} s per row, demo model {DEMO.name}, raw tensor (octet-stream)")
-    print("| model options | conn | req/s | p50 ms | p99 ms | mean rows per run | errors / non-2xx |")
-    print("|---|---|---|---|---|---|---|")
-    with server:
+    with scratch("hailo8-batching-") as work:
+        models = work / "models"
+        models.mkdir()
+        (models / DEMO.name).write_bytes(DEMO.read_bytes())
+        config = work / "models.yaml"
+        lines = ["models:"]
         for name, options in VARIANTS:
-            url = f"{base}/inference?model_id={name}&shape=1,3,320,320"
-            wrk(url, body, "application/octet-stream", "application/octet-stream", 16, 2, server.pid)  # warm-up
-            for connections in CONNECTIONS:
-                before = batch_stats(base, name)
-                run = wrk(url, body, "application/octet-stream", "application/octet-stream", connections, DURATION, server.pid)
-                after = batch_stats(base, name)
-                runs = after[1] - before[1]
-                mean = (after[0] - before[0]) / runs if runs else 1.0
-                label = ", ".join(f"{k} {v}" for k, v in options.items()) or "no batching"
-                print(f"| {label} | {connections} | {run['rps']:.1f} | {run['p50_ms']:.1f} | {run['p99_ms']:.1f} | "
-                      f"{mean:.2f} | {run['errors']} / {run['non2xx']} |", flush=True)
-    return 0
+            lines += [f"  - model_id: {name}", f"    model_path: {DEMO.name}"]
+            if options:
+                lines.append("    options: {" + ", ".join(f"{k}: {v}" for k, v in options.items()) + "}")
+        config.write_text("\n".join(lines) + "\n")
+        body = bodies(work)["raw_demo"]
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = Server(BINARY, port, dict(os.environ), work, [
+            "--models-dir", str(models), "--data-dir", str(work / "data"), "--config", str(config), "--log-level", "error"],
+            models=len(VARIANTS))
+        print(f"# {os.cpu_count()} CPUs, wrk {DURATION:.0f} s per row, demo model {DEMO.name}, raw tensor (octet-stream)")
+        print("| model options | conn | req/s | p50 ms | p99 ms | mean rows per run | errors / non-2xx |")
+        print("|---|---|---|---|---|---|---|")
+        with server:
+            for name, options in VARIANTS:
+                url = f"{base}/inference?model_id={name}&shape=1,3,320,320"
+                wrk(url, body, "application/octet-stream", "application/octet-stream", 16, 2, server.pid)  # warm-up
+                for connections in CONNECTIONS:
+                    before = batch_stats(base, name)
+                    run = wrk(url, body, "application/octet-stream", "application/octet-stream", connections, DURATION, server.pid)
+                    after = batch_stats(base, name)
+                    runs = after[1] - before[1]
+                    mean = (after[0] - before[0]) / runs if runs else 1.0
+                    label = ", ".join(f"{k} {v}" for k, v in options.items()) or "no batching"
+                    print(f"| {label} | {connections} | {run['rps']:.1f} | {run['p50_ms']:.1f} | {run['p99_ms']:.1f} | "
+                          f"{mean:.2f} | {run['errors']} / {run['non2xx']} |", flush=True)
+        return 0
 
 
 if __name__ == "__main__":

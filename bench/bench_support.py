@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
 import resource
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 REPO = Path(__file__).resolve().parents[1]
 TICKS = os.sysconf("SC_CLK_TCK")
 BEGIN = "<!-- BEGIN bench/run.sh: generated, do not edit by hand -->"
 END = "<!-- END bench/run.sh -->"
+
+
+@contextlib.contextmanager
+def scratch(prefix: str) -> Iterator[Path]:
+    """A fresh directory for one run's models, data and logs: removed when the run ends, kept
+    (and named) when it fails, for its server.log."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield work
+    except BaseException:
+        print(f"bench: kept {work} (server.log) for a look at what failed", file=sys.stderr)
+        raise
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def free_port() -> int:

@@ -22,17 +22,20 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_support import wrk  # noqa: E402
+from bench_support import scratch, wrk  # noqa: E402
 from suite import SIM_DEVICE_FPS, TEST_MODELS, bodies, scenarios, service  # noqa: E402
 
 
 def measure(binary: Path, files: dict[str, Path], keys: set[str], seconds: float, connections: int) -> dict[str, dict]:
-    work = Path(tempfile.mkdtemp(prefix="hailo8-compare-"))
+    with scratch("hailo8-compare-") as work:
+        return measure_in(work, binary, files, keys, seconds, connections)
+
+
+def measure_in(work: Path, binary: Path, files: dict[str, Path], keys: set[str], seconds: float, connections: int) -> dict[str, dict]:
     env = dict(os.environ, HAILO8_HAILORT_LIBRARY=str(binary.parent / "libHailoRTSimulator.so"),
                HAILO_SIM_STATE_DIR=str(work), HAILO_SIM_FPS=str(SIM_DEVICE_FPS))
     runs = {}
@@ -64,7 +67,11 @@ def main() -> int:
     for binary in binaries.values():
         if not binary.exists() or not (binary.parent / "libHailoRTSimulator.so").exists():
             sys.exit(f"{binary} (and libHailoRTSimulator.so beside it) must exist")
-    files = bodies(Path(tempfile.mkdtemp(prefix="hailo8-compare-bodies-")))
+    with scratch("hailo8-compare-bodies-") as folder:
+        return compare(args, binaries, bodies(folder))
+
+
+def compare(args: argparse.Namespace, binaries: dict[str, Path], files: dict[str, Path]) -> int:
     every = [scenario[0] for scenario in scenarios(files)]
     keys = set(args.only.split(",")) if args.only else set(every)
     if not keys <= set(every):

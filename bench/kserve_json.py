@@ -14,14 +14,13 @@ import argparse
 import json
 import os
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import requests
 
-from bench_support import REPO, Server, free_port
+from bench_support import REPO, Server, free_port, scratch
 
 BIN = Path(os.environ.get("HAILO8_BINARY") or REPO / ".build" / "release" / "hailo8-service")
 DEMO = Path(os.environ.get("HAILO8_DEMO_MODEL") or REPO / "models" / "nudenet-320n.onnx")
@@ -51,39 +50,39 @@ def main() -> None:
     for path in (BIN, DEMO):
         if not path.is_file():
             raise SystemExit(f"{path} is missing: build the release binary and run scripts/setup.sh")
-    work = Path(tempfile.mkdtemp(prefix="hailo8-kserve-json-"))
-    (work / "models").mkdir()
-    (work / "models" / DEMO.name).write_bytes(DEMO.read_bytes())
-    port = free_port()
-    server = Server(BIN, port, dict(os.environ), work, [
-        "--models-dir", str(work / "models"), "--data-dir", str(work / "data"),
-        "--preload", f"demo={DEMO.name}", "--log-level", "error"], models=1)
-    image = np.random.default_rng(0).random((1, 3, 320, 320), dtype=np.float32)
-    cases = bodies(image)
-    rows = []
-    with server, requests.Session() as session:
-        url = f"http://127.0.0.1:{port}/v2/models/demo/infer"
-        for name, (body, headers) in cases.items():
-            times = []
-            for i in range(args.requests + 3):
-                started = time.perf_counter()
-                response = session.post(url, data=body, headers=headers, timeout=60)
-                content = response.content
-                elapsed = time.perf_counter() - started
-                response.raise_for_status()
-                if name.endswith("JSON out"):
-                    json.loads(content)  # the answer is JSON (with bare NaN if any), not timed above
-                if i >= 3:
-                    times.append(elapsed * 1000)
-            times.sort()
-            rows.append((name, len(body), statistics.median(times), times[int(len(times) * 0.9) - 1]))
-    base = rows[0][2]
-    print(f"{args.requests} requests each, one connection, after 3 warm-up requests; {os.cpu_count()} CPUs, "
-          f"load {os.getloadavg()[0]:.1f} before the last row\n")
-    print("| request (1×3×320×320 FP32 → [1, 22, 2100] FP32) | body bytes | p50 ms | p90 ms | p50 / binary |")
-    print("|---|---|---|---|---|")
-    for name, size, p50, p90 in rows:
-        print(f"| {name} | {size:,} | {p50:.1f} | {p90:.1f} | {p50 / base:.2f}× |")
+    with scratch("hailo8-kserve-json-") as work:
+        (work / "models").mkdir()
+        (work / "models" / DEMO.name).write_bytes(DEMO.read_bytes())
+        port = free_port()
+        server = Server(BIN, port, dict(os.environ), work, [
+            "--models-dir", str(work / "models"), "--data-dir", str(work / "data"),
+            "--preload", f"demo={DEMO.name}", "--log-level", "error"], models=1)
+        image = np.random.default_rng(0).random((1, 3, 320, 320), dtype=np.float32)
+        cases = bodies(image)
+        rows = []
+        with server, requests.Session() as session:
+            url = f"http://127.0.0.1:{port}/v2/models/demo/infer"
+            for name, (body, headers) in cases.items():
+                times = []
+                for i in range(args.requests + 3):
+                    started = time.perf_counter()
+                    response = session.post(url, data=body, headers=headers, timeout=60)
+                    content = response.content
+                    elapsed = time.perf_counter() - started
+                    response.raise_for_status()
+                    if name.endswith("JSON out"):
+                        json.loads(content)  # the answer is JSON (with bare NaN if any), not timed above
+                    if i >= 3:
+                        times.append(elapsed * 1000)
+                times.sort()
+                rows.append((name, len(body), statistics.median(times), times[int(len(times) * 0.9) - 1]))
+        base = rows[0][2]
+        print(f"{args.requests} requests each, one connection, after 3 warm-up requests; {os.cpu_count()} CPUs, "
+              f"load {os.getloadavg()[0]:.1f} before the last row\n")
+        print("| request (1×3×320×320 FP32 → [1, 22, 2100] FP32) | body bytes | p50 ms | p90 ms | p50 / binary |")
+        print("|---|---|---|---|---|")
+        for name, size, p50, p90 in rows:
+            print(f"| {name} | {size:,} | {p50:.1f} | {p90:.1f} | {p50 / base:.2f}× |")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,6 @@ import math
 import os
 import random
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -51,7 +50,7 @@ from typing import Callable
 import numpy as np
 import requests
 
-from bench_support import REPO, Server
+from bench_support import REPO, Server, scratch
 
 BINARY = Path(os.environ.get("HAILO8_BINARY") or REPO / ".build/release/hailo8-service")
 DEMO = Path(os.environ.get("HAILO8_DEMO_MODEL") or REPO / "models/nudenet-320n.onnx")
@@ -378,7 +377,14 @@ def workers(args: argparse.Namespace, server: Server, models: Path, inputs: Inpu
 
 def main() -> int:
     args = arguments()
-    work = Path(tempfile.mkdtemp(prefix="hailo8-soak-"))
+    with scratch("hailo8-soak-") as work:
+        code = soak(args, work)
+        if code:
+            raise SystemExit(code)  # keeps the folder, with the service's log
+    return 0
+
+
+def soak(args: argparse.Namespace, work: Path) -> int:
     models, inputs = prepare(work)
     server = Server(BINARY, 0, dict(os.environ), work, [
         "--models-dir", str(models), "--data-dir", str(work / "data"), "--log-level", "warning",

@@ -28,13 +28,12 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_support import (  # noqa: E402
-    REPO, Server, free_port, machine, print_table, render_markdown, wrk, write_docs,
+    REPO, Server, free_port, machine, print_table, render_markdown, scratch, wrk, write_docs,
 )
 
 BINARY = Path(os.environ.get("HAILO8_BINARY") or REPO / ".build/release/hailo8-service")
@@ -154,72 +153,74 @@ def main() -> int:
     require(DEMO, "run scripts/setup.sh")
     for name in SIM_HEFS:
         require(TEST_MODELS / name, "run scripts/setup.sh")
-    work = Path(tempfile.mkdtemp(prefix="hailo8-bench-"))
-    env = dict(os.environ, HAILO8_HAILORT_LIBRARY=str(SIMULATOR), HAILO_SIM_STATE_DIR=str(work),
-               HAILO_SIM_FPS=str(SIM_DEVICE_FPS))
-    results: dict = {"machine": machine(), "duration": DURATION, "sweep_duration": SWEEP_DURATION}
+    with scratch("hailo8-bench-") as work:
+        env = dict(os.environ, HAILO8_HAILORT_LIBRARY=str(SIMULATOR), HAILO_SIM_STATE_DIR=str(work),
+                   HAILO_SIM_FPS=str(SIM_DEVICE_FPS))
+        results: dict = {"machine": machine(), "duration": DURATION, "sweep_duration": SWEEP_DURATION}
 
-    # The sweeps run with no service up; their simulated board is their own.
-    (work / "inprocess-sim").mkdir()
-    inprocess_env = dict(env, HAILO_SIM_STATE_DIR=str(work / "inprocess-sim"))
-    print(f"bench: ceiling sweep ({SWEEP_DURATION:.0f} s per configuration), before the HTTP runs", flush=True)
-    results["sweep_before"] = sweep(inprocess_env, SWEEP_DURATION)
-    results["decode_1080_ms"] = decode_ms(IMAGES / "astronaut-1080p.jpg", 320)
+        # The sweeps run with no service up; their simulated board is their own.
+        (work / "inprocess-sim").mkdir()
+        inprocess_env = dict(env, HAILO_SIM_STATE_DIR=str(work / "inprocess-sim"))
+        print(f"bench: ceiling sweep ({SWEEP_DURATION:.0f} s per configuration), before the HTTP runs", flush=True)
+        results["sweep_before"] = sweep(inprocess_env, SWEEP_DURATION)
+        results["decode_1080_ms"] = decode_ms(IMAGES / "astronaut-1080p.jpg", 320)
 
-    files = bodies(work)
-    server = service(BINARY, env, work)
-    base = f"http://127.0.0.1:{server.port}"
-    results["http"] = []
-    with server:
-        print(f"bench: service on {base} (pid {server.pid}) with its defaults; wrk {DURATION:.0f} s per run", flush=True)
-        for key, device, title, path, body, content_type, accept in scenarios(files):
-            wrk(base + path, body, content_type, accept, 16, 2, server.pid)  # warm-up
-            for connections in CONNECTIONS:
-                run = wrk(base + path, body, content_type, accept, connections, DURATION, server.pid)
-                run.update(key=key, device=device, title=title, connections=connections)
-                results["http"].append(run)
-                print(f"  {title}, {connections} conn: {run['rps']:.1f} req/s, p50 {run['p50_ms']:.3f} ms, "
-                      f"p99 {run['p99_ms']:.3f} ms, errors {run['errors']}, non-2xx {run['non2xx']}, "
-                      f"service CPU {1000 * run['server_cpu'] / max(run['rps'], 1e-9):.2f} ms/request", flush=True)
-        results["overload"] = []
-        overloads = [
-            ("CPU, demo model, raw tensor", "raw", "/inference?model_id=demo&shape=1,3,320,320&timeout_ms=2000",
-             files["raw_demo"], 2000),
-            (f"simulated Hailo at {SIM_DEVICE_FPS} frames/s, 64×64×3 raw", None,
-             "/inference?model_id=small&shape=1,64,64,3&timeout_ms=1000", files["raw_64"], 1000),
-        ]
-        for title, key, path, body, deadline in overloads:
-            sustained = max(r["rps"] for r in results["http"] if r["key"] == key) if key else float(SIM_DEVICE_FPS)
-            rate = 4 * sustained
-            print(f"bench: overload '{title}' at {rate:.0f} req/s for {OVERLOAD_DURATION:.0f} s", flush=True)
-            out = subprocess.run(
-                [sys.executable, str(REPO / "bench/overload.py"), "--url", base + path, "--body", str(body),
-                 "--rate", f"{rate:.1f}", "--duration", str(OVERLOAD_DURATION), "--deadline-ms", str(deadline),
-                 "--pid", str(server.pid)],
-                check=True, capture_output=True, text=True, timeout=OVERLOAD_DURATION + 60).stdout
-            report = json.loads(out)
-            report.update(title=title, sustained=sustained)
-            results["overload"].append(report)
-            print(f"  sent {report['sent']}: ok {report['ok']}, refused {report['refused']}, other {report['other_status']}, "
-                  f"late {report['late']}, errors {report['connection_errors']}; ok p99 {report['ok_p99_ms']} ms; "
-                  f"RSS {report['rss_kib'][0][1] // 1024} → {report['rss_kib'][-1][1] // 1024} MiB", flush=True)
-        results["rss_after_kib"] = server.rss_kib()
+        files = bodies(work)
+        server = service(BINARY, env, work)
+        base = f"http://127.0.0.1:{server.port}"
+        results["http"] = []
+        with server:
+            print(f"bench: service on {base} (pid {server.pid}) with its defaults; wrk {DURATION:.0f} s per run", flush=True)
+            for key, device, title, path, body, content_type, accept in scenarios(files):
+                wrk(base + path, body, content_type, accept, 16, 2, server.pid)  # warm-up
+                for connections in CONNECTIONS:
+                    run = wrk(base + path, body, content_type, accept, connections, DURATION, server.pid)
+                    run.update(key=key, device=device, title=title, connections=connections)
+                    results["http"].append(run)
+                    print(f"  {title}, {connections} conn: {run['rps']:.1f} req/s, p50 {run['p50_ms']:.3f} ms, "
+                          f"p99 {run['p99_ms']:.3f} ms, errors {run['errors']}, non-2xx {run['non2xx']}, "
+                          f"service CPU {1000 * run['server_cpu'] / max(run['rps'], 1e-9):.2f} ms/request", flush=True)
+            results["overload"] = []
+            overloads = [
+                ("CPU, demo model, raw tensor", "raw", "/inference?model_id=demo&shape=1,3,320,320&timeout_ms=2000",
+                 files["raw_demo"], 2000),
+                (f"simulated Hailo at {SIM_DEVICE_FPS} frames/s, 64×64×3 raw", None,
+                 "/inference?model_id=small&shape=1,64,64,3&timeout_ms=1000", files["raw_64"], 1000),
+            ]
+            for title, key, path, body, deadline in overloads:
+                sustained = max(r["rps"] for r in results["http"] if r["key"] == key) if key else float(SIM_DEVICE_FPS)
+                rate = 4 * sustained
+                print(f"bench: overload '{title}' at {rate:.0f} req/s for {OVERLOAD_DURATION:.0f} s", flush=True)
+                out = subprocess.run(
+                    [sys.executable, str(REPO / "bench/overload.py"), "--url", base + path, "--body", str(body),
+                     "--rate", f"{rate:.1f}", "--duration", str(OVERLOAD_DURATION), "--deadline-ms", str(deadline),
+                     "--pid", str(server.pid)],
+                    check=True, capture_output=True, text=True, timeout=OVERLOAD_DURATION + 60).stdout
+                report = json.loads(out)
+                report.update(title=title, sustained=sustained)
+                results["overload"].append(report)
+                print(f"  sent {report['sent']}: ok {report['ok']}, refused {report['refused']}, other {report['other_status']}, "
+                      f"late {report['late']}, errors {report['connection_errors']}; ok p99 {report['ok_p99_ms']} ms; "
+                      f"RSS {report['rss_kib'][0][1] // 1024} → {report['rss_kib'][-1][1] // 1024} MiB", flush=True)
+            results["rss_after_kib"] = server.rss_kib()
 
-    print("bench: ceiling sweep again, after the HTTP runs", flush=True)
-    results["sweep_after"] = sweep(inprocess_env, SWEEP_DURATION)
-    before, after = ceiling(results["sweep_before"]), ceiling(results["sweep_after"])
-    # The stricter of the two: the best the runtime did at either time.
-    fastest = max((before, after), key=lambda c: c["runs_per_second"])
-    quickest = min((before, after), key=lambda c: c["p50_ms"])
-    results["ceiling"] = {"runs_per_second": fastest["runs_per_second"], "throughput_config": fastest["throughput_config"],
-                          "p50_ms": quickest["p50_ms"], "latency_config": quickest["latency_config"], "before": before, "after": after}
-    (work / "results.json").write_text(json.dumps(results, indent=1))
-    print_table(results)
-    if os.environ.get("BENCH_NO_DOCS") != "1":
-        write_docs(REPO / "docs/performance.md", render_markdown(results))
-        print("bench: wrote docs/performance.md")
-    print(f"bench: raw results in {work / 'results.json'}")
-    return 0
+        print("bench: ceiling sweep again, after the HTTP runs", flush=True)
+        results["sweep_after"] = sweep(inprocess_env, SWEEP_DURATION)
+        before, after = ceiling(results["sweep_before"]), ceiling(results["sweep_after"])
+        # The stricter of the two: the best the runtime did at either time.
+        fastest = max((before, after), key=lambda c: c["runs_per_second"])
+        quickest = min((before, after), key=lambda c: c["p50_ms"])
+        results["ceiling"] = {"runs_per_second": fastest["runs_per_second"], "throughput_config": fastest["throughput_config"],
+                              "p50_ms": quickest["p50_ms"], "latency_config": quickest["latency_config"], "before": before, "after": after}
+        raw = REPO / ".cache" / "bench-results.json"
+        raw.parent.mkdir(exist_ok=True)
+        raw.write_text(json.dumps(results, indent=1))
+        print_table(results)
+        if os.environ.get("BENCH_NO_DOCS") != "1":
+            write_docs(REPO / "docs/performance.md", render_markdown(results))
+            print("bench: wrote docs/performance.md")
+        print(f"bench: raw results in {raw}")
+        return 0
 
 
 if __name__ == "__main__":

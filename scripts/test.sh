@@ -31,7 +31,10 @@ step "swift build --build-tests (warnings are errors)"
 swift build --build-tests
 
 step "swift test"
-swift test
+# The tests' scratch folders (and SwiftPM's own) go to one folder of this run, removed after.
+SWIFT_TEST_TMP="$(mktemp -d -t hailo8-swift-test-XXXXXX)"
+TMPDIR="$SWIFT_TEST_TMP" swift test
+rm -rf "$SWIFT_TEST_TMP"
 
 step "swift build -c release (the service and the HailoRT simulator)"
 swift build -c release --product hailo8-service
