@@ -33,7 +33,7 @@ final class ONNXModel: LoadedModel {
 
     func run(_ inputs: [Tensor], outputs: [String], deadline: ContinuousClock.Instant) async throws -> RunResult {
         let enqueued = ContinuousClock.now
-        let (sessions, gate, timers) = (sessions, backend.gate, backend.timers)
+        let (sessions, gate, timers, signature) = (sessions, backend.gate, backend.timers, signature)
         let ticket = gate.arrive()
         defer { gate.abandon(ticket) }
         return try await backend.pool.runIfActive {
@@ -48,10 +48,15 @@ final class ONNXModel: LoadedModel {
                     "the request's deadline passed after \((started - enqueued).milliseconds.rounded()) ms in the queue, before it could run"
                 )
             }
-            let outputs = try Self.run(
-                session: sessions.session(for: grant), inputs: inputs, outputNames: outputs,
-                deadline: deadline, timers: timers)
-            return RunResult(outputs: outputs, queueTime: started - enqueued, inferenceTime: .now - started)
+            let results: [Tensor]
+            do {
+                results = try Self.run(
+                    session: sessions.session(for: grant), inputs: inputs, outputNames: outputs,
+                    deadline: deadline, timers: timers)
+            } catch let error as InferenceError {
+                throw signature.attributingToInput(error, inputs)
+            }
+            return RunResult(outputs: results, queueTime: started - enqueued, inferenceTime: .now - started)
         }
     }
 
@@ -108,5 +113,30 @@ final class ONNXModel: LoadedModel {
         return try first.data.withUnsafeBytes { buffer in
             try withBuffers(tensors.dropFirst(), buffers + [buffer], body)
         }
+    }
+}
+
+extension ModelSignature {
+    /// A run that failed inside the graph (ONNX Runtime's `FAIL` or `RUNTIME_EXCEPTION`, not its
+    /// argument checks) on an input whose free sizes the client chose, past the batch dimension
+    /// (e.g. an image 2×2 where the model's height and width are free, but a `Concat` in it needs
+    /// more): the input is what the model cannot take, so 422 naming it, not a 500 that says the
+    /// service failed. Other failures are left as they are.
+    func attributingToInput(_ error: InferenceError, _ inputs: [Tensor]) -> InferenceError {
+        guard error.kind == .internal, let cause = error.cause as? ORTError,
+            cause.code == .fail || cause.code == .runtimeException
+        else { return error }
+        for input in inputs {
+            guard let spec = self.inputs.first(where: { $0.name == input.name }) else { continue }
+            let free = spec.shape.indices.dropFirst().filter { spec.shape[$0] < 0 }
+            guard !free.isEmpty else { continue }
+            return InferenceError(
+                .unprocessable, .shapeMismatch,
+                "the model cannot run on input '\(input.name)' of shape \(input.shape): its dimensions "
+                    + "\(free.map(String.init).joined(separator: ", ")) are free, but its graph does not take these sizes "
+                    + "(\(error.message))",
+                cause: cause)
+        }
+        return error
     }
 }

@@ -126,6 +126,18 @@ def test_timeout_ms_in_the_query(bad: Server, timeout: str) -> None:
     native_error(bad, response, names="'timeout_ms'")
 
 
+def test_an_input_too_small_for_the_graph_is_422(bad: Server) -> None:
+    """The demo detector's height and width are free, so a 2×2 image passes the signature check,
+    but the graph cannot run on it (a Concat inside fails): the input is at fault, not the
+    service. KServe says the same in its own form (400, as Triton answers every bad input)."""
+    tiny = np.zeros((1, 3, 2, 2), dtype=np.float32)
+    response = bad.post("/inference?model_id=demo&shape=1,3,2,2", data=tiny.tobytes(),
+                        headers={"Content-Type": "application/octet-stream"})
+    native_error(bad, response, status=422, code="shape_mismatch", names="[1, 3, 2, 2]")
+    body = {"inputs": [{"name": "images", "datatype": "FP32", "shape": [1, 3, 2, 2], "data": tiny.ravel().tolist()}]}
+    kserve_error(bad, bad.post("/v2/models/demo/infer", json=body), status=400, names="[1, 3, 2, 2]")  # Triton: 400
+
+
 @pytest.mark.parametrize("shape", OVERFLOWING_SHAPES)
 def test_overflowing_shapes_native(bad: Server, shape: list[int]) -> None:
     data = b64(np.zeros((1, 3, 4, 4), dtype=np.float32))
