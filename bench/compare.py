@@ -84,15 +84,18 @@ def compare(args: argparse.Namespace, binaries: dict[str, Path], files: dict[str
             results[name].append(measure(binaries[name], files, keys, args.seconds, args.connections))
     failed = sum(r["errors"] + r["non2xx"] for runs in results.values() for round_ in runs for r in round_.values())
     print(f"\n{args.rounds} rounds, {args.connections} connections, {args.seconds:g} s per run; medians over the rounds")
-    print("| scenario | old req/s | new req/s | new / old | old p50 ms | new p50 ms |")
-    print("|---|---|---|---|---|---|")
+    print("| scenario | old req/s | new req/s | new / old | old p50 ms | new p50 ms | old CPU ms/req | new CPU ms/req |")
+    print("|---|---|---|---|---|---|---|---|")
     for key, _, title, *_ in scenarios(files):
         if key not in keys:
             continue
         rps = {name: statistics.median(r[key]["rps"] for r in results[name]) for name in results}
         p50 = {name: statistics.median(r[key]["p50_ms"] for r in results[name]) for name in results}
+        # The service's CPU time per answer: steadier than req/s on a machine whose speed drifts.
+        cpu = {name: statistics.median(1000 * r[key]["server_cpu"] / max(r[key]["rps"], 1e-9)
+                                       for r in results[name]) for name in results}
         print(f"| {title} | {rps['old']:.1f} | {rps['new']:.1f} | {100 * rps['new'] / rps['old']:.0f} % "
-              f"| {p50['old']:.3f} | {p50['new']:.3f} |")
+              f"| {p50['old']:.3f} | {p50['new']:.3f} | {cpu['old']:.3f} | {cpu['new']:.3f} |")
     if failed:
         print(f"compare: {failed} errors or non-2xx answers", file=sys.stderr)
         return 1
