@@ -25,16 +25,19 @@ public func buildRouter(
     router.add(
         middleware: RequestObservationMiddleware(metrics: FrontEndMetrics(factory: service.metrics.factory), node: service.node.rawValue))
     // One value, added to every group and the fallback: one budget for all bodies.
-    var everyRequest: [any MiddlewareProtocol<Request, Response, AppRequestContext>] = [
-        BodyLimitMiddleware(maxBodySize: configuration.maxBodySize, maxBytesInFlight: configuration.maxBodyBytesInFlight),
-        DisconnectMiddleware(), ClientMiddleware(),
-    ]
-    if !configuration.apiKeys.isEmpty {
-        everyRequest.append(APIKeyMiddleware(keys: configuration.apiKeys, maxBodySize: configuration.maxBodySize))
+    let bodyLimit = BodyLimitMiddleware<AppRequestContext>(
+        maxBodySize: configuration.maxBodySize, maxBytesInFlight: configuration.maxBodyBytesInFlight)
+    /// What every request goes through, in a group of `dialect`'s routes (nil: no route took it).
+    func everyRequest(_ dialect: ErrorDialect?) -> [any MiddlewareProtocol<Request, Response, AppRequestContext>] {
+        let apiKey =
+            configuration.apiKeys.isEmpty
+            ? []
+            : [APIKeyMiddleware<AppRequestContext>(keys: configuration.apiKeys, maxBodySize: configuration.maxBodySize, dialect: dialect)]
+        return [bodyLimit, DisconnectMiddleware(), ClientMiddleware()] + apiKey
     }
     func group(_ dialect: ErrorDialect) -> RouterGroup<AppRequestContext> {
         let group = router.group().add(middleware: ErrorMiddleware(dialect))
-        for middleware in everyRequest { group.add(middleware: middleware) }
+        for middleware in everyRequest(dialect) { group.add(middleware: middleware) }
         return group
     }
     let native = group(.native)
@@ -55,7 +58,7 @@ public func buildRouter(
     // After the last route: these wrap only the responder for requests no route takes.
     let routes = RouteTable()
     router.add(middleware: ErrorMiddleware(unrouted: routes))
-    for middleware in everyRequest { router.add(middleware: middleware) }
+    for middleware in everyRequest(nil) { router.add(middleware: middleware) }
     routes.set(router.routes.map { ("\($0.path)", $0.method) })
     return router
 }

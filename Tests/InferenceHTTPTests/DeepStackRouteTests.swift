@@ -131,13 +131,16 @@ struct DeepStackRouteTests {
         }
     }
 
-    @Test("with API keys the api_key form field is accepted; a wrong one is a DeepStack 401")
+    @Test("with API keys the api_key form field is accepted, also on a path with a doubled slash; a wrong one is a DeepStack 401")
     func apiKeyField() async throws {
         let png = try TestEnvironment.image("astronaut.png")
         let service = try await TestService(apiKeys: ["secret"], maxBodySize: 8 << 20, withDemoModel: true)
         try await withDemo(service) { client in
             let (ok, body, _) = try await post(client, "/v1/vision/detection", ["image": png, "api_key": Array("secret".utf8)])
             #expect(ok == 200 && body["count"] as? Int == 1)
+            // A base URL with a trailing slash: the route takes the path, and so does its key check.
+            let (slashed, _, _) = try await post(client, "//v1/vision/detection", ["image": png, "api_key": Array("secret".utf8)])
+            #expect(slashed == 200)
             let (denied, error, _) = try await post(client, "/v1/vision/detection", ["image": png, "api_key": Array("wrong".utf8)])
             #expect(denied == 401 && error["success"] as? Bool == false)
             let (native, _) = try await client.json(.get, "/models")

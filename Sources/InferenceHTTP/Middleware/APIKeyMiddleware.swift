@@ -9,22 +9,23 @@ import NIOCore
 /// `/v2/health/live`, `/v2/health/ready`) and CodeProject.AI's pings. The DeepStack routes
 /// (`/v1/vision/…`) also accept the key as an `api_key` form field, as DeepStack clients send it.
 /// It runs in each API's router group, whose `ErrorMiddleware` answers a refusal in that API's
-/// form, and for requests no route takes (see `ErrorMiddleware`); the hint it gives goes by the
-/// path, so it is the same in both.
+/// form, and whose API decides the hint; for requests no route takes (see `ErrorMiddleware`)
+/// the hint goes by the path.
 struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     let keys: Set<String>
     let maxBodySize: Int
+    /// The API of the router group it runs in; nil for requests no route takes.
+    let dialect: ErrorDialect?
     static var apiKeyHeader: HTTPField.Name { HTTPField.Name("X-API-Key")! }
     static var doodsKeyHeader: HTTPField.Name { HTTPField.Name("doods-auth-key")! }
-    static var deepStackPrefix: String { "/v1/vision/" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if Self.openPaths.contains(request.uri.path) || Self.presentedKey(request).map(isKey) == true {
             return try await next(request, context)
         }
-        guard request.uri.path.hasPrefix(Self.deepStackPrefix) else {
+        guard Self.takesFormKey(request.uri.path) else {
             let how =
-                ErrorDialect(unroutedPath: request.uri.path) == .doods
+                (dialect ?? ErrorDialect(unroutedPath: request.uri.path)) == .doods
                 ? "send it in a 'doods-auth-key' header" : "send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'"
             var error = APIError(.unauthorized, "unauthorized", "a valid API key is required: \(how)")
             error.headers[.wwwAuthenticate] = "Bearer"
@@ -55,6 +56,14 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         var request = request
         request.body = ended ? RequestBody(buffer: head) : RequestBody(asyncSequence: PrefixedBody(head: head, rest: iterator))
         return try await next(request, context)
+    }
+
+    /// Whether the path is a DeepStack detection route's, whose clients may send the key as a
+    /// form field. Runs of slashes count as one, as the router matches them
+    /// (`//v1/vision/detection`: a base URL with a trailing slash).
+    static func takesFormKey(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        return parts.count > 2 && parts[0] == "v1" && parts[1] == "vision"
     }
 
     static var openPaths: Set<String> {

@@ -14,8 +14,8 @@ enum ErrorDialect: Sendable, Equatable {
     case doods
 
     /// The API a path belongs to by its prefix, for a request no route took (an unknown path, a
-    /// known one asked with another method) and for the API key check's hint, which is the same
-    /// on routed and unrouted paths. Requests a route takes are answered by its group instead.
+    /// known one asked with another method). Requests a route takes are answered by its group
+    /// instead, whose API also decides the API key check's hint.
     init(unroutedPath path: String) {
         if path == "/v2" || path.hasPrefix("/v2/") {
             self = .kServe
