@@ -48,14 +48,9 @@ final class ONNXModel: LoadedModel {
                     "the request's deadline passed after \((started - enqueued).milliseconds.rounded()) ms in the queue, before it could run"
                 )
             }
-            let results: [Tensor]
-            do {
-                results = try Self.run(
-                    session: sessions.session(for: grant), inputs: inputs, outputNames: outputs,
-                    deadline: deadline, timers: timers)
-            } catch let error as InferenceError {
-                throw signature.attributingToInput(error, inputs)
-            }
+            let results = try Self.run(
+                session: sessions.session(for: grant), signature: signature, inputs: inputs, outputNames: outputs,
+                deadline: deadline, timers: timers)
             return RunResult(outputs: results, queueTime: started - enqueued, inferenceTime: .now - started)
         }
     }
@@ -66,7 +61,7 @@ final class ONNXModel: LoadedModel {
 
     /// One blocking `Run`, on a pool thread.
     static func run(
-        session: ORTSession, inputs: [Tensor], outputNames: [String], deadline: ContinuousClock.Instant,
+        session: ORTSession, signature: ModelSignature, inputs: [Tensor], outputNames: [String], deadline: ContinuousClock.Instant,
         timers: DeadlineTimer.Count? = nil
     ) throws -> [Tensor] {
         let runOptions: ORTRunOptions
@@ -100,8 +95,7 @@ final class ONNXModel: LoadedModel {
             if fired.load(ordering: .relaxed) {
                 throw InferenceError(.deadlineExceeded, .deadlineExceeded, "the run was stopped at the request's deadline")
             }
-            let kind: InferenceError.Kind = error.code == .invalidArgument ? .unprocessable : .internal
-            throw InferenceError(kind, .inferenceFailed, "ONNX Runtime: \(error.message)", cause: error)
+            throw signature.runError(error, inputs)
         }
     }
 
@@ -117,26 +111,28 @@ final class ONNXModel: LoadedModel {
 }
 
 extension ModelSignature {
-    /// A run that failed inside the graph (ONNX Runtime's `FAIL` or `RUNTIME_EXCEPTION`, not its
-    /// argument checks) on an input whose free sizes the client chose, past the batch dimension
-    /// (e.g. an image 2×2 where the model's height and width are free, but a `Concat` in it needs
-    /// more): the input is what the model cannot take, so 422 naming it, not a 500 that says the
-    /// service failed. Other failures are left as they are.
-    func attributingToInput(_ error: InferenceError, _ inputs: [Tensor]) -> InferenceError {
-        guard error.kind == .internal, let cause = error.cause as? ORTError,
-            cause.code == .fail || cause.code == .runtimeException
-        else { return error }
-        for input in inputs {
-            guard let spec = self.inputs.first(where: { $0.name == input.name }) else { continue }
-            let free = spec.shape.indices.dropFirst().filter { spec.shape[$0] < 0 }
-            guard !free.isEmpty else { continue }
-            return InferenceError(
-                .unprocessable, .shapeMismatch,
-                "the model cannot run on input '\(input.name)' of shape \(input.shape): its dimensions "
-                    + "\(free.map(String.init).joined(separator: ", ")) are free, but its graph does not take these sizes "
-                    + "(\(error.message))",
-                cause: cause)
+    /// What a failed run (not one stopped at its deadline) tells the client. ONNX Runtime's
+    /// argument checks (`INVALID_ARGUMENT`) refuse the input: 422. A failure inside the graph
+    /// (`FAIL`, `RUNTIME_EXCEPTION`) on an input whose free sizes the client chose, past the batch
+    /// dimension (e.g. an image 2×2 where the model's height and width are free, but a `Concat` in
+    /// it needs more), is the input too: 422 `shape_mismatch` naming it. Anything else is the
+    /// service's failure: 500.
+    func runError(_ error: ORTError, _ inputs: [Tensor]) -> InferenceError {
+        let message = "ONNX Runtime: \(error.message)"
+        if error.code == .invalidArgument { return InferenceError(.unprocessable, .inferenceFailed, message, cause: error) }
+        if error.code == .fail || error.code == .runtimeException {
+            for input in inputs {
+                guard let spec = self.inputs.first(where: { $0.name == input.name }) else { continue }
+                let free = spec.shape.indices.dropFirst().filter { spec.shape[$0] < 0 }
+                guard !free.isEmpty else { continue }
+                return InferenceError(
+                    .unprocessable, .shapeMismatch,
+                    "the model cannot run on input '\(input.name)' of shape \(input.shape): its dimensions "
+                        + "\(free.map(String.init).joined(separator: ", ")) are free, but its graph does not take these sizes "
+                        + "(\(message))",
+                    cause: error)
+            }
         }
-        return error
+        return InferenceError(.internal, .inferenceFailed, message, cause: error)
     }
 }

@@ -4,13 +4,13 @@ public import Logging
 /// Asynchronous inference tasks (`"async": true`): bounded in number, kept for a time after they
 /// finish, then forgotten.
 ///
-/// Guarantees: an accepted task always reaches a final status (`succeeded`, `failed`, `expired`
-/// or `cancelled`) that stays retrievable for `timeToLive`; at shutdown, tasks still queued are
-/// marked `failed` with code `shutdown` at once and tasks running get a grace period to finish.
-/// With a directory, every task is on disk before its id is returned (`TaskJournal`) and again
-/// when it finishes, before `get` shows it finished: after a restart, or a kill, finished tasks are answered as before until
-/// their time is up, and tasks that were queued or running are `failed` with code `restart`
-/// (their input is not kept), never unknown.
+/// Guarantees: an accepted task always reaches a final status (`succeeded`, `failed`, `expired` or
+/// `cancelled`) that stays retrievable for `timeToLive`; at shutdown, tasks still queued are marked
+/// `failed` with code `shutdown` at once and tasks running get a grace period to finish. With a
+/// directory, every task is on disk before its id is returned (`TaskJournal`) and again when it
+/// finishes, before `get` shows it finished: after a restart, or a kill, finished tasks are
+/// answered as before until their time is up, and tasks that were queued or running are `failed`
+/// with code `restart` (their input is not kept), never unknown.
 public actor TaskStore {
     public enum Status: String, Sendable, Codable {
         case queued, running, succeeded, failed
