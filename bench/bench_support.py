@@ -26,13 +26,13 @@ END = "<!-- END bench/run.sh -->"
 
 @contextlib.contextmanager
 def scratch(prefix: str) -> Iterator[Path]:
-    """A fresh directory for one run's models, data and logs: removed when the run ends, kept
-    (and named) when it fails, for its server.log."""
+    """A fresh directory for one run's files (models, data, the service's server.log): removed
+    when the run ends, kept (and named) when it fails."""
     work = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         yield work
     except BaseException:
-        print(f"bench: kept {work} (server.log) for a look at what failed", file=sys.stderr)
+        print(f"bench: kept {work} for a look at what failed", file=sys.stderr)
         raise
     shutil.rmtree(work, ignore_errors=True)
 

@@ -53,6 +53,7 @@ step "integration tests (pytest tests/integration)"
 # the first 30 s (a short run's slope is mostly the heaps settling: up to 12 MiB/min here), on
 # any unexpected status, or when the service holds tasks at the end. The 10-minute form, with its
 # 2 MiB/min limit, is a benchmark (docs/performance.md, "Memory over time").
+step "memory over time: a 2-minute soak (bench/soak.py)"
 "$ROOT/.venv/bin/python" bench/soak.py --minutes 2 --warmup 0.5 --sample-seconds 5 --max-growth 30 --max-rise 150
 
 # The last two need root (network namespaces, a Docker daemon). CI runs as root; elsewhere,
